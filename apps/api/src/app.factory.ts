@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import type { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config.service';
+import { HttpExceptionsFilter } from './common/filters/http-exceptions.filter';
+import { createValidationPipe } from './common/validation';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
+
+/** Builds the whole server (REST under /api, Socket.IO, the web client) without listening. */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  if (config.database.type === 'sqlite') mkdirSync(dirname(config.database.path), { recursive: true });
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionsFilter());
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config.allowedOrigins));
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { AuditModule } from './audit/audit.module';
+import type { AppConfig } from './config/app-config.service';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { SessionsModule } from './sessions/sessions.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const hasWebClient = existsSync(join(config.webRoot, 'index.html'));
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+        AuditModule,
+        SessionsModule,
+        MessagingModule,
+        HealthModule,
+        ...(hasWebClient
+          ? [ServeStaticModule.forRoot({ rootPath: config.webRoot, exclude: ['/api/{*path}'] })]
+          : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { type ArgumentsHost, Catch, Injectable, Logger } from '@nestjs/common';
+import { BaseWsExceptionFilter } from '@nestjs/websockets';
+import { ErrorCode, type ExceptionPayload, ServerEvent } from '@app/shared';
+
+import { AuditService } from '../../audit/audit.service';
+import type { ChatSocket } from '../../realtime/chat-socket';
+import { RealtimeService } from '../../realtime/realtime.service';
+import { DomainException } from '../domain.exception';
+
+/**
+ * Turns any error in a gateway into one sealed `exception` event to that client only, with the
+ * failed command named, and audits it. Unknown errors are logged with their stack; the client
+ * sees only `internal`.
+ */
+@Catch()
+@Injectable()
+export class WsExceptionsFilter extends BaseWsExceptionFilter {
+  private readonly log = new Logger('WsExceptions');
+
+  constructor(
+    private readonly realtime: RealtimeService,
+    private readonly audit: AuditService,
+  ) {
+    super();
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const ws = host.switchToWs();
+    const socket = ws.getClient<ChatSocket>();
+    const event = ws.getPattern();
+    const data: unknown = ws.getData();
+    const clientId =
+      typeof data === 'object' && data !== null && typeof (data as { clientId?: unknown }).clientId === 'string'
+        ? (data as { clientId: string }).clientId.slice(0, 64)
+        : undefined;
+
+    let payload: ExceptionPayload;
+    if (exception instanceof DomainException) {
+      payload = { code: exception.code, message: exception.message, event, field: exception.field, clientId };
+    } else {
+      this.log.error(`unhandled error in ${event}`, (exception as Error)?.stack);
+      payload = { code: ErrorCode.Internal, message: 'Something went wrong; please try again.', event, clientId };
+    }
+    rejectRequest(this.realtime, this.audit, socket, payload);
+  }
+}
+
+/** One way to refuse a request: sealed `exception` to the sender, plus an audit row. */
+export function rejectRequest(
+  realtime: RealtimeService,
+  audit: AuditService,
+  socket: ChatSocket,
+  payload: ExceptionPayload,
+): void {
+  if (socket.connected) realtime.send(socket, ServerEvent.Exception, payload);
+  void audit.record('request_rejected', {
+    actor: socket.data.username ?? null,
+    detail: {
+      event: payload.event,
+      code: payload.code,
+      field: payload.field,
+      address: socket.data.addressHash,
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+import { AppConfigSchema } from './app-config.schema';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'postgres'; url: string };
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  keysDir: string;
+  webRoot: string;
+  /** Origins allowed to open a chat connection besides the server's own (same Host). */
+  allowedOrigins: string[];
+  resumeGraceMs: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+/** Injection token wrapper: the one place the rest of the server gets its settings from. */
+export class AppConfigService {
+  constructor(readonly config: AppConfig) {}
+}
+
+function parseDatabase(url: string | undefined): DatabaseConfig {
+  if (url?.startsWith('postgres')) return { type: 'postgres', url };
+  return { type: 'sqlite', path: resolve(url?.slice('sqlite:'.length) ?? 'data/chat.sqlite') };
+}
+
+/** Reads and validates the environment; the only reader of `process.env` (passed in). */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const schema = plainToInstance(AppConfigSchema, env, { excludeExtraneousValues: false });
+  const errors = validateSync(schema, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const fields = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    throw new Error(`Invalid configuration: ${fields.join('; ')}`);
+  }
+  const port = schema.PORT ?? 8080;
+  const host = schema.HOST ?? '127.0.0.1';
+  const extra = (schema.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return {
+    port,
+    host,
+    database: parseDatabase(schema.DATABASE_URL),
+    keysDir: resolve(schema.KEYS_DIR ?? 'keys'),
+    webRoot: resolve(schema.WEB_ROOT ?? 'dist/apps/web/browser'),
+    allowedOrigins: extra,
+    resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
+    logLevel: schema.LOG_LEVEL ?? 'log',
+  };
+}

@@ -1,0 +1,32 @@
+import type { DataSourceOptions } from 'typeorm';
+
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import type { DatabaseConfig } from '../config/app-config.service';
+import { MessageEntity } from '../messaging/message.entity';
+import { SessionEntity } from '../sessions/session.entity';
+import { CreateCoreTables1764100000000 } from './migrations/1764100000000-create-core-tables';
+
+export const ENTITIES = [AuditEventEntity, MessageEntity, SessionEntity];
+export const MIGRATIONS = [CreateCoreTables1764100000000];
+
+/** TypeORM options for the configured database; the schema comes only from migrations. */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: ['error' as const],
+  };
+  if (database.type === 'postgres') {
+    return { ...common, type: 'postgres', url: database.url };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: database.path,
+    enableWAL: true,
+    // wait for a concurrent writer instead of failing at once (R39)
+    timeout: 5000,
+  };
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { SessionsModule } from '../sessions/sessions.module';
+import { MessageEntity } from './message.entity';
+import { MessagingGateway } from './messaging.gateway';
+import { MessagingService } from './messaging.service';
+import { MessagesRepository } from './messages.repository';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MessageEntity]), SessionsModule],
+  providers: [MessagesRepository, MessagingService, MessagingGateway],
+})
+export class MessagingModule {}

@@ -1,0 +1,19 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@app/shared';
+import type { Server, Socket } from 'socket.io';
+
+import type { SessionChannel } from '../crypto/session-channel';
+
+/** What the server keeps on each socket. Keys stay here, on the instance that holds the socket. */
+export interface ChatSocketData {
+  channel: SessionChannel;
+  /** Set once the user has logged in or resumed. */
+  sessionId?: string;
+  username?: string;
+  /** Hash of the client's address, for the audit log without storing the address itself. */
+  addressHash: string;
+  /** Socket.IO's reason, recorded by the adapter just before disconnect hooks run. */
+  disconnectReason?: string;
+}
+
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerToClientEvents, ChatSocketData>;
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, ServerToClientEvents, ChatSocketData>;

@@ -1,0 +1,51 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { Limits } from '@app/shared';
+import type { Server, ServerOptions, Socket } from 'socket.io';
+
+/**
+ * Socket.IO server options that are security settings: small frames (L33) and an Origin
+ * allowlist checked at the handshake of both transports (A16; Cross-Site WebSocket Hijacking).
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly allowedOrigins: readonly string[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    return super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: Limits.maxFrameBytes,
+      cors: undefined,
+      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
+        const allowed = this.originAllowed(req);
+        callback(allowed ? null : 'origin not allowed', allowed);
+      },
+    }) as Server;
+  }
+
+  /** Nest's disconnect hook drops the reason; gateways need it (logout vs. dropped network). */
+  override bindClientDisconnect(client: Socket, callback: () => void): void {
+    client.on('disconnect', (reason) => {
+      (client.data as { disconnectReason?: string }).disconnectReason = reason;
+      callback();
+    });
+  }
+
+  /**
+   * Browsers always send Origin on WebSocket and cross-site requests; same-origin polling GETs
+   * may omit it, and non-browser clients cannot be stopped by it anyway.
+   */
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    const host = req.headers.host;
+    if (host && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+    return this.allowedOrigins.includes(origin);
+  }
+}

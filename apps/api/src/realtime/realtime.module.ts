@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { AuditModule } from '../audit/audit.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import { RealtimeGateway } from './realtime.gateway';
+import { RealtimeService } from './realtime.service';
+
+@Module({
+  imports: [CryptoModule, AuditModule],
+  providers: [RealtimeGateway, RealtimeService],
+  exports: [RealtimeService, AuditModule],
+})
+export class RealtimeModule {}

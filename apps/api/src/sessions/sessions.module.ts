@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { RealtimeModule } from '../realtime/realtime.module';
+import { SessionEntity } from './session.entity';
+import { SessionsGateway } from './sessions.gateway';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SessionEntity]), RealtimeModule],
+  providers: [SessionsRepository, SessionsService, SessionsGateway],
+  exports: [SessionsService, RealtimeModule],
+})
+export class SessionsModule {}

@@ -1,0 +1,234 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  ErrorCode,
+  type LeaveReason,
+  ServerEvent,
+  type SealedServerEvent,
+  type ServerEventMap,
+  type SessionJoinedPayload,
+  USERNAME_PROBLEM_MESSAGES,
+  type UserPayload,
+  checkUsername,
+  usernameKey,
+} from '@app/shared';
+import { Subject } from 'rxjs';
+
+import { AuditService } from '../audit/audit.service';
+import { AppConfigService } from '../config/app-config.service';
+import type { ChatSocket } from '../realtime/chat-socket';
+import { RealtimeService } from '../realtime/realtime.service';
+import { SessionsException } from './sessions.exception';
+import { SessionsRepository } from './sessions.repository';
+
+/** A logged-in user on this instance; `socket` is absent while the name is held for a reconnect. */
+export interface Member {
+  sessionId: string;
+  username: string;
+  key: string;
+  since: string;
+  socket?: ChatSocket;
+  graceTimer?: NodeJS.Timeout;
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Who is in the room: logins, resumes, leaves, and the grace period after a dropped connection. */
+@Injectable()
+export class SessionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly members = new Map<string, Member>();
+  /** A member (re)joined and has been told so: other domains add what a newcomer needs. */
+  readonly joined$ = new Subject<Member>();
+
+  constructor(
+    private readonly repository: SessionsRepository,
+    private readonly realtime: RealtimeService,
+    private readonly audit: AuditService,
+    private readonly configService: AppConfigService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.repository.releaseAll();
+  }
+
+  onModuleDestroy(): void {
+    for (const member of this.members.values()) clearTimeout(member.graceTimer);
+    this.joined$.complete();
+  }
+
+  async login(socket: ChatSocket, requested: string): Promise<void> {
+    this.assertNotLoggedIn(socket);
+    const check = checkUsername(requested);
+    if (!check.ok) {
+      await this.audit.record('login_rejected', {
+        detail: { reason: check.problem, address: socket.data.addressHash },
+      });
+      const code = check.problem === 'reserved' ? ErrorCode.UsernameReserved : ErrorCode.UsernameInvalid;
+      throw new SessionsException(code, USERNAME_PROBLEM_MESSAGES[check.problem], 'username');
+    }
+    const token = randomBytes(32).toString('base64url');
+    const member: Member = {
+      sessionId: randomUUID(),
+      username: check.username,
+      key: check.key,
+      since: new Date().toISOString(),
+    };
+    const claimed = await this.repository.claim({
+      id: member.sessionId,
+      username: member.username,
+      nameKey: member.key,
+      resumeTokenHash: hashToken(token),
+      connectedSince: member.since,
+      heldUntil: null,
+    });
+    if (!claimed) {
+      await this.audit.record('login_rejected', {
+        target: check.username,
+        detail: { reason: 'taken', address: socket.data.addressHash },
+      });
+      throw new SessionsException(
+        ErrorCode.UsernameTaken,
+        `The username "${check.username}" is taken. Please choose another.`,
+        'username',
+      );
+    }
+    if (!socket.connected) {
+      await this.repository.release(member.sessionId);
+      return;
+    }
+    this.members.set(member.sessionId, member);
+    this.attach(member, socket);
+    await this.audit.record('login_accepted', {
+      actor: member.username,
+      detail: { address: socket.data.addressHash },
+    });
+    this.broadcast(ServerEvent.UserJoined, { user: this.toUser(member), at: member.since }, member);
+    this.welcome(member, token, false);
+  }
+
+  /** Takes back a held name with the token issued at login; the old connection, if any, is dropped. */
+  async resume(socket: ChatSocket, token: string): Promise<void> {
+    this.assertNotLoggedIn(socket);
+    const row = await this.repository.findByTokenHash(hashToken(token));
+    const member = row ? this.members.get(row.id) : undefined;
+    if (!member) {
+      await this.audit.record('resume_rejected', { detail: { address: socket.data.addressHash } });
+      throw new SessionsException(ErrorCode.ResumeFailed, 'Your session has expired. Please log in again.');
+    }
+    clearTimeout(member.graceTimer);
+    member.graceTimer = undefined;
+    const previous = member.socket;
+    if (previous) {
+      previous.data.sessionId = undefined;
+      previous.disconnect(true);
+    }
+    const next = randomBytes(32).toString('base64url');
+    await this.repository.update(member.sessionId, { resumeTokenHash: hashToken(next), heldUntil: null });
+    this.attach(member, socket);
+    await this.audit.record('session_resumed', {
+      actor: member.username,
+      detail: { address: socket.data.addressHash },
+    });
+    this.welcome(member, next, true);
+  }
+
+  async logout(socket: ChatSocket): Promise<void> {
+    const member = this.memberOf(socket);
+    if (member) await this.leave(member, 'logout');
+  }
+
+  /**
+   * A client that disconnects on purpose (logout, closing the tab) leaves at once; a dropped
+   * connection keeps the name for the grace period so the client can resume.
+   */
+  async disconnected(socket: ChatSocket, reason: string): Promise<void> {
+    const member = this.memberOf(socket);
+    if (member?.socket === socket) member.socket = undefined;
+    await this.audit.record('disconnect', {
+      actor: socket.data.username ?? null,
+      detail: { reason, address: socket.data.addressHash },
+    });
+    if (!member || member.socket) return;
+    if (reason === 'client namespace disconnect' || reason === 'server namespace disconnect') {
+      await this.leave(member, 'logout');
+      return;
+    }
+    const grace = this.configService.config.resumeGraceMs;
+    await this.repository.update(member.sessionId, { heldUntil: Date.now() + grace });
+    member.graceTimer = setTimeout(() => void this.leave(member, 'timeout'), grace);
+    member.graceTimer.unref();
+  }
+
+  /** The connected member whose name matches (case- and look-alike-insensitively). */
+  findOnline(username: string): Member | undefined {
+    const key = usernameKey(username.normalize('NFKC').trim());
+    for (const member of this.members.values()) {
+      if (member.key === key && member.socket) return member;
+    }
+    return undefined;
+  }
+
+  memberOf(socket: ChatSocket): Member | undefined {
+    const id = socket.data.sessionId;
+    return id ? this.members.get(id) : undefined;
+  }
+
+  users(): UserPayload[] {
+    return [...this.members.values()].map((member) => this.toUser(member));
+  }
+
+  /** Seals the event for every connected member (each under their own key). */
+  broadcast<E extends SealedServerEvent>(event: E, payload: ServerEventMap[E], except?: Member): void {
+    this.realtime.sendToEach(this.sockets(except), event, payload);
+  }
+
+  private *sockets(except?: Member): Iterable<ChatSocket> {
+    for (const member of this.members.values()) {
+      if (member !== except && member.socket) yield member.socket;
+    }
+  }
+
+  private async leave(member: Member, reason: LeaveReason): Promise<void> {
+    if (this.members.get(member.sessionId) !== member) return;
+    clearTimeout(member.graceTimer);
+    this.members.delete(member.sessionId);
+    if (member.socket) {
+      member.socket.data.sessionId = undefined;
+      member.socket.data.username = undefined;
+    }
+    await this.repository.release(member.sessionId);
+    await this.audit.record('user_left', { actor: member.username, detail: { reason } });
+    this.broadcast(ServerEvent.UserLeft, { username: member.username, at: new Date().toISOString(), reason });
+  }
+
+  private attach(member: Member, socket: ChatSocket): void {
+    member.socket = socket;
+    socket.data.sessionId = member.sessionId;
+    socket.data.username = member.username;
+  }
+
+  private welcome(member: Member, resumeToken: string, resumed: boolean): void {
+    const joined: SessionJoinedPayload = {
+      username: member.username,
+      resumeToken,
+      graceMs: this.configService.config.resumeGraceMs,
+      resumed,
+      users: this.users(),
+    };
+    if (member.socket) this.realtime.send(member.socket, ServerEvent.SessionJoined, joined);
+    this.joined$.next(member);
+  }
+
+  private assertNotLoggedIn(socket: ChatSocket): void {
+    if (socket.data.sessionId) {
+      throw new SessionsException(ErrorCode.AlreadyLoggedIn, 'You are already logged in.');
+    }
+  }
+
+  private toUser(member: Member): UserPayload {
+    return { username: member.username, since: member.since };
+  }
+}

@@ -1,0 +1,13 @@
+/** Jest defaults every project shares: TypeScript through ts-jest, `@app/shared` from source. */
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleNameMapper: {
+    '^@app/shared$': path.join(__dirname, 'libs/shared/src/index.ts'),
+  },
+};

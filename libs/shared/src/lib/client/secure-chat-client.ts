@@ -1,0 +1,152 @@
+import {
+  type ClientOffer,
+  HandshakeError,
+  completeClientHandshake,
+  createClientOffer,
+} from '../crypto/client-handshake';
+import { Limits } from '../protocol/limits';
+import { DecryptFailedError, readEnvelope } from '../crypto/envelope';
+import type { WebCryptoChannel } from '../crypto/web-crypto-channel';
+import type {
+  ClientEventMap,
+  SealedServerEvent,
+  ServerEventMap,
+} from '../protocol/event-maps';
+import type { SessionReadyPayload } from '../protocol/payloads/handshake.payload';
+import { ServerEvent } from '../protocol/server-event';
+
+/** The part of a socket.io-client `Socket` the secure client uses (shared code imports no library). */
+export interface SocketLike {
+  auth: unknown;
+  readonly connected: boolean;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+}
+
+export type SecureClientFailure =
+  | 'bad_answer'
+  | 'bad_signature'
+  | 'untrusted_key'
+  | 'decrypt_failed';
+
+export interface SecureChatClientOptions {
+  /** Decides whether to trust the server key with this fingerprint (TOFU in the browser). */
+  trust(fingerprint: string): boolean | Promise<boolean>;
+  /** The channel is ready: sealed events may be sent. Called after every (re)connect. */
+  onReady(fingerprint: string): void;
+  /** An opened server event, in wire order. */
+  onEvent<E extends SealedServerEvent>(event: E, payload: ServerEventMap[E]): void;
+  /** The channel cannot be used; the client refuses to send until the next handshake. */
+  onFailure(reason: SecureClientFailure): void;
+}
+
+/** Raised by `send` when there is no channel to send on (offline, or the server is not trusted). */
+export class ChannelClosedError extends Error {
+  constructor() {
+    super('not connected');
+    this.name = 'ChannelClosedError';
+  }
+}
+
+/**
+ * The client side of the protocol, shared by the browser, the tests and the benchmark: a fresh
+ * ECDH offer on every connection attempt, the server's signed answer checked, then every event
+ * sealed and opened in wire order through one channel per connection.
+ */
+export class SecureChatClient {
+  private offer?: ClientOffer;
+  private channel: Promise<WebCryptoChannel | undefined> = Promise.resolve(undefined);
+  private generation = 0;
+  private sending: Promise<unknown> = Promise.resolve();
+  private receiving: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly socket: SocketLike,
+    private readonly options: SecureChatClientOptions,
+  ) {
+    socket.auth = (send: (offer: unknown) => void) => {
+      void createClientOffer().then((offer) => {
+        this.offer = offer;
+        send(offer.offer);
+      });
+    };
+    socket.on(ServerEvent.SessionReady, (ready: SessionReadyPayload) =>
+      this.handshake(ready),
+    );
+    socket.onAny((event, envelope) => {
+      if (event !== ServerEvent.SessionReady) this.receive(event, envelope);
+    });
+    socket.on('disconnect', () => {
+      this.generation++;
+      this.channel = Promise.resolve(undefined);
+    });
+  }
+
+  /** Seals and emits in call order; rejects with `ChannelClosedError` when offline. */
+  send<E extends keyof ClientEventMap>(
+    event: E,
+    payload: ClientEventMap[E],
+  ): Promise<void> {
+    const generation = this.generation;
+    const channel = this.channel;
+    const sent = this.sending.then(async () => {
+      const ready = await channel;
+      if (!ready || !this.isCurrent(generation)) throw new ChannelClosedError();
+      const envelope = await ready.seal(event, payload);
+      if (!this.isCurrent(generation)) throw new ChannelClosedError();
+      this.socket.emit(event, envelope);
+    });
+    this.sending = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private isCurrent(generation: number): boolean {
+    return generation === this.generation && this.socket.connected;
+  }
+
+  private handshake(ready: SessionReadyPayload): void {
+    const offer = this.offer;
+    const generation = this.generation;
+    this.channel = (async () => {
+      if (!offer) return undefined;
+      try {
+        const session = await completeClientHandshake(offer, ready, (fp) =>
+          this.options.trust(fp),
+        );
+        if (generation !== this.generation) return undefined;
+        this.options.onReady(session.fingerprint);
+        return session.channel;
+      } catch (error) {
+        this.options.onFailure(
+          error instanceof HandshakeError ? error.reason : 'bad_answer',
+        );
+        return undefined;
+      }
+    })();
+  }
+
+  private receive(event: string, raw: unknown): void {
+    const generation = this.generation;
+    const channel = this.channel;
+    this.receiving = this.receiving.then(async () => {
+      const ready = await channel;
+      if (!ready || generation !== this.generation) return;
+      const envelope = readEnvelope(raw, Limits.maxFrameBytes);
+      try {
+        if (!envelope) throw new DecryptFailedError();
+        const payload = await ready.open(event, envelope);
+        this.options.onEvent(
+          event as SealedServerEvent,
+          payload as unknown as ServerEventMap[SealedServerEvent],
+        );
+      } catch (error) {
+        if (error instanceof DecryptFailedError) {
+          this.options.onFailure('decrypt_failed');
+        } else {
+          throw error;
+        }
+      }
+    });
+  }
+}

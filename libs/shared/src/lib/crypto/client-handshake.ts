@@ -1,0 +1,141 @@
+import type {
+  HandshakeOfferPayload,
+  SessionReadyPayload,
+} from '../protocol/payloads/handshake.payload';
+import { bufferSource, fromBase64, toBase64, utf8 } from './bytes';
+import {
+  AES_KEY_BYTES,
+  EC_POINT_BYTES,
+  HANDSHAKE_SUITE,
+  HANDSHAKE_VERSION,
+  HKDF_INFO,
+  PSS_SALT_BYTES,
+  formatFingerprint,
+  handshakeTranscript,
+} from './handshake';
+import { WebCryptoChannel } from './web-crypto-channel';
+
+/** Why a handshake was not completed; the client refuses to send in every case. */
+export class HandshakeError extends Error {
+  constructor(
+    readonly reason: 'bad_answer' | 'bad_signature' | 'untrusted_key',
+  ) {
+    super(`handshake failed: ${reason}`);
+    this.name = 'HandshakeError';
+  }
+}
+
+export interface ClientOffer {
+  offer: HandshakeOfferPayload;
+  privateKey: CryptoKey;
+  publicKey: Uint8Array;
+}
+
+export interface ClientSession {
+  channel: WebCryptoChannel;
+  fingerprint: string;
+}
+
+const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
+const PSS = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
+
+/** A fresh ephemeral key pair for one connection attempt. */
+export async function createClientOffer(): Promise<ClientOffer> {
+  const pair = await crypto.subtle.generateKey(ECDH, false, ['deriveBits']);
+  const publicKey = new Uint8Array(
+    await crypto.subtle.exportKey('raw', pair.publicKey),
+  );
+  return {
+    offer: {
+      v: HANDSHAKE_VERSION,
+      suite: HANDSHAKE_SUITE,
+      pub: toBase64(publicKey),
+    },
+    privateKey: pair.privateKey,
+    publicKey,
+  };
+}
+
+export async function keyFingerprint(spki: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bufferSource(spki));
+  return formatFingerprint(new Uint8Array(digest));
+}
+
+/**
+ * Checks the server's signed answer and derives the two AES-256-GCM keys.
+ * `trust` sees the fingerprint of a key that proved itself by signing (pinning / TOFU).
+ */
+export async function completeClientHandshake(
+  offer: ClientOffer,
+  ready: SessionReadyPayload,
+  trust: (fingerprint: string) => boolean | Promise<boolean>,
+): Promise<ClientSession> {
+  let spki: Uint8Array;
+  let ephemeral: Uint8Array;
+  let signature: Uint8Array;
+  try {
+    if (ready.v !== HANDSHAKE_VERSION || ready.suite !== HANDSHAKE_SUITE) {
+      throw new Error('suite');
+    }
+    spki = fromBase64(ready.serverKey);
+    ephemeral = fromBase64(ready.ephemeral);
+    signature = fromBase64(ready.signature);
+    if (ephemeral.length !== EC_POINT_BYTES) throw new Error('point');
+  } catch {
+    throw new HandshakeError('bad_answer');
+  }
+
+  const transcript = handshakeTranscript(offer.publicKey, ephemeral, spki);
+  let verified = false;
+  try {
+    const serverKey = await crypto.subtle.importKey(
+      'spki',
+      bufferSource(spki),
+      PSS,
+      false,
+      ['verify'],
+    );
+    verified = await crypto.subtle.verify(
+      { name: 'RSA-PSS', saltLength: PSS_SALT_BYTES },
+      serverKey,
+      bufferSource(signature),
+      bufferSource(transcript),
+    );
+  } catch {
+    verified = false;
+  }
+  if (!verified) throw new HandshakeError('bad_signature');
+
+  const fingerprint = await keyFingerprint(spki);
+  if (!(await trust(fingerprint))) throw new HandshakeError('untrusted_key');
+
+  const serverPublic = await crypto.subtle.importKey(
+    'raw',
+    bufferSource(ephemeral),
+    ECDH,
+    false,
+    [],
+  );
+  const shared = await crypto.subtle.deriveBits(
+    { name: 'ECDH', public: serverPublic },
+    offer.privateKey,
+    256,
+  );
+  const hkdfKey = await crypto.subtle.importKey('raw', shared, 'HKDF', false, [
+    'deriveKey',
+  ]);
+  const salt = await crypto.subtle.digest('SHA-256', bufferSource(transcript));
+  const derive = (info: string, usage: KeyUsage) =>
+    crypto.subtle.deriveKey(
+      { name: 'HKDF', hash: 'SHA-256', salt, info: bufferSource(utf8(info)) },
+      hkdfKey,
+      { name: 'AES-GCM', length: AES_KEY_BYTES * 8 },
+      false,
+      [usage],
+    );
+  const [sendKey, recvKey] = await Promise.all([
+    derive(HKDF_INFO.c2s, 'encrypt'),
+    derive(HKDF_INFO.s2c, 'decrypt'),
+  ]);
+  return { channel: new WebCryptoChannel(sendKey, recvKey, 'c2s'), fingerprint };
+}

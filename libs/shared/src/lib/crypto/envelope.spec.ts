@@ -1,0 +1,40 @@
+import { envelopeAad, envelopeNonce, readEnvelope } from './envelope';
+
+describe('envelope format', () => {
+  it('builds a 96-bit nonce from direction and sequence number, never equal across directions', () => {
+    const nonces = new Set<string>();
+    for (const direction of ['c2s', 's2c'] as const) {
+      for (const seq of [0, 1, 2, 2 ** 32, Number.MAX_SAFE_INTEGER]) {
+        const nonce = envelopeNonce(direction, seq);
+        expect(nonce).toHaveLength(12);
+        nonces.add(Buffer.from(nonce).toString('hex'));
+      }
+    }
+    expect(nonces.size).toBe(10);
+  });
+
+  it('binds version, direction, event and sequence into the AAD', () => {
+    const text = new TextDecoder().decode(envelopeAad('s2c', 'message:created', 7));
+    expect(text).toBe('fuv-chat/envelope/v1\ns2c\nmessage:created\n7');
+  });
+
+  it.each([
+    ['null', null],
+    ['string', 'x'],
+    ['array', [1, 0, new Uint8Array(16)]],
+    ['wrong version', { v: 2, seq: 0, box: new Uint8Array(16) }],
+    ['negative seq', { v: 1, seq: -1, box: new Uint8Array(16) }],
+    ['fractional seq', { v: 1, seq: 0.5, box: new Uint8Array(16) }],
+    ['string box', { v: 1, seq: 0, box: 'AAAA' }],
+    ['short box', { v: 1, seq: 0, box: new Uint8Array(15) }],
+    ['huge box', { v: 1, seq: 0, box: new Uint8Array(101) }],
+    ['extra field', { v: 1, seq: 0, box: new Uint8Array(16), from: 'bob' }],
+  ])('refuses a malformed envelope: %s', (_name, value) => {
+    expect(readEnvelope(value, 100)).toBeUndefined();
+  });
+
+  it('accepts Buffer and ArrayBuffer boxes', () => {
+    expect(readEnvelope({ v: 1, seq: 3, box: Buffer.alloc(20) }, 100)?.seq).toBe(3);
+    expect(readEnvelope({ v: 1, seq: 0, box: new ArrayBuffer(20) }, 100)?.box).toHaveLength(20);
+  });
+});

@@ -1,0 +1,96 @@
+import { asBytes, fromUtf8, utf8 } from './bytes';
+
+/**
+ * The sealed envelope: how every payload after the handshake travels, in both directions.
+ *
+ * - `box` is AES-256-GCM ciphertext followed by its 16-byte tag, under the sender's
+ *   per-connection, per-direction key.
+ * - The 96-bit nonce is not sent: it is the direction byte, three zero bytes and the 64-bit
+ *   sequence number, so it never repeats under a key (keys are fresh for every connection).
+ * - The associated data binds the format version, the direction, the Socket.IO event name and
+ *   the sequence number; the receiver accepts exactly the next sequence number, so a replayed,
+ *   reordered, reflected or re-targeted envelope fails to open.
+ *
+ * Version 2 will carry end-to-end encrypted private content inside this layer.
+ */
+export interface SealedEnvelope {
+  /** Envelope format version. */
+  v: number;
+  /** Per-direction sequence number, starting at 0 for each connection. */
+  seq: number;
+  /** Ciphertext and GCM tag. */
+  box: Uint8Array;
+}
+
+export const ENVELOPE_VERSION = 1;
+export const NONCE_BYTES = 12;
+export const TAG_BYTES = 16;
+
+export type Direction = 'c2s' | 's2c';
+
+const DIRECTION_BYTE: Record<Direction, number> = { c2s: 1, s2c: 2 };
+
+/** The one error any failed open gives, whatever was wrong. */
+export class DecryptFailedError extends Error {
+  constructor() {
+    super('decrypt_failed');
+    this.name = 'DecryptFailedError';
+  }
+}
+
+export function envelopeNonce(direction: Direction, seq: number): Uint8Array {
+  const nonce = new Uint8Array(NONCE_BYTES);
+  const view = new DataView(nonce.buffer);
+  view.setUint8(0, DIRECTION_BYTE[direction]);
+  view.setBigUint64(4, BigInt(seq));
+  return nonce;
+}
+
+export function envelopeAad(
+  direction: Direction,
+  event: string,
+  seq: number,
+): Uint8Array {
+  return utf8(`fuv-chat/envelope/v${ENVELOPE_VERSION}\n${direction}\n${event}\n${seq}`);
+}
+
+/** Shape check before any crypto: exactly `{ v, seq, box }` with sane values. */
+export function readEnvelope(
+  value: unknown,
+  maxBoxBytes: number,
+): SealedEnvelope | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 3) return undefined;
+  const { v, seq, box } = value as Record<string, unknown>;
+  const bytes = asBytes(box);
+  if (
+    v !== ENVELOPE_VERSION ||
+    typeof seq !== 'number' ||
+    !Number.isSafeInteger(seq) ||
+    seq < 0 ||
+    !bytes ||
+    bytes.length < TAG_BYTES ||
+    bytes.length > maxBoxBytes
+  ) {
+    return undefined;
+  }
+  return { v, seq, box: bytes };
+}
+
+export function encodePayload(payload: unknown): Uint8Array {
+  return utf8(JSON.stringify(payload));
+}
+
+/** Opened plaintext must be a JSON object; anything else is treated as a failed open. */
+export function decodePayload(plaintext: Uint8Array): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(fromUtf8(plaintext));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // fall through to the uniform error
+  }
+  throw new DecryptFailedError();
+}

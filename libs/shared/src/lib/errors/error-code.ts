@@ -1,0 +1,22 @@
+/** Every error a client can be told about. Messages are for people; codes are for code. */
+export const ErrorCode = {
+  HandshakeFailed: 'handshake_failed',
+  OriginForbidden: 'origin_forbidden',
+  DecryptFailed: 'decrypt_failed',
+  UnknownEvent: 'unknown_event',
+  InvalidPayload: 'invalid_payload',
+  NotLoggedIn: 'not_logged_in',
+  AlreadyLoggedIn: 'already_logged_in',
+  UsernameInvalid: 'username_invalid',
+  UsernameReserved: 'username_reserved',
+  UsernameTaken: 'username_taken',
+  ResumeFailed: 'resume_failed',
+  MessageTooLong: 'message_too_long',
+  MessageEmpty: 'message_empty',
+  RecipientUnavailable: 'recipient_unavailable',
+  Unavailable: 'unavailable',
+  Unauthorized: 'unauthorized',
+  Internal: 'internal',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

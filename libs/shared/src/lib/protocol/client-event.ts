@@ -1,0 +1,16 @@
+/** Commands a client sends. Every one of them travels inside a sealed envelope. */
+export const ClientEvent = {
+  SessionLogin: 'session:login',
+  SessionResume: 'session:resume',
+  SessionLogout: 'session:logout',
+  MessageSend: 'message:send',
+  PrivateMessageSend: 'private-message:send',
+} as const;
+
+export type ClientEvent = (typeof ClientEvent)[keyof typeof ClientEvent];
+
+const CLIENT_EVENTS: readonly string[] = Object.values(ClientEvent);
+
+export function isClientEvent(name: unknown): name is ClientEvent {
+  return typeof name === 'string' && CLIENT_EVENTS.includes(name);
+}

@@ -1,0 +1,54 @@
+import type { SealedEnvelope } from '../crypto/envelope';
+import type { ExceptionPayload } from '../errors/error-payload';
+import type { ClientEvent } from './client-event';
+import type { SessionReadyPayload } from './payloads/handshake.payload';
+import type {
+  MessageHistoryPayload,
+  MessagePayload,
+  PrivateMessagePayload,
+  SendMessagePayload,
+  SendPrivateMessagePayload,
+} from './payloads/message.payload';
+import type {
+  LoginPayload,
+  LogoutPayload,
+  ResumePayload,
+  SessionJoinedPayload,
+  UserJoinedPayload,
+  UserLeftPayload,
+} from './payloads/session.payload';
+import type { ServerEvent } from './server-event';
+
+/** Plaintext payload of each client command (what is inside its envelope). */
+export interface ClientEventMap {
+  [ClientEvent.SessionLogin]: LoginPayload;
+  [ClientEvent.SessionResume]: ResumePayload;
+  [ClientEvent.SessionLogout]: LogoutPayload;
+  [ClientEvent.MessageSend]: SendMessagePayload;
+  [ClientEvent.PrivateMessageSend]: SendPrivateMessagePayload;
+}
+
+/** Plaintext payload of each sealed server event. */
+export interface ServerEventMap {
+  [ServerEvent.SessionJoined]: SessionJoinedPayload;
+  [ServerEvent.UserJoined]: UserJoinedPayload;
+  [ServerEvent.UserLeft]: UserLeftPayload;
+  [ServerEvent.MessageCreated]: MessagePayload;
+  [ServerEvent.MessageHistory]: MessageHistoryPayload;
+  [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
+  [ServerEvent.Exception]: ExceptionPayload;
+}
+
+export type SealedServerEvent = keyof ServerEventMap;
+
+/** What Socket.IO carries for each client command: one envelope. */
+export type ClientToServerEvents = {
+  [E in keyof ClientEventMap]: (envelope: SealedEnvelope) => void;
+};
+
+/** What Socket.IO carries from the server: envelopes, plus the plaintext handshake answer. */
+export type ServerToClientEvents = {
+  [E in keyof ServerEventMap]: (envelope: SealedEnvelope) => void;
+} & {
+  [ServerEvent.SessionReady]: (payload: SessionReadyPayload) => void;
+};

@@ -1,0 +1,44 @@
+/** `session:login`: claim a username for this connection. */
+export interface LoginPayload {
+  username: string;
+}
+
+/** `session:resume`: take back the name held for us after a dropped connection. */
+export interface ResumePayload {
+  token: string;
+}
+
+/** `session:logout`: leave at once, releasing the name. */
+export type LogoutPayload = Record<string, never>;
+
+/** One online user as everyone sees them. */
+export interface UserPayload {
+  username: string;
+  /** ISO 8601 time the user joined. */
+  since: string;
+}
+
+/** `session:joined`: the login (or resume) succeeded. */
+export interface SessionJoinedPayload {
+  username: string;
+  /** Secret that reclaims the name within the grace period; keep it in memory only. */
+  resumeToken: string;
+  /** Milliseconds the name is held after a dropped connection. */
+  graceMs: number;
+  resumed: boolean;
+  users: UserPayload[];
+}
+
+export interface UserJoinedPayload {
+  user: UserPayload;
+  at: string;
+}
+
+/** `logout`: the user left; `timeout`: the connection dropped and the grace period ended. */
+export type LeaveReason = 'logout' | 'timeout';
+
+export interface UserLeftPayload {
+  username: string;
+  at: string;
+  reason: LeaveReason;
+}

@@ -1,0 +1,13 @@
+/** Facts the server reports. All but `session:ready` (the handshake answer) are sealed. */
+export const ServerEvent = {
+  SessionReady: 'session:ready',
+  SessionJoined: 'session:joined',
+  UserJoined: 'user:joined',
+  UserLeft: 'user:left',
+  MessageCreated: 'message:created',
+  MessageHistory: 'message:history',
+  PrivateMessageCreated: 'private-message:created',
+  Exception: 'exception',
+} as const;
+
+export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];

@@ -19,13 +19,14 @@ export default [
     },
   },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    files: ['**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: [],
+          // the API e2e suites start the real app in-process
+          allow: ['@app/api'],
           depConstraints: [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -38,5 +39,9 @@ export default [
         },
       ],
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/support/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

@@ -9,5 +9,6 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@app/shared$': path.join(__dirname, 'libs/shared/src/index.ts'),
+    '^@app/api$': path.join(__dirname, 'apps/api/src/index.ts'),
   },
 };

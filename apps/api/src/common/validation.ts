@@ -16,7 +16,6 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
     transform: true,
     validateCustomDecorators: true,
     exceptionFactory: (errors) => {

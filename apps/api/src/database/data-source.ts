@@ -16,7 +16,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsRun: true,
     synchronize: false,
-    logging: ['error' as const],
+    // TypeORM would print failed queries with their parameters; errors reach our filters instead
+    logging: false,
   };
   if (database.type === 'postgres') {
     return { ...common, type: 'postgres', url: database.url };

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
@@ -18,6 +19,11 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
+    // engine.io answers a refused websocket upgrade with 400; refuse it first, with a proper 403
+    (this.httpServer as HttpServer).prependListener('upgrade', (req: IncomingMessage, socket: Duplex) => {
+      if (this.originAllowed(req)) return;
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
     return super.createIOServer(port, {
       ...options,
       maxHttpBufferSize: Limits.maxFrameBytes,

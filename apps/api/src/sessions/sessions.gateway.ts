@@ -31,7 +31,8 @@ export class SessionsGateway implements OnGatewayDisconnect {
   }
 
   @SubscribeMessage(ClientEvent.SessionLogout)
-  async logout(@ConnectedSocket() socket: ChatSocket, @MessageBody() _dto: LogoutDto): Promise<void> {
+  async logout(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: LogoutDto): Promise<void> {
+    void dto; // validated for shape only: logout takes no fields
     await this.sessions.logout(socket);
   }
 

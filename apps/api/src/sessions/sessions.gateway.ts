@@ -11,7 +11,7 @@ import { ClientEvent } from '@app/shared';
 import { WsExceptionsFilter } from '../common/filters/ws-exceptions.filter';
 import { createValidationPipe } from '../common/validation';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { LoginDto, LogoutDto, ResumeDto } from './dto/login.dto';
+import { LoginDto, ResumeDto } from './dto/login.dto';
 import { SessionsService } from './sessions.service';
 
 @WebSocketGateway()
@@ -31,8 +31,8 @@ export class SessionsGateway implements OnGatewayDisconnect {
   }
 
   @SubscribeMessage(ClientEvent.SessionLogout)
-  async logout(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: LogoutDto): Promise<void> {
-    void dto; // validated for shape only: logout takes no fields
+  // logout carries no fields; whatever else came in the envelope is ignored
+  async logout(@ConnectedSocket() socket: ChatSocket): Promise<void> {
     await this.sessions.logout(socket);
   }
 

@@ -13,5 +13,3 @@ export class ResumeDto implements ResumePayload {
   @MaxLength(128)
   token!: string;
 }
-
-export class LogoutDto {}

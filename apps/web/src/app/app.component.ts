@@ -1,0 +1,19 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { RouterOutlet } from '@angular/router';
+
+import { NotifyService } from './core/notify/notify.service';
+import { KeyChangeWatcher } from './sessions/key-change-dialog.component';
+
+@Component({
+  selector: 'app-root',
+  imports: [RouterOutlet],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: '<router-outlet />',
+})
+export class AppComponent {
+  constructor() {
+    // app-wide listeners: errors become notices, a changed server key blocks the UI
+    inject(NotifyService).start();
+    inject(KeyChangeWatcher).start();
+  }
+}

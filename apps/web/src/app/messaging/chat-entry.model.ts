@@ -1,0 +1,12 @@
+/** One line in the history, whatever its source. */
+export interface ChatEntry {
+  /** Unique and stable: Angular tracks entries by it. */
+  key: string;
+  kind: 'global' | 'private' | 'system';
+  at: string;
+  from?: string;
+  to?: string;
+  text: string;
+  /** Sent or received by me (private messages show both directions). */
+  mine?: boolean;
+}

@@ -1,0 +1,89 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  afterRenderEffect,
+  input,
+  viewChild,
+} from '@angular/core';
+import { formatClock } from '@app/shared';
+
+import type { ChatEntry } from '../chat-entry.model';
+
+/**
+ * The scrollable history. Text is only ever interpolated (Angular escapes it) and isolated
+ * with <bdi>, so markup, RTL overrides and zero-width tricks stay inert.
+ */
+@Component({
+  selector: 'app-message-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <ol class="list" #list data-testid="message-list" (scroll)="onScroll()" aria-live="polite">
+      @for (entry of entries(); track entry.key) {
+        <li
+          class="message"
+          data-testid="message"
+          [attr.data-kind]="entry.kind"
+          [class]="entry.kind"
+          [class.mine]="entry.mine"
+        >
+          @switch (entry.kind) {
+            @case ('global') {
+              <span class="tag">(Global)</span>
+              <span class="time">(<time data-testid="message-time" [attr.datetime]="entry.at">{{ clock(entry.at) }}</time>)</span>
+              <bdi class="from">{{ entry.from }}</bdi>:
+              <bdi class="text">{{ entry.text }}</bdi>
+            }
+            @case ('private') {
+              <span class="tag">(Private)</span>
+              <span class="time">(<time data-testid="message-time" [attr.datetime]="entry.at">{{ clock(entry.at) }}</time>)</span>
+              <bdi class="from">{{ entry.from }}</bdi> → <bdi class="from">{{ entry.to }}</bdi>:
+              <bdi class="text">{{ entry.text }}</bdi>
+            }
+            @default {
+              <span class="time">(<time data-testid="message-time" [attr.datetime]="entry.at">{{ clock(entry.at) }}</time>)</span>
+              <bdi class="text">{{ entry.text }}</bdi>
+            }
+          }
+        </li>
+      } @empty {
+        <li class="empty">No messages yet. Say hello!</li>
+      }
+    </ol>
+  `,
+  styles: `
+    :host { display: block; min-height: 0; }
+    .list { list-style: none; margin: 0; padding: 8px 12px; height: 100%; overflow-y: auto; box-sizing: border-box; }
+    .message { padding: 4px 8px; margin: 2px 0; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.4; }
+    .tag { font-weight: 600; margin-right: 4px; }
+    .time { font-variant-numeric: tabular-nums; opacity: 0.7; margin-right: 4px; }
+    .from { font-weight: 600; }
+    .text { unicode-bidi: isolate; }
+    .global .tag { color: #1d4ed8; }
+    .private { background: #f3e8ff; border-left: 3px solid #7c3aed; }
+    .private .tag { color: #7c3aed; }
+    .private.mine { background: #ede9fe; }
+    .system { color: #4b5563; font-style: italic; font-size: 0.9em; }
+    .empty { opacity: 0.6; padding: 16px; text-align: center; }
+  `,
+})
+export class MessageListComponent {
+  readonly entries = input.required<ChatEntry[]>();
+  private readonly list = viewChild.required<ElementRef<HTMLOListElement>>('list');
+  /** Follow new messages unless the user scrolled up to read. */
+  private following = true;
+  readonly clock = formatClock;
+
+  constructor() {
+    afterRenderEffect(() => {
+      this.entries();
+      const element = this.list().nativeElement;
+      if (this.following) element.scrollTop = element.scrollHeight;
+    });
+  }
+
+  onScroll(): void {
+    const element = this.list().nativeElement;
+    this.following = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+  }
+}

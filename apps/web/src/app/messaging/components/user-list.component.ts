@@ -1,0 +1,51 @@
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import type { UserPayload } from '@app/shared';
+
+/** Who is online. Choosing someone makes the next message private to them. */
+@Component({
+  selector: 'app-user-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <h2 class="title">Online ({{ users().length }})</h2>
+    <ul class="users" data-testid="user-list">
+      @for (user of users(); track user.username) {
+        <li>
+          <button
+            type="button"
+            data-testid="user-item"
+            [class.me]="user.username === me()"
+            [class.selected]="user.username === selected()"
+            [attr.aria-pressed]="user.username === selected()"
+            [disabled]="user.username === me()"
+            [title]="user.username === me() ? 'You' : 'Send ' + user.username + ' a private message'"
+            (click)="choose.emit(user.username)"
+          >
+            <bdi>{{ user.username }}</bdi>
+            @if (user.username === me()) {
+              <span class="hint">(you)</span>
+            } @else if (user.username === selected()) {
+              <span class="hint">(private)</span>
+            }
+          </button>
+        </li>
+      }
+    </ul>
+  `,
+  styles: `
+    :host { display: block; }
+    .title { font-size: 14px; margin: 8px 12px; opacity: 0.8; }
+    .users { list-style: none; margin: 0; padding: 0 8px; }
+    button { all: unset; box-sizing: border-box; width: 100%; padding: 6px 8px; border-radius: 6px; cursor: pointer; overflow-wrap: anywhere; }
+    button:hover:not(:disabled), button:focus-visible { background: var(--mat-sys-surface-container-high); }
+    button:focus-visible { outline: 2px solid var(--mat-sys-primary); }
+    button.selected { background: #ede9fe; color: #5b21b6; font-weight: 600; }
+    button.me { cursor: default; font-weight: 600; }
+    .hint { opacity: 0.7; font-size: 12px; margin-left: 4px; }
+  `,
+})
+export class UserListComponent {
+  readonly users = input.required<UserPayload[]>();
+  readonly me = input<string>();
+  readonly selected = input<string>();
+  readonly choose = output<string>();
+}

@@ -1,0 +1,79 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatToolbar } from '@angular/material/toolbar';
+
+import { SocketService } from '../core/realtime/socket.service';
+import { ConnectionStatusComponent } from '../sessions/connection-status.component';
+import { SessionStore } from '../sessions/session.store';
+import { ComposeBoxComponent } from './components/compose-box.component';
+import { MessageListComponent } from './components/message-list.component';
+import { UserListComponent } from './components/user-list.component';
+import { MessagingStore } from './messaging.store';
+
+@Component({
+  selector: 'app-messaging-page',
+  imports: [MatButton, MatToolbar, ConnectionStatusComponent, ComposeBoxComponent, MessageListComponent, UserListComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="page">
+      <mat-toolbar class="bar">
+        <span class="brand">FUV Secure Chat</span>
+        <span class="me">Signed in as <bdi>{{ session.username() }}</bdi></span>
+        <span class="spacer"></span>
+        <button mat-button data-testid="logout-button" (click)="logout()">Log out</button>
+      </mat-toolbar>
+      <div class="status"><app-connection-status /></div>
+      <div class="body">
+        <aside class="people">
+          <app-user-list
+            [users]="session.users()"
+            [me]="session.username()"
+            [selected]="store.recipient()"
+            (choose)="store.toggleRecipient($event)"
+          />
+        </aside>
+        <section class="chat">
+          <app-message-list class="history" [entries]="store.entries()" />
+          <app-compose-box
+            class="compose"
+            [recipient]="store.recipient()"
+            [disabled]="socket.status() !== 'connected'"
+            (send)="send($event)"
+            (clearRecipient)="store.recipient.set(undefined)"
+          />
+        </section>
+      </div>
+    </div>
+  `,
+  styles: `
+    .page { height: 100dvh; display: flex; flex-direction: column; }
+    .bar { gap: 12px; flex-wrap: wrap; height: auto; min-height: 56px; }
+    .brand { font-weight: 700; }
+    .me { font-size: 14px; font-weight: 400; overflow-wrap: anywhere; }
+    .spacer { flex: 1; }
+    .status { padding: 4px 16px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
+    .body { flex: 1; min-height: 0; display: flex; }
+    .people { width: 220px; border-right: 1px solid var(--mat-sys-outline-variant); overflow-y: auto; }
+    .chat { flex: 1; min-width: 0; display: flex; flex-direction: column; }
+    .history { flex: 1; min-height: 0; }
+    .compose { padding: 8px 12px; border-top: 1px solid var(--mat-sys-outline-variant); }
+    @media (max-width: 640px) {
+      .body { flex-direction: column; }
+      .people { width: auto; max-height: 25dvh; border-right: none; border-bottom: 1px solid var(--mat-sys-outline-variant); }
+    }
+  `,
+})
+export class MessagingPageComponent {
+  readonly session = inject(SessionStore);
+  readonly store = inject(MessagingStore);
+  readonly socket = inject(SocketService);
+
+  send(event: { text: string; done: (sent: boolean) => void }): void {
+    void this.store.submit(event.text).then(event.done);
+  }
+
+  async logout(): Promise<void> {
+    await this.session.logout();
+    this.store.clear();
+  }
+}

@@ -1,0 +1,102 @@
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import {
+  ClientEvent,
+  Limits,
+  type MessagePayload,
+  ServerEvent,
+  parseComposeCommand,
+} from '@app/shared';
+
+import { NotifyService } from '../core/notify/notify.service';
+import { SocketService } from '../core/realtime/socket.service';
+import { SessionStore } from '../sessions/session.store';
+import type { ChatEntry } from './chat-entry.model';
+
+/** Keeps the history readable in a long session without growing without bound. */
+const MAX_ENTRIES = 1000;
+
+function publicEntry(message: MessagePayload): ChatEntry {
+  return { key: `g${message.id}`, kind: 'global', at: message.at, from: message.from, text: message.text };
+}
+
+/** The history as the user sees it, folded from message and presence events. */
+@Injectable({ providedIn: 'root' })
+export class MessagingStore {
+  private readonly socket = inject(SocketService);
+  private readonly session = inject(SessionStore);
+  private readonly notify = inject(NotifyService);
+  private readonly destroyRef = inject(DestroyRef);
+  private systemSeq = 0;
+
+  readonly entries = signal<ChatEntry[]>([]);
+  /** The user a plain message goes to privately, chosen in the user list. */
+  readonly recipient = signal<string | undefined>(undefined);
+
+  constructor() {
+    this.socket.on(ServerEvent.MessageHistory).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ messages }) => this.merge(messages.map(publicEntry)));
+    this.socket.on(ServerEvent.MessageCreated).pipe(takeUntilDestroyed(this.destroyRef)).subscribe((m) => this.merge([publicEntry(m)]));
+    this.socket.on(ServerEvent.PrivateMessageCreated).pipe(takeUntilDestroyed(this.destroyRef)).subscribe((m) =>
+      this.merge([
+        {
+          key: `p${m.id}`,
+          kind: 'private',
+          at: m.at,
+          from: m.from,
+          to: m.to,
+          text: m.text,
+          mine: m.from === this.session.username(),
+        },
+      ]),
+    );
+    this.socket.on(ServerEvent.UserJoined).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ user, at }) =>
+      this.system(at, `${user.username} joined the chat`),
+    );
+    this.socket.on(ServerEvent.UserLeft).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ username, at, reason }) => {
+      this.system(at, reason === 'timeout' ? `${username} lost the connection and left` : `${username} left the chat`);
+      if (this.recipient() === username) this.recipient.set(undefined);
+    });
+  }
+
+  /** Sends what the compose box holds; returns whether it went out (so the box can clear). */
+  async submit(input: string): Promise<boolean> {
+    const command = parseComposeCommand(input, this.recipient());
+    if (command.kind === 'invalid') {
+      this.notify.error(command.reason);
+      return false;
+    }
+    const length = Array.from(command.text).length;
+    if (length > Limits.messageMaxChars) {
+      this.notify.error(`The message is ${length} characters long; the limit is ${Limits.messageMaxChars}.`);
+      return false;
+    }
+    const clientId = crypto.randomUUID();
+    return command.kind === 'private'
+      ? this.socket.send(ClientEvent.PrivateMessageSend, { clientId, to: command.to, text: command.text })
+      : this.socket.send(ClientEvent.MessageSend, { clientId, text: command.text });
+  }
+
+  toggleRecipient(username: string): void {
+    this.recipient.update((current) => (current === username || username === this.session.username() ? undefined : username));
+  }
+
+  clear(): void {
+    this.entries.set([]);
+    this.recipient.set(undefined);
+  }
+
+  private system(at: string, text: string): void {
+    this.merge([{ key: `s${this.systemSeq++}`, kind: 'system', at, text }]);
+  }
+
+  /** Adds entries not seen yet (history after a resume overlaps), keeping time order. */
+  private merge(incoming: ChatEntry[]): void {
+    this.entries.update((entries) => {
+      const known = new Set(entries.map((e) => e.key));
+      const fresh = incoming.filter((e) => !known.has(e.key));
+      if (fresh.length === 0) return entries;
+      const merged = [...entries, ...fresh].sort((a, b) => a.at.localeCompare(b.at));
+      return merged.slice(-MAX_ENTRIES);
+    });
+  }
+}

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 
 import { type ChatPage, launchBrowser, login, openChat, sendMessage } from './support/browser';
 import { type RunningServer, startBuiltServer } from './support/server';
+import { startTcpProxy } from './support/tcp-proxy';
 
 const CLOCK = /\(\d{2}:\d{2}:\d{2}\)/;
 
@@ -141,6 +142,41 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
       expect(chat.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'))).toEqual([]);
       expect(chat.console.join('\n')).not.toMatch(/BEGIN|PRIVATE|onerror|resumeToken/);
     }
+  });
+
+  it('a dropped connection reconnects by itself, re-handshakes and keeps the name', async () => {
+    const proxy = await startTcpProxy(server.port);
+    try {
+      const lena = await openChat(browser, proxy.url);
+      pages.push(lena);
+      const mike = await open();
+      await login(lena, 'lena');
+      await login(mike, 'mike');
+      await mike.page.getByTestId('user-item').filter({ hasText: 'lena' }).waitFor();
+
+      proxy.cut();
+      await lena.page.getByTestId('connection-status').filter({ hasText: 'Reconnecting' }).waitFor();
+      await lena.page.getByTestId('connection-status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+      await sendMessage(lena, 'back after the drop');
+      const seen = mike.page.getByTestId('message').filter({ hasText: 'back after the drop' });
+      await seen.waitFor();
+      expect(await seen.textContent()).toContain('lena:');
+      expect(await mike.page.getByTestId('message').filter({ hasText: 'lena left' }).count()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('after a server restart the client reconnects and asks to log in again, with a notice', async () => {
+    const nina = await open();
+    await login(nina, 'nina');
+    await server.stop();
+    server = await startBuiltServer({ dir: server.dir, port: server.port });
+    await nina.page.getByTestId('notice').filter({ hasText: 'session has expired' }).waitFor({ timeout: 20_000 });
+    await nina.page.getByTestId('username-input').waitFor();
+    // same key files, so the pinned key still matches: no warning
+    expect(await nina.page.getByText('server key has changed').count()).toBe(0);
+    await login(nina, 'nina');
   });
 
   it('C12: a changed server key blocks the client with a warning until the user decides', async () => {

@@ -11,8 +11,8 @@ export class AuditRepository {
     private readonly repository: Repository<AuditEventEntity>,
   ) {}
 
-  async append(row: Omit<AuditEventEntity, 'id'>): Promise<AuditEventEntity> {
-    return this.repository.save(this.repository.create(row));
+  async append(row: Omit<AuditEventEntity, 'id'>): Promise<void> {
+    await this.repository.insert(row);
   }
 
   /** Newest first. */

@@ -12,7 +12,8 @@ export class MessagesRepository {
   ) {}
 
   async append(message: Omit<MessageEntity, 'id'>): Promise<MessageEntity> {
-    return this.repository.save(this.repository.create(message));
+    const result = await this.repository.insert(message);
+    return { ...message, id: Number(result.identifiers[0]['id']) };
   }
 
   /** The newest `limit` messages, oldest first. */

@@ -1,18 +1,19 @@
-import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { ClientEvent } from '@app/shared';
+import { ClientEvent, ErrorCode } from '@app/shared';
 
 import { WsExceptionsFilter } from '../common/filters/ws-exceptions.filter';
-import { LoggedInGuard } from '../common/guards/logged-in.guard';
+import { PerSocketOrderInterceptor } from '../common/interceptors/per-socket-order.interceptor';
 import { createValidationPipe } from '../common/validation';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { SessionsService } from '../sessions/sessions.service';
+import { type Member, SessionsService } from '../sessions/sessions.service';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
+import { MessagingException } from './messaging.exception';
 import { MessagingService } from './messaging.service';
 
 @WebSocketGateway()
 @UseFilters(WsExceptionsFilter)
-@UseGuards(LoggedInGuard)
+@UseInterceptors(PerSocketOrderInterceptor)
 @UsePipes(createValidationPipe())
 export class MessagingGateway {
   constructor(
@@ -30,10 +31,14 @@ export class MessagingGateway {
     await this.messaging.sendPrivate(this.sender(socket), dto.clientId, dto.to, dto.text);
   }
 
-  // the sender comes from the session only, never from the payload (A18)
-  private sender(socket: ChatSocket) {
+  /**
+   * The sender comes from the session only, never from the payload (A18). Checked here rather
+   * than in a guard: guards run on arrival, this runs in the socket's order, after a login or
+   * resume sent just before has completed (A15).
+   */
+  private sender(socket: ChatSocket): Member {
     const member = this.sessions.memberOf(socket);
-    if (!member) throw new Error('logged-in socket without a member');
+    if (!member) throw new MessagingException(ErrorCode.NotLoggedIn, 'Please log in first.');
     return member;
   }
 }

@@ -1,4 +1,4 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
+import { UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -9,6 +9,7 @@ import {
 import { ClientEvent } from '@app/shared';
 
 import { WsExceptionsFilter } from '../common/filters/ws-exceptions.filter';
+import { PerSocketOrderInterceptor } from '../common/interceptors/per-socket-order.interceptor';
 import { createValidationPipe } from '../common/validation';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { LoginDto, ResumeDto } from './dto/login.dto';
@@ -16,6 +17,7 @@ import { SessionsService } from './sessions.service';
 
 @WebSocketGateway()
 @UseFilters(WsExceptionsFilter)
+@UseInterceptors(PerSocketOrderInterceptor)
 @UsePipes(createValidationPipe())
 export class SessionsGateway implements OnGatewayDisconnect {
   constructor(private readonly sessions: SessionsService) {}

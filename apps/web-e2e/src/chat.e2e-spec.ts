@@ -29,6 +29,7 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    server?.remove();
   });
 
   it('two people exchange public and private messages; a third sees only the public one', async () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,7 +49,10 @@ export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<TestServ
     port: address.port,
     url: `http://127.0.0.1:${address.port}`,
     db: app.get(DataSourceToken),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

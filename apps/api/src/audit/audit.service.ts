@@ -4,7 +4,6 @@ import { AuditRepository } from './audit.repository';
 
 /** What happened, as a short stable name. */
 export type AuditType =
-  | 'connect'
   | 'disconnect'
   | 'handshake_succeeded'
   | 'handshake_failed'

@@ -1,3 +1,6 @@
+// class-transformer's @Type reads design-time metadata
+import 'reflect-metadata';
+
 import { Type } from 'class-transformer';
 import {
   IsIn,

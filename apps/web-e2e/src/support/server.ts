@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,8 @@ export interface RunningServer {
   dir: string;
   output: () => string;
   stop(): Promise<void>;
+  /** Deletes the database and keys folder. */
+  remove(): void;
 }
 
 function freePort(): Promise<number> {
@@ -69,5 +71,6 @@ export async function startBuiltServer(options: { dir?: string; port?: number } 
         child.once('exit', () => done());
         child.kill('SIGTERM');
       }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -34,7 +34,8 @@ export class SessionStore {
       this.username.set(joined.username);
       this.users.set(joined.users);
       this.pending.set(false);
-      if (!joined.resumed) void this.router.navigateByUrl('/chat');
+      if (joined.resumed) this.notify.info(`Reconnected as ${joined.username}.`);
+      else void this.router.navigateByUrl('/chat');
     });
     this.socket.on(ServerEvent.UserJoined).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ user }) =>
       this.users.update((users) => [...users.filter((u) => u.username !== user.username), user]),

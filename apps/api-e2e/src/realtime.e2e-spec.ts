@@ -1,41 +1,19 @@
 import { ClientEvent, ErrorCode, Limits, ServerEvent } from '@app/shared';
 
-import { ChatClient } from './support/chat-client';
-import {
-  type TestServer,
-  auditRows,
-  messageCount,
-  sleep,
-  startServer,
-  waitUntilEmpty,
-} from './support/test-server';
+import { useChatRoom } from './support/chat-room';
+import { auditRows, messageCount, sleep } from './support/test-server';
 
 describe('chat over the encrypted session (real app, real SQLite, real socket.io-client)', () => {
-  let server: TestServer;
-  const clients: ChatClient[] = [];
-
-  async function login(name: string): Promise<ChatClient> {
-    const client = await ChatClient.login(server.url, name);
-    clients.push(client);
-    return client;
-  }
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await waitUntilEmpty(server);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
+  const room = useChatRoom();
+  const login = (name: string) => room.login(name);
+  const server = () => room.server;
 
   it('serves /api/health with the key fingerprint every client saw in the handshake', async () => {
-    const response = await fetch(`${server.url}/api/health`);
-    const body = (await response.json()) as { status: string; fingerprint: string };
+    const response = await fetch(`${server().url}/api/health`);
+    const body = (await response.json()) as {
+      status: string;
+      fingerprint: string;
+    };
     expect(response.status).toBe(200);
     expect(body.status).toBe('ok');
     const client = await login('healthcheck');
@@ -46,16 +24,22 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     const alice = await login('alice');
     const bob = await login('bob');
     const carol = await login('carol');
-    const before = await messageCount(server);
+    const before = await messageCount(server());
 
-    await alice.send(ClientEvent.MessageSend, { clientId: 'c-1', text: 'hello room' });
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'c-1',
+      text: 'hello room',
+    });
 
     for (const client of [alice, bob, carol]) {
-      const message = await client.next(ServerEvent.MessageCreated, (m) => m.text === 'hello room');
+      const message = await client.next(
+        ServerEvent.MessageCreated,
+        (m) => m.text === 'hello room',
+      );
       expect(message).toMatchObject({ from: 'alice', clientId: 'c-1' });
       expect(Date.now() - Date.parse(message.at)).toBeLessThan(10_000);
     }
-    expect(await messageCount(server)).toBe(before + 1);
+    expect(await messageCount(server())).toBe(before + 1);
   });
 
   it('delivers a private message to its recipient and sender only, and stores no plaintext', async () => {
@@ -63,58 +47,91 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     const bob = await login('bob');
     const carol = await login('carol');
 
-    await alice.send(ClientEvent.PrivateMessageSend, { clientId: 'p-1', to: 'BOB', text: 'psst secret-42' });
+    await alice.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'p-1',
+      to: 'BOB',
+      text: 'psst secret-42',
+    });
 
     const atBob = await bob.next(ServerEvent.PrivateMessageCreated);
-    expect(atBob).toMatchObject({ from: 'alice', to: 'bob', text: 'psst secret-42' });
-    await alice.next(ServerEvent.PrivateMessageCreated, (m) => m.text === 'psst secret-42');
+    expect(atBob).toMatchObject({
+      from: 'alice',
+      to: 'bob',
+      text: 'psst secret-42',
+    });
+    await alice.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.text === 'psst secret-42',
+    );
     await sleep(300);
     expect(carol.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
 
-    const [stored] = (await server.db.query(
+    const [stored] = (await server().db.query(
       "SELECT COUNT(*) AS n FROM messages WHERE text LIKE '%secret-42%'",
     )) as [{ n: number }];
     expect(Number(stored.n)).toBe(0);
-    const audit = await auditRows(server, 'message_private');
+    const audit = await auditRows(server(), 'message_private');
     const row = audit.at(-1)!;
     expect(row).toMatchObject({ actor: 'alice', target: 'bob' });
     expect(row.detail).not.toContain('secret-42');
-    expect(JSON.parse(row.detail)).toMatchObject({ length: 'psst secret-42'.length });
+    expect(JSON.parse(row.detail)).toMatchObject({
+      length: 'psst secret-42'.length,
+    });
   });
 
   it('tells the sender when the private recipient is unknown or offline', async () => {
     const alice = await login('alice');
-    await alice.send(ClientEvent.PrivateMessageSend, { clientId: 'p-2', to: 'nobody', text: 'hi' });
+    await alice.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'p-2',
+      to: 'nobody',
+      text: 'hi',
+    });
     const error = await alice.nextError(ClientEvent.PrivateMessageSend);
-    expect(error).toMatchObject({ code: ErrorCode.RecipientUnavailable, clientId: 'p-2' });
+    expect(error).toMatchObject({
+      code: ErrorCode.RecipientUnavailable,
+      clientId: 'p-2',
+    });
     expect(error.message).toContain('nobody is not online');
   });
 
   it('sends the last 50 public messages to a user who joins', async () => {
     const alice = await login('alice');
     for (let i = 0; i < 55; i++) {
-      await alice.send(ClientEvent.MessageSend, { clientId: `h-${i}`, text: `history ${i}` });
+      await alice.send(ClientEvent.MessageSend, {
+        clientId: `h-${i}`,
+        text: `history ${i}`,
+      });
     }
-    await alice.next(ServerEvent.MessageCreated, (m) => m.text === 'history 54');
+    await alice.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'history 54',
+    );
     const dave = await login('dave');
     const { messages } = await dave.next(ServerEvent.MessageHistory);
     expect(messages).toHaveLength(Limits.historySize);
     expect(messages.at(-1)!.text).toBe('history 54');
-    expect(messages.map((m) => m.id)).toEqual([...messages.map((m) => m.id)].sort((a, b) => a - b));
+    expect(messages.map((m) => m.id)).toEqual(
+      [...messages.map((m) => m.id)].sort((a, b) => a - b),
+    );
   });
 
   it('refuses a duplicate username, whatever its case, and keeps the first user', async () => {
     const alice = await login('alice');
-    const other = await ChatClient.connect(server.url);
-    clients.push(other);
+    const other = await room.connect();
     await other.send(ClientEvent.SessionLogin, { username: 'ALICE' });
     const error = await other.nextError(ClientEvent.SessionLogin);
-    expect(error).toMatchObject({ code: ErrorCode.UsernameTaken, field: 'username' });
+    expect(error).toMatchObject({
+      code: ErrorCode.UsernameTaken,
+      field: 'username',
+    });
     expect(error.message).toContain('taken');
     // the refused socket may try again with another name
     await other.send(ClientEvent.SessionLogin, { username: 'alice2' });
     await other.next(ServerEvent.SessionJoined);
-    await alice.next(ServerEvent.UserJoined, (e) => e.user.username === 'alice2');
+    await alice.next(
+      ServerEvent.UserJoined,
+      (e) => e.user.username === 'alice2',
+    );
   });
 
   it('shows joins and leaves live: logout and a deliberate disconnect remove the user at once', async () => {
@@ -123,14 +140,20 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     await alice.next(ServerEvent.UserJoined, (e) => e.user.username === 'bob');
 
     await bob.send(ClientEvent.SessionLogout, {});
-    await expect(alice.next(ServerEvent.UserLeft, (e) => e.username === 'bob')).resolves.toMatchObject({
+    await expect(
+      alice.next(ServerEvent.UserLeft, (e) => e.username === 'bob'),
+    ).resolves.toMatchObject({
       reason: 'logout',
     });
 
     const carol = await login('carol');
-    expect(carol.all(ServerEvent.SessionJoined)[0].users.map((u) => u.username)).not.toContain('bob');
+    expect(
+      carol.all(ServerEvent.SessionJoined)[0].users.map((u) => u.username),
+    ).not.toContain('bob');
     carol.close();
-    await expect(alice.next(ServerEvent.UserLeft, (e) => e.username === 'carol', 1000)).resolves.toMatchObject({
+    await expect(
+      alice.next(ServerEvent.UserLeft, (e) => e.username === 'carol', 1000),
+    ).resolves.toMatchObject({
       reason: 'logout',
     });
   });
@@ -147,19 +170,30 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     expect(bob.fingerprint).toBe(firstFingerprint);
 
     // meanwhile nobody may take the name
-    const thief = await ChatClient.connect(server.url);
-    clients.push(thief);
+    const thief = await room.connect();
     await thief.send(ClientEvent.SessionLogin, { username: 'bob' });
-    expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(ErrorCode.UsernameTaken);
+    expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(
+      ErrorCode.UsernameTaken,
+    );
 
     await bob.send(ClientEvent.SessionResume, { token });
     const joined = await bob.next(ServerEvent.SessionJoined, (j) => j.resumed);
     expect(joined.username).toBe('bob');
     expect(joined.resumeToken).not.toBe(token);
-    await alice.send(ClientEvent.MessageSend, { clientId: 'r-1', text: 'still there?' });
-    await bob.next(ServerEvent.MessageCreated, (m) => m.text === 'still there?');
-    expect(alice.all(ServerEvent.UserLeft).map((e) => e.username)).not.toContain('bob');
-    expect((await auditRows(server, 'session_resumed')).at(-1)!.actor).toBe('bob');
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'r-1',
+      text: 'still there?',
+    });
+    await bob.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'still there?',
+    );
+    expect(
+      alice.all(ServerEvent.UserLeft).map((e) => e.username),
+    ).not.toContain('bob');
+    expect((await auditRows(server(), 'session_resumed')).at(-1)!.actor).toBe(
+      'bob',
+    );
   });
 
   it('releases a dropped name when the grace period ends, and refuses the stale token', async () => {
@@ -169,30 +203,46 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     bob.socket.io.reconnection(false);
     bob.socket.io.engine.close();
 
-    const left = await alice.next(ServerEvent.UserLeft, (e) => e.username === 'bob', 5000);
+    const left = await alice.next(
+      ServerEvent.UserLeft,
+      (e) => e.username === 'bob',
+      5000,
+    );
     expect(left.reason).toBe('timeout');
 
-    const late = await ChatClient.connect(server.url);
-    clients.push(late);
+    const late = await room.connect();
     await late.send(ClientEvent.SessionResume, { token });
-    expect((await late.nextError(ClientEvent.SessionResume)).code).toBe(ErrorCode.ResumeFailed);
+    expect((await late.nextError(ClientEvent.SessionResume)).code).toBe(
+      ErrorCode.ResumeFailed,
+    );
     await late.send(ClientEvent.SessionLogin, { username: 'bob' });
     await late.next(ServerEvent.SessionJoined);
   });
 
   it('writes every step to the audit log, without secrets', async () => {
     const alice = await login('auditee');
-    await alice.send(ClientEvent.MessageSend, { clientId: 'a-1', text: 'on the record' });
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'a-1',
+      text: 'on the record',
+    });
     await alice.next(ServerEvent.MessageCreated);
     await alice.send(ClientEvent.SessionLogout, {});
     await sleep(200);
 
-    const rows = await auditRows(server);
+    const rows = await auditRows(server());
     const types = new Set(rows.map((r) => r.type));
-    for (const type of ['handshake_succeeded', 'login_accepted', 'message_public', 'user_left', 'disconnect']) {
+    for (const type of [
+      'handshake_succeeded',
+      'login_accepted',
+      'message_public',
+      'user_left',
+      'disconnect',
+    ]) {
       expect(types).toContain(type);
     }
-    const publicRow = rows.find((r) => r.type === 'message_public' && r.detail.includes('on the record'));
+    const publicRow = rows.find(
+      (r) => r.type === 'message_public' && r.detail.includes('on the record'),
+    );
     expect(publicRow?.actor).toBe('auditee');
     const everything = JSON.stringify(rows);
     expect(everything).not.toContain(alice.resumeToken!);

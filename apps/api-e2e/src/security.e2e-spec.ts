@@ -12,77 +12,66 @@ import {
 } from '@app/shared';
 import WebSocket from 'ws';
 
-import { ChatClient, connectError } from './support/chat-client';
-import {
-  type TestServer,
-  auditRows,
-  messageCount,
-  sleep,
-  startServer,
-  waitUntilEmpty,
-} from './support/test-server';
+import { connectError } from './support/chat-client';
+import { useChatRoom } from './support/chat-room';
+import { auditRows, messageCount, sleep } from './support/test-server';
 
 /** The bad-input catalogue of ../shared/SECURITY.md that the core must withstand, by id. */
 describe('attack and fault catalogue (core)', () => {
-  let server: TestServer;
-  const clients: ChatClient[] = [];
-
-  async function login(name: string): Promise<ChatClient> {
-    const client = await ChatClient.login(server.url, name);
-    clients.push(client);
-    return client;
-  }
-
-  async function connect(): Promise<ChatClient> {
-    const client = await ChatClient.connect(server.url);
-    clients.push(client);
-    return client;
-  }
+  const room = useChatRoom();
+  const login = (name: string) => room.login(name);
+  const connect = () => room.connect();
+  const server = () => room.server;
+  let bystanders = 0;
 
   /** After every attack the room still works for a bystander. */
   async function expectRoomStillWorks(): Promise<void> {
-    const a = await login(`bystander${clients.length}`);
-    await a.send(ClientEvent.MessageSend, { clientId: 'ok', text: 'still alive' });
+    const a = await login(`bystander${++bystanders}`);
+    await a.send(ClientEvent.MessageSend, {
+      clientId: 'ok',
+      text: 'still alive',
+    });
     await a.next(ServerEvent.MessageCreated, (m) => m.text === 'still alive');
   }
 
-  beforeAll(async () => {
-    server = await startServer();
-  });
-
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await waitUntilEmpty(server);
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
   describe('P1 garbage frames', () => {
-    it.each([['42['], ['42["message:send",{"v":1'], ['not socket.io at all'], ['4']])(
-      'P1: %j closes only that socket, the server stays up',
-      async (frame) => {
-        const bystander = await login('bystander');
-        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket`);
-        await new Promise((resolve) => ws.once('message', resolve)); // engine.io open packet
-        const closed = new Promise<number>((resolve) => ws.once('close', resolve));
-        ws.send(frame);
-        await expect(closed).resolves.toBeGreaterThan(0);
-        expect(bystander.socket.connected).toBe(true);
-        await expectRoomStillWorks();
-      },
-    );
+    it.each([
+      ['42['],
+      ['42["message:send",{"v":1'],
+      ['not socket.io at all'],
+      ['4'],
+    ])('P1: %j closes only that socket, the server stays up', async (frame) => {
+      const bystander = await login('bystander');
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${server().port}/socket.io/?EIO=4&transport=websocket`,
+      );
+      await new Promise((resolve) => ws.once('message', resolve)); // engine.io open packet
+      const closed = new Promise<number>((resolve) =>
+        ws.once('close', resolve),
+      );
+      ws.send(frame);
+      await expect(closed).resolves.toBeGreaterThan(0);
+      expect(bystander.socket.connected).toBe(true);
+      await expectRoomStillWorks();
+    });
   });
 
   it('P4: __proto__ and constructor.prototype are refused by name and pollute nothing', async () => {
     const alice = await connect();
-    const polluted = JSON.parse('{"username":"eve","__proto__":{"isAdmin":true}}') as object;
+    const polluted = JSON.parse(
+      '{"username":"eve","__proto__":{"isAdmin":true}}',
+    ) as object;
     await alice.sendRaw(ClientEvent.SessionLogin, polluted);
     const error = await alice.nextError(ClientEvent.SessionLogin);
-    expect(error).toMatchObject({ code: ErrorCode.InvalidPayload, field: '__proto__' });
+    expect(error).toMatchObject({
+      code: ErrorCode.InvalidPayload,
+      field: '__proto__',
+    });
 
-    await alice.sendRaw(ClientEvent.SessionLogin, { username: 'eve', constructor: { prototype: { isAdmin: true } } });
+    await alice.sendRaw(ClientEvent.SessionLogin, {
+      username: 'eve',
+      constructor: { prototype: { isAdmin: true } },
+    });
     expect(await alice.nextError(ClientEvent.SessionLogin)).toMatchObject({
       code: ErrorCode.InvalidPayload,
       field: 'constructor',
@@ -93,44 +82,88 @@ describe('attack and fault catalogue (core)', () => {
 
   describe('P5 wrong types, missing and extra fields, huge arrays', () => {
     const cases: [string, string, unknown, string][] = [
-      ['number as text', ClientEvent.MessageSend, { clientId: 'x', text: 42 }, 'text'],
+      [
+        'number as text',
+        ClientEvent.MessageSend,
+        { clientId: 'x', text: 42 },
+        'text',
+      ],
       ['missing text', ClientEvent.MessageSend, { clientId: 'x' }, 'text'],
       ['missing clientId', ClientEvent.MessageSend, { text: 'hi' }, 'clientId'],
-      ['extra field', ClientEvent.MessageSend, { clientId: 'x', text: 'hi', admin: true }, 'admin'],
-      ['10k-element array', ClientEvent.MessageSend, { clientId: 'x', text: Array.from({ length: 10_000 }, () => 1) }, 'text'],
-      ['object as recipient', ClientEvent.PrivateMessageSend, { clientId: 'x', text: 'hi', to: { name: 'bob' } }, 'to'],
-      ['array as username', ClientEvent.SessionLogin, { username: ['a', 'b'] }, 'username'],
+      [
+        'extra field',
+        ClientEvent.MessageSend,
+        { clientId: 'x', text: 'hi', admin: true },
+        'admin',
+      ],
+      [
+        '10k-element array',
+        ClientEvent.MessageSend,
+        { clientId: 'x', text: Array.from({ length: 10_000 }, () => 1) },
+        'text',
+      ],
+      [
+        'object as recipient',
+        ClientEvent.PrivateMessageSend,
+        { clientId: 'x', text: 'hi', to: { name: 'bob' } },
+        'to',
+      ],
+      [
+        'array as username',
+        ClientEvent.SessionLogin,
+        { username: ['a', 'b'] },
+        'username',
+      ],
     ];
 
-    it.each(cases)('P5: %s gets invalid_payload naming the field; nothing stored', async (_name, event, payload, field) => {
-      const alice = event === ClientEvent.SessionLogin ? await connect() : await login('alice');
-      const before = await messageCount(server);
-      await alice.sendRaw(event, payload);
-      const error = await alice.nextError(event);
-      expect(error.code).toBe(ErrorCode.InvalidPayload);
-      expect(error.field).toBe(field);
-      expect(error.message).not.toMatch(/internal/i);
-      expect(await messageCount(server)).toBe(before);
-      const audited = (await auditRows(server, 'request_rejected')).at(-1)!;
-      expect(JSON.parse(audited.detail)).toMatchObject({ code: ErrorCode.InvalidPayload, field });
-    });
+    it.each(cases)(
+      'P5: %s gets invalid_payload naming the field; nothing stored',
+      async (_name, event, payload, field) => {
+        const alice =
+          event === ClientEvent.SessionLogin
+            ? await connect()
+            : await login('alice');
+        const before = await messageCount(server());
+        await alice.sendRaw(event, payload);
+        const error = await alice.nextError(event);
+        expect(error.code).toBe(ErrorCode.InvalidPayload);
+        expect(error.field).toBe(field);
+        expect(error.message).not.toMatch(/internal/i);
+        expect(await messageCount(server())).toBe(before);
+        const audited = (await auditRows(server(), 'request_rejected')).at(-1)!;
+        expect(JSON.parse(audited.detail)).toMatchObject({
+          code: ErrorCode.InvalidPayload,
+          field,
+        });
+      },
+    );
   });
 
   it('P6: markup, bidi and zero-width text travel as plain text; over-long text gets a length error', async () => {
     const alice = await login('alice');
     const bob = await login('bob');
-    const hostile = '<img src=x onerror=alert(1)> javascript:alert(1) \u202Eevil\u200B';
+    const hostile =
+      '<img src=x onerror=alert(1)> javascript:alert(1) \u202Eevil\u200B';
     await alice.send(ClientEvent.MessageSend, { clientId: 'h', text: hostile });
     expect((await bob.next(ServerEvent.MessageCreated)).text).toBe(hostile);
 
-    const before = await messageCount(server);
-    await alice.send(ClientEvent.MessageSend, { clientId: 'long', text: 'x'.repeat(Limits.messageMaxChars + 1) });
+    const before = await messageCount(server());
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'long',
+      text: 'x'.repeat(Limits.messageMaxChars + 1),
+    });
     const error = await alice.nextError(ClientEvent.MessageSend);
-    expect(error).toMatchObject({ code: ErrorCode.MessageTooLong, clientId: 'long' });
+    expect(error).toMatchObject({
+      code: ErrorCode.MessageTooLong,
+      clientId: 'long',
+    });
     expect(error.message).toContain(String(Limits.messageMaxChars));
-    await alice.send(ClientEvent.MessageSend, { clientId: 'max', text: '😀'.repeat(Limits.messageMaxChars) });
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'max',
+      text: '😀'.repeat(Limits.messageMaxChars),
+    });
     await bob.next(ServerEvent.MessageCreated, (m) => m.clientId === 'max');
-    expect(await messageCount(server)).toBe(before + 1);
+    expect(await messageCount(server())).toBe(before + 1);
   });
 
   describe('C8 tampered envelopes', () => {
@@ -140,29 +173,65 @@ describe('attack and fault catalogue (core)', () => {
       return copy;
     };
     it.each([
-      ['body', (e: string, env: { v: number; seq: number; box: Uint8Array }) => [e, { ...env, box: flip(env.box, 0) }]],
-      ['tag', (e: string, env: { v: number; seq: number; box: Uint8Array }) => [e, { ...env, box: flip(env.box, -1) }]],
-      ['sequence number (nonce)', (e: string, env: { v: number; seq: number; box: Uint8Array }) => [e, { ...env, seq: env.seq + 1 }]],
-      ['event name (AAD)', (_e: string, env: { v: number; seq: number; box: Uint8Array }) => [ClientEvent.PrivateMessageSend, env]],
-    ] as const)('C8: a flipped %s gives one generic decrypt_failed, then the session goes on', async (_name, tamper) => {
-      const alice = await login('alice');
-      alice.tamperNext(tamper as never);
-      await alice.send(ClientEvent.MessageSend, { clientId: 't', text: 'tampered' });
-      const error = await alice.nextError();
-      expect(error).toMatchObject({ code: ErrorCode.DecryptFailed, message: 'The message could not be decrypted.' });
-      expect(JSON.stringify(error)).not.toContain('tampered');
-      // nothing was consumed: the client's next envelope still has the sequence number expected
-      await sleep(50);
-      expect(alice.all(ServerEvent.MessageCreated)).toHaveLength(0);
-    });
+      [
+        'body',
+        (e: string, env: { v: number; seq: number; box: Uint8Array }) => [
+          e,
+          { ...env, box: flip(env.box, 0) },
+        ],
+      ],
+      [
+        'tag',
+        (e: string, env: { v: number; seq: number; box: Uint8Array }) => [
+          e,
+          { ...env, box: flip(env.box, -1) },
+        ],
+      ],
+      [
+        'sequence number (nonce)',
+        (e: string, env: { v: number; seq: number; box: Uint8Array }) => [
+          e,
+          { ...env, seq: env.seq + 1 },
+        ],
+      ],
+      [
+        'event name (AAD)',
+        (_e: string, env: { v: number; seq: number; box: Uint8Array }) => [
+          ClientEvent.PrivateMessageSend,
+          env,
+        ],
+      ],
+    ] as const)(
+      'C8: a flipped %s gives one generic decrypt_failed, then the session goes on',
+      async (_name, tamper) => {
+        const alice = await login('alice');
+        alice.tamperNext(tamper as never);
+        await alice.send(ClientEvent.MessageSend, {
+          clientId: 't',
+          text: 'tampered',
+        });
+        const error = await alice.nextError();
+        expect(error).toMatchObject({
+          code: ErrorCode.DecryptFailed,
+          message: 'The message could not be decrypted.',
+        });
+        expect(JSON.stringify(error)).not.toContain('tampered');
+        // nothing was consumed: the client's next envelope still has the sequence number expected
+        await sleep(50);
+        expect(alice.all(ServerEvent.MessageCreated)).toHaveLength(0);
+      },
+    );
   });
 
   it('C9: an exact replay is refused, on the same connection and on a new one', async () => {
     const alice = await login('alice');
-    await alice.send(ClientEvent.MessageSend, { clientId: 'once', text: 'only once' });
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'once',
+      text: 'only once',
+    });
     await alice.next(ServerEvent.MessageCreated);
     const [event, captured] = alice.sent.at(-1)!;
-    const before = await messageCount(server);
+    const before = await messageCount(server());
 
     alice.socket.emit(event as never, captured as never);
     expect((await alice.nextError()).code).toBe(ErrorCode.DecryptFailed);
@@ -170,13 +239,18 @@ describe('attack and fault catalogue (core)', () => {
     const other = await login('mallory');
     other.socket.emit(event as never, captured as never);
     expect((await other.nextError()).code).toBe(ErrorCode.DecryptFailed);
-    expect(await messageCount(server)).toBe(before);
+    expect(await messageCount(server())).toBe(before);
   });
 
   it('C10: every connection gets fresh ephemeral keys; a reconnect re-keys', async () => {
     const alice = await login('alice');
     const readies: string[] = [];
-    alice.socket.on(ServerEvent.SessionReady as never, (ready: { ephemeral: string }) => readies.push(ready.ephemeral));
+    alice.socket.on(
+      ServerEvent.SessionReady as never,
+      (ready: { ephemeral: string }) => {
+        readies.push(ready.ephemeral);
+      },
+    );
     alice.socket.io.engine.close();
     await alice.until(() => alice.readyCount === 2, 'reconnect');
     alice.socket.io.engine.close();
@@ -190,54 +264,130 @@ describe('attack and fault catalogue (core)', () => {
     const valid = () => createClientOffer().then((o) => o.offer);
     const cases: [string, () => Promise<unknown>][] = [
       ['no auth at all', async () => undefined],
-      ['truncated public key', async () => ({ ...(await valid()), pub: (await valid()).pub.slice(0, 40) })],
-      ['random bytes as key', async () => ({ ...(await valid()), pub: randomBytes(65).toString('base64') })],
-      ['point not on the curve', async () => ({ ...(await valid()), pub: Buffer.concat([Buffer.from([4]), randomBytes(64)]).toString('base64') })],
-      ['PKCS#1 v1.5 key transport', async () => ({ ...(await valid()), suite: 'RSA-PKCS1-v1_5+AES-256-GCM' })],
-      ['CBC offered (C14)', async () => ({ ...(await valid()), suite: 'ECDHE-P256+RSA-PSS-SHA256+HKDF-SHA256+AES-256-CBC' })],
-      ['no encryption (C14)', async () => ({ ...(await valid()), suite: 'none' })],
-      ['short key (C14)', async () => ({ ...(await valid()), suite: 'ECDHE-P256+RSA-PSS-SHA256+HKDF-SHA256+AES-128-GCM' })],
-      ['older version', async () => ({ ...(await valid()), v: HANDSHAKE_VERSION - 1 })],
-      ['oversized key', async () => ({ v: HANDSHAKE_VERSION, suite: HANDSHAKE_SUITE, pub: 'A'.repeat(10_000) })],
+      [
+        'truncated public key',
+        async () => ({
+          ...(await valid()),
+          pub: (await valid()).pub.slice(0, 40),
+        }),
+      ],
+      [
+        'random bytes as key',
+        async () => ({
+          ...(await valid()),
+          pub: randomBytes(65).toString('base64'),
+        }),
+      ],
+      [
+        'point not on the curve',
+        async () => ({
+          ...(await valid()),
+          pub: Buffer.concat([Buffer.from([4]), randomBytes(64)]).toString(
+            'base64',
+          ),
+        }),
+      ],
+      [
+        'PKCS#1 v1.5 key transport',
+        async () => ({
+          ...(await valid()),
+          suite: 'RSA-PKCS1-v1_5+AES-256-GCM',
+        }),
+      ],
+      [
+        'CBC offered (C14)',
+        async () => ({
+          ...(await valid()),
+          suite: 'ECDHE-P256+RSA-PSS-SHA256+HKDF-SHA256+AES-256-CBC',
+        }),
+      ],
+      [
+        'no encryption (C14)',
+        async () => ({ ...(await valid()), suite: 'none' }),
+      ],
+      [
+        'short key (C14)',
+        async () => ({
+          ...(await valid()),
+          suite: 'ECDHE-P256+RSA-PSS-SHA256+HKDF-SHA256+AES-128-GCM',
+        }),
+      ],
+      [
+        'older version',
+        async () => ({ ...(await valid()), v: HANDSHAKE_VERSION - 1 }),
+      ],
+      [
+        'oversized key',
+        async () => ({
+          v: HANDSHAKE_VERSION,
+          suite: HANDSHAKE_SUITE,
+          pub: 'A'.repeat(10_000),
+        }),
+      ],
     ];
     it.each(cases)('C11/C14: %s', async (_name, auth) => {
-      const error = await connectError(server.url, await auth());
+      const error = await connectError(server().url, await auth());
       expect(error.message).toBe('handshake_failed');
       expect(error.data).toEqual({ code: ErrorCode.HandshakeFailed });
-      expect((await auditRows(server, 'handshake_failed')).length).toBeGreaterThan(0);
+      expect(
+        (await auditRows(server(), 'handshake_failed')).length,
+      ).toBeGreaterThan(0);
     });
   });
 
   describe('A15 nothing before the handshake and the login', () => {
     it('A15: chat events from a socket that has not logged in are refused', async () => {
       const anon = await connect();
-      const before = await messageCount(server);
-      await anon.send(ClientEvent.MessageSend, { clientId: 'x', text: 'who am I' });
-      expect(await anon.nextError(ClientEvent.MessageSend)).toMatchObject({ code: ErrorCode.NotLoggedIn });
-      await anon.send(ClientEvent.PrivateMessageSend, { clientId: 'y', to: 'bob', text: 'hi' });
-      expect(await anon.nextError(ClientEvent.PrivateMessageSend)).toMatchObject({ code: ErrorCode.NotLoggedIn });
-      expect(await messageCount(server)).toBe(before);
+      const before = await messageCount(server());
+      await anon.send(ClientEvent.MessageSend, {
+        clientId: 'x',
+        text: 'who am I',
+      });
+      expect(await anon.nextError(ClientEvent.MessageSend)).toMatchObject({
+        code: ErrorCode.NotLoggedIn,
+      });
+      await anon.send(ClientEvent.PrivateMessageSend, {
+        clientId: 'y',
+        to: 'bob',
+        text: 'hi',
+      });
+      expect(
+        await anon.nextError(ClientEvent.PrivateMessageSend),
+      ).toMatchObject({ code: ErrorCode.NotLoggedIn });
+      expect(await messageCount(server())).toBe(before);
     });
 
     it('A15: plaintext events are refused as undecryptable', async () => {
       const anon = await connect();
-      anon.socket.emit(ClientEvent.SessionLogin as never, { username: 'plain' } as never);
-      expect(await anon.nextError()).toMatchObject({ code: ErrorCode.DecryptFailed });
+      anon.socket.emit(
+        ClientEvent.SessionLogin as never,
+        { username: 'plain' } as never,
+      );
+      expect(await anon.nextError()).toMatchObject({
+        code: ErrorCode.DecryptFailed,
+      });
       expect(anon.all(ServerEvent.SessionJoined)).toHaveLength(0);
     });
 
     it('A15: unknown events are refused after opening, without breaking the session', async () => {
       const alice = await login('alice');
       await alice.sendRaw('admin:grant', { role: 'admin' });
-      expect(await alice.nextError('admin:grant')).toMatchObject({ code: ErrorCode.UnknownEvent });
-      await alice.send(ClientEvent.MessageSend, { clientId: 'after', text: 'after unknown' });
+      expect(await alice.nextError('admin:grant')).toMatchObject({
+        code: ErrorCode.UnknownEvent,
+      });
+      await alice.send(ClientEvent.MessageSend, {
+        clientId: 'after',
+        text: 'after unknown',
+      });
       await alice.next(ServerEvent.MessageCreated);
     });
 
     it('A15: a second login on a logged-in socket is refused', async () => {
       const alice = await login('alice');
       await alice.send(ClientEvent.SessionLogin, { username: 'alice-two' });
-      expect(await alice.nextError(ClientEvent.SessionLogin)).toMatchObject({ code: ErrorCode.AlreadyLoggedIn });
+      expect(await alice.nextError(ClientEvent.SessionLogin)).toMatchObject({
+        code: ErrorCode.AlreadyLoggedIn,
+      });
     });
   });
 
@@ -245,7 +395,7 @@ describe('attack and fault catalogue (core)', () => {
     function pollingStatus(origin?: string): Promise<number> {
       return new Promise((resolve, reject) => {
         const req = request(
-          `${server.url}/socket.io/?EIO=4&transport=polling`,
+          `${server().url}/socket.io/?EIO=4&transport=polling`,
           { headers: origin ? { Origin: origin } : {} },
           (res) => {
             res.resume();
@@ -259,10 +409,15 @@ describe('attack and fault catalogue (core)', () => {
 
     function websocketStatus(origin: string): Promise<number> {
       return new Promise((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket`, {
-          headers: { Origin: origin },
-        });
-        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        const ws = new WebSocket(
+          `ws://127.0.0.1:${server().port}/socket.io/?EIO=4&transport=websocket`,
+          {
+            headers: { Origin: origin },
+          },
+        );
+        ws.on('unexpected-response', (_req, res) =>
+          resolve(res.statusCode ?? 0),
+        );
         ws.on('open', () => {
           ws.close();
           resolve(101);
@@ -277,14 +432,14 @@ describe('attack and fault catalogue (core)', () => {
     });
 
     it('A16: the server’s own origin passes on both transports', async () => {
-      expect(await pollingStatus(server.url)).toBe(200);
-      expect(await websocketStatus(server.url)).toBe(101);
+      expect(await pollingStatus(server().url)).toBe(200);
+      expect(await websocketStatus(server().url)).toBe(101);
       expect(await pollingStatus()).toBe(200);
     });
 
     it('A16: a socket.io client with a foreign Origin cannot connect', async () => {
       const offer = await createClientOffer();
-      const error = await connectError(server.url, offer.offer, {
+      const error = await connectError(server().url, offer.offer, {
         transports: ['polling'],
         extraHeaders: { Origin: 'https://evil.example' },
       });
@@ -307,12 +462,16 @@ describe('attack and fault catalogue (core)', () => {
       const error = await client.nextError(ClientEvent.SessionLogin);
       expect(error.code).toBe(code);
       expect(error.message.length).toBeGreaterThan(10);
-      expect((await auditRows(server, 'login_rejected')).length).toBeGreaterThan(0);
+      expect(
+        (await auditRows(server(), 'login_rejected')).length,
+      ).toBeGreaterThan(0);
     });
 
     it('A17: a 10 KB username is refused without echoing it', async () => {
       const client = await connect();
-      await client.send(ClientEvent.SessionLogin, { username: 'y'.repeat(10_000) });
+      await client.send(ClientEvent.SessionLogin, {
+        username: 'y'.repeat(10_000),
+      });
       const error = await client.nextError(ClientEvent.SessionLogin);
       expect(error.code).toBe(ErrorCode.InvalidPayload);
       expect(error.message.length).toBeLessThan(200);
@@ -323,20 +482,34 @@ describe('attack and fault catalogue (core)', () => {
       for (const name of ['Alice', 'ALICE', ' alice ']) {
         const client = await connect();
         await client.send(ClientEvent.SessionLogin, { username: name });
-        expect((await client.nextError(ClientEvent.SessionLogin)).code).toBe(ErrorCode.UsernameTaken);
+        expect((await client.nextError(ClientEvent.SessionLogin)).code).toBe(
+          ErrorCode.UsernameTaken,
+        );
       }
       await login('b0b');
       const lookalike = await connect();
       await lookalike.send(ClientEvent.SessionLogin, { username: 'bob' });
-      expect((await lookalike.nextError(ClientEvent.SessionLogin)).code).toBe(ErrorCode.UsernameTaken);
+      expect((await lookalike.nextError(ClientEvent.SessionLogin)).code).toBe(
+        ErrorCode.UsernameTaken,
+      );
     });
 
     it('A17: ten sockets claiming one name at once: exactly one wins', async () => {
-      const contenders = await Promise.all(Array.from({ length: 10 }, () => connect()));
-      await Promise.all(contenders.map((c, i) => c.send(ClientEvent.SessionLogin, { username: i % 2 ? 'Zed' : 'zed' })));
+      const contenders = await Promise.all(
+        Array.from({ length: 10 }, () => connect()),
+      );
+      await Promise.all(
+        contenders.map((c, i) =>
+          c.send(ClientEvent.SessionLogin, { username: i % 2 ? 'Zed' : 'zed' }),
+        ),
+      );
       await sleep(500);
-      const winners = contenders.filter((c) => c.all(ServerEvent.SessionJoined).length === 1);
-      const losers = contenders.flatMap((c) => c.all(ServerEvent.Exception)).filter((e) => e.code === ErrorCode.UsernameTaken);
+      const winners = contenders.filter(
+        (c) => c.all(ServerEvent.SessionJoined).length === 1,
+      );
+      const losers = contenders
+        .flatMap((c) => c.all(ServerEvent.Exception))
+        .filter((e) => e.code === ErrorCode.UsernameTaken);
       expect(winners).toHaveLength(1);
       expect(losers).toHaveLength(9);
     });
@@ -345,22 +518,48 @@ describe('attack and fault catalogue (core)', () => {
   it('A18: a forged sender field is refused; the sender always comes from the session', async () => {
     const alice = await login('alice');
     const bob = await login('bob');
-    await alice.sendRaw(ClientEvent.MessageSend, { clientId: 'f', text: 'I am bob', from: 'bob' });
-    expect(await alice.nextError(ClientEvent.MessageSend)).toMatchObject({ code: ErrorCode.InvalidPayload, field: 'from' });
-    await alice.send(ClientEvent.MessageSend, { clientId: 'g', text: 'honest' });
+    await alice.sendRaw(ClientEvent.MessageSend, {
+      clientId: 'f',
+      text: 'I am bob',
+      from: 'bob',
+    });
+    expect(await alice.nextError(ClientEvent.MessageSend)).toMatchObject({
+      code: ErrorCode.InvalidPayload,
+      field: 'from',
+    });
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'g',
+      text: 'honest',
+    });
     expect((await bob.next(ServerEvent.MessageCreated)).from).toBe('alice');
   });
 
   describe('L33 oversized frames', () => {
-    it.each([['websocket'], ['polling']])('L33: a frame over maxHttpBufferSize closes only that %s socket', async (transport) => {
-      const bystander = await login('bystander');
-      const big = await ChatClient.connect(server.url, { transports: [transport], reconnection: false });
-      clients.push(big);
-      const closed = new Promise<string>((resolve) => big.socket.once('disconnect', resolve));
-      big.socket.emit(ClientEvent.MessageSend as never, { v: 1, seq: 0, box: randomBytes(Limits.maxFrameBytes + 1024) } as never);
-      await expect(closed).resolves.toMatch(/transport (close|error)|ping timeout/);
-      expect(bystander.socket.connected).toBe(true);
-      await expectRoomStillWorks();
-    });
+    it.each([['websocket'], ['polling']])(
+      'L33: a frame over maxHttpBufferSize closes only that %s socket',
+      async (transport) => {
+        const bystander = await login('bystander');
+        const big = await room.connect({
+          transports: [transport],
+          reconnection: false,
+        });
+        const closed = new Promise<string>((resolve) =>
+          big.socket.once('disconnect', resolve),
+        );
+        big.socket.emit(
+          ClientEvent.MessageSend as never,
+          {
+            v: 1,
+            seq: 0,
+            box: randomBytes(Limits.maxFrameBytes + 1024),
+          } as never,
+        );
+        await expect(closed).resolves.toMatch(
+          /transport (close|error)|ping timeout/,
+        );
+        expect(bystander.socket.connected).toBe(true);
+        await expectRoomStillWorks();
+      },
+    );
   });
 });

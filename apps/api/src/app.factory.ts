@@ -14,7 +14,8 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 
 /** Builds the whole server (REST under /api, Socket.IO, the web client) without listening. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
-  if (config.database.type === 'sqlite') mkdirSync(dirname(config.database.path), { recursive: true });
+  if (config.database.type === 'sqlite')
+    mkdirSync(dirname(config.database.path), { recursive: true });
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });

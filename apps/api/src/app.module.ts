@@ -27,7 +27,12 @@ export class AppModule {
         MessagingModule,
         HealthModule,
         ...(hasWebClient
-          ? [ServeStaticModule.forRoot({ rootPath: config.webRoot, exclude: ['/api/{*path}'] })]
+          ? [
+              ServeStaticModule.forRoot({
+                rootPath: config.webRoot,
+                exclude: ['/api/{*path}'],
+              }),
+            ]
           : []),
       ],
     };

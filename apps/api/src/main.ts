@@ -9,7 +9,9 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('Main').log(`FUV Secure Chat listening on http://${config.host}:${config.port}`);
+  new Logger('Main').log(
+    `FUV Secure Chat listening on http://${config.host}:${config.port}`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,6 +1,12 @@
 import type { Browser } from 'playwright-core';
 
-import { type ChatPage, launchBrowser, login, openChat, sendMessage } from './support/browser';
+import {
+  type ChatPage,
+  launchBrowser,
+  login,
+  openChat,
+  sendMessage,
+} from './support/browser';
 import { type RunningServer, startBuiltServer } from './support/server';
 import { startTcpProxy } from './support/tcp-proxy';
 
@@ -43,38 +49,66 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     // everybody sees everybody in the live list
     for (const chat of [alice, bob, carol]) {
       for (const name of ['alice', 'bob', 'carol']) {
-        await chat.page.getByTestId('user-item').filter({ hasText: name }).waitFor();
+        await chat.page
+          .getByTestId('user-item')
+          .filter({ hasText: name })
+          .waitFor();
       }
     }
-    await expect(alice.page.getByTestId('server-fingerprint').textContent()).resolves.toMatch(/Key [0-9A-F]{4} /);
+    await expect(
+      alice.page.getByTestId('server-fingerprint').textContent(),
+    ).resolves.toMatch(/Key [0-9A-F]{4} /);
 
     await sendMessage(alice, 'Hello everyone 👋');
     for (const chat of [alice, bob, carol]) {
-      const message = chat.page.getByTestId('message').filter({ hasText: 'Hello everyone 👋' });
+      const message = chat.page
+        .getByTestId('message')
+        .filter({ hasText: 'Hello everyone 👋' });
       await message.waitFor();
       expect(await message.getAttribute('data-kind')).toBe('global');
       const text = (await message.textContent()) ?? '';
-      expect(text).toMatch(/\(Global\)\s*\(\d{2}:\d{2}:\d{2}\)\s*alice:\s*Hello everyone 👋/);
-      expect(await message.getByTestId('message-time').textContent()).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+      expect(text).toMatch(
+        /\(Global\)\s*\(\d{2}:\d{2}:\d{2}\)\s*alice:\s*Hello everyone 👋/,
+      );
+      expect(await message.getByTestId('message-time').textContent()).toMatch(
+        /^\d{2}:\d{2}:\d{2}$/,
+      );
     }
 
     // select bob in the list, then type: the message is private
-    await alice.page.getByTestId('user-item').filter({ hasText: 'bob' }).click();
+    await alice.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'bob' })
+      .click();
     await sendMessage(alice, 'just for bob');
-    const atBob = bob.page.getByTestId('message').filter({ hasText: 'just for bob' });
+    const atBob = bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'just for bob' });
     await atBob.waitFor();
     expect(await atBob.getAttribute('data-kind')).toBe('private');
-    expect(await atBob.textContent()).toMatch(/\(Private\)\s*\(\d{2}:\d{2}:\d{2}\)\s*alice\s*→\s*bob:\s*just for bob/);
-    await alice.page.getByTestId('message').filter({ hasText: 'just for bob' }).waitFor();
+    expect(await atBob.textContent()).toMatch(
+      /\(Private\)\s*\(\d{2}:\d{2}:\d{2}\)\s*alice\s*→\s*bob:\s*just for bob/,
+    );
+    await alice.page
+      .getByTestId('message')
+      .filter({ hasText: 'just for bob' })
+      .waitFor();
 
     // /w works without a selection
     await bob.page.getByTestId('message-input').fill('/w alice whispered back');
     await bob.page.getByTestId('message-input').press('Enter');
-    await alice.page.getByTestId('message').filter({ hasText: 'whispered back' }).waitFor();
+    await alice.page
+      .getByTestId('message')
+      .filter({ hasText: 'whispered back' })
+      .waitFor();
 
     await sendMessage(carol, 'carol was here');
-    await alice.page.getByTestId('message').filter({ hasText: 'carol was here' }).waitFor();
-    const carolText = (await carol.page.getByTestId('message-list').textContent()) ?? '';
+    await alice.page
+      .getByTestId('message')
+      .filter({ hasText: 'carol was here' })
+      .waitFor();
+    const carolText =
+      (await carol.page.getByTestId('message-list').textContent()) ?? '';
     expect(carolText).not.toContain('just for bob');
     expect(carolText).not.toContain('whispered back');
     expect(carolText).toMatch(CLOCK);
@@ -86,17 +120,25 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     const second = await open();
     await second.page.getByTestId('username-input').fill('Dana');
     await second.page.getByTestId('login-button').click();
-    await expect(second.page.getByTestId('notice').filter({ hasText: 'taken' }).textContent()).resolves.toContain(
-      'Dana',
+    await expect(
+      second.page
+        .getByTestId('notice')
+        .filter({ hasText: 'taken' })
+        .textContent(),
+    ).resolves.toContain('Dana');
+    expect(await second.page.getByTestId('username-input').isVisible()).toBe(
+      true,
     );
-    expect(await second.page.getByTestId('username-input').isVisible()).toBe(true);
   });
 
   it('an invalid username is explained before anything is sent', async () => {
     const chat = await open();
     await chat.page.getByTestId('username-input').fill('bad name!');
     await chat.page.getByTestId('login-button').click();
-    await chat.page.getByTestId('notice').filter({ hasText: 'letters, digits' }).waitFor();
+    await chat.page
+      .getByTestId('notice')
+      .filter({ hasText: 'letters, digits' })
+      .waitFor();
   });
 
   it('logout removes the user from the other’s list at once, with a system message', async () => {
@@ -104,12 +146,20 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     const frank = await open();
     await login(erin, 'erin');
     await login(frank, 'frank');
-    await erin.page.getByTestId('user-item').filter({ hasText: 'frank' }).waitFor();
+    await erin.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'frank' })
+      .waitFor();
 
     await frank.page.getByTestId('logout-button').click();
     await frank.page.getByTestId('username-input').waitFor();
-    await erin.page.getByTestId('user-item').filter({ hasText: 'frank' }).waitFor({ state: 'detached', timeout: 2000 });
-    const left = erin.page.getByTestId('message').filter({ hasText: 'frank left the chat' });
+    await erin.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'frank' })
+      .waitFor({ state: 'detached', timeout: 2000 });
+    const left = erin.page
+      .getByTestId('message')
+      .filter({ hasText: 'frank left the chat' });
     await left.waitFor();
     expect(await left.getAttribute('data-kind')).toBe('system');
   });
@@ -119,9 +169,15 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     const hank = await open();
     await login(gina, 'gina');
     await login(hank, 'hank');
-    await gina.page.getByTestId('user-item').filter({ hasText: 'hank' }).waitFor();
+    await gina.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'hank' })
+      .waitFor();
     await hank.page.close({ runBeforeUnload: true });
-    await gina.page.getByTestId('user-item').filter({ hasText: 'hank' }).waitFor({ state: 'detached', timeout: 2000 });
+    await gina.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'hank' })
+      .waitFor({ state: 'detached', timeout: 2000 });
   });
 
   it('P6: hostile text is shown inert, and nothing secret reaches the console', async () => {
@@ -129,19 +185,33 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     const judy = await open();
     await login(ivan, 'ivan');
     await login(judy, 'judy');
-    const hostile = '<img src=x onerror="window.__pwned=1"> \u202Eevil <b>bold</b>';
+    const hostile =
+      '<img src=x onerror="window.__pwned=1"> \u202Eevil <b>bold</b>';
     await sendMessage(ivan, hostile);
-    const shown = judy.page.getByTestId('message').filter({ hasText: '<img src=x' });
+    const shown = judy.page
+      .getByTestId('message')
+      .filter({ hasText: '<img src=x' });
     await shown.waitFor();
     expect(await shown.locator('img, b').count()).toBe(0);
-    expect(await judy.page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(
+      await judy.page.evaluate(() => (window as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
     await sendMessage(ivan, 'x'.repeat(4001));
-    await ivan.page.getByTestId('notice').filter({ hasText: 'limit is 4000' }).waitFor();
+    await ivan.page
+      .getByTestId('notice')
+      .filter({ hasText: 'limit is 4000' })
+      .waitFor();
 
     // only our own origin was contacted, and the console never saw keys or message text
     for (const chat of [ivan, judy]) {
-      expect(chat.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'))).toEqual([]);
-      expect(chat.console.join('\n')).not.toMatch(/BEGIN|PRIVATE|onerror|resumeToken/);
+      expect(
+        chat.requests.filter(
+          (u) => !u.startsWith(server.url) && !u.startsWith('data:'),
+        ),
+      ).toEqual([]);
+      expect(chat.console.join('\n')).not.toMatch(
+        /BEGIN|PRIVATE|onerror|resumeToken/,
+      );
     }
   });
 
@@ -153,16 +223,32 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
       const mike = await open();
       await login(lena, 'lena');
       await login(mike, 'mike');
-      await mike.page.getByTestId('user-item').filter({ hasText: 'lena' }).waitFor();
+      await mike.page
+        .getByTestId('user-item')
+        .filter({ hasText: 'lena' })
+        .waitFor();
 
       proxy.cut();
-      await lena.page.getByTestId('connection-status').filter({ hasText: 'Reconnecting' }).waitFor();
-      await lena.page.getByTestId('connection-status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15_000 });
+      await lena.page
+        .getByTestId('connection-status')
+        .filter({ hasText: 'Reconnecting' })
+        .waitFor();
+      await lena.page
+        .getByTestId('connection-status')
+        .filter({ hasText: 'Connected' })
+        .waitFor({ timeout: 15_000 });
       await sendMessage(lena, 'back after the drop');
-      const seen = mike.page.getByTestId('message').filter({ hasText: 'back after the drop' });
+      const seen = mike.page
+        .getByTestId('message')
+        .filter({ hasText: 'back after the drop' });
       await seen.waitFor();
       expect(await seen.textContent()).toContain('lena:');
-      expect(await mike.page.getByTestId('message').filter({ hasText: 'lena left' }).count()).toBe(0);
+      expect(
+        await mike.page
+          .getByTestId('message')
+          .filter({ hasText: 'lena left' })
+          .count(),
+      ).toBe(0);
     } finally {
       await proxy.close();
     }
@@ -173,7 +259,10 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     await login(nina, 'nina');
     await server.stop();
     server = await startBuiltServer({ dir: server.dir, port: server.port });
-    await nina.page.getByTestId('notice').filter({ hasText: 'session has expired' }).waitFor({ timeout: 20_000 });
+    await nina.page
+      .getByTestId('notice')
+      .filter({ hasText: 'session has expired' })
+      .waitFor({ timeout: 20_000 });
     await nina.page.getByTestId('username-input').waitFor();
     // same key files, so the pinned key still matches: no warning
     expect(await nina.page.getByText('server key has changed').count()).toBe(0);
@@ -183,15 +272,21 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
   it('C12: a changed server key blocks the client with a warning until the user decides', async () => {
     const chat = await open();
     await chat.page.evaluate(
-      (origin) => localStorage.setItem(`fuv-chat.server-key:${origin}`, 'AAAA BBBB'),
+      (origin) =>
+        localStorage.setItem(`fuv-chat.server-key:${origin}`, 'AAAA BBBB'),
       server.url,
     );
     await chat.page.reload();
-    const warning = chat.page.getByTestId('notice').filter({ hasText: 'server key has changed' });
+    const warning = chat.page
+      .getByTestId('notice')
+      .filter({ hasText: 'server key has changed' });
     await warning.waitFor();
     expect(await chat.page.getByTestId('login-button').isDisabled()).toBe(true);
     await chat.page.getByTestId('key-change-accept').click();
     await login(chat, 'kate');
-    await chat.page.getByTestId('user-item').filter({ hasText: 'kate' }).waitFor();
+    await chat.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'kate' })
+      .waitFor();
   });
 });

@@ -9,11 +9,21 @@ import {
   type ServerEventMap,
   type SessionJoinedPayload,
 } from '@app/shared';
-import { io, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
+import {
+  io,
+  type Socket,
+  type SocketOptions,
+  type ManagerOptions,
+} from 'socket.io-client';
 
-type Received = { event: keyof ServerEventMap; payload: unknown; taken: boolean };
+type Received = {
+  event: keyof ServerEventMap;
+  payload: unknown;
+  taken: boolean;
+};
 
-export interface ConnectOptions extends Partial<ManagerOptions & SocketOptions> {
+export interface ConnectOptions
+  extends Partial<ManagerOptions & SocketOptions> {
   /** Pinned fingerprint; anything else is refused. Default: trust on first use. */
   pin?: string;
 }
@@ -30,7 +40,10 @@ export class ChatClient {
   username?: string;
   resumeToken?: string;
   /** Rewrites the next outgoing envelope (tamper tests). */
-  private rewriteNext?: (event: string, envelope: SealedEnvelope) => [string, SealedEnvelope];
+  private rewriteNext?: (
+    event: string,
+    envelope: SealedEnvelope,
+  ) => [string, SealedEnvelope];
   readonly sent: [string, SealedEnvelope][] = [];
   private readonly secure: SecureChatClient;
   private waiters: (() => void)[] = [];
@@ -39,7 +52,10 @@ export class ChatClient {
     readonly socket: Socket,
     pin?: string,
   ) {
-    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => Socket;
+    const emit = socket.emit.bind(socket) as (
+      event: string,
+      ...args: unknown[]
+    ) => Socket;
     // every envelope goes through here, so tests can capture, tamper with or replay it
     socket.emit = ((event: string, envelope: SealedEnvelope) => {
       let out: [string, SealedEnvelope] = [event, envelope];
@@ -74,7 +90,10 @@ export class ChatClient {
   }
 
   /** Connects and waits until the sealed channel is ready. */
-  static async connect(url: string, options: ConnectOptions = {}): Promise<ChatClient> {
+  static async connect(
+    url: string,
+    options: ConnectOptions = {},
+  ): Promise<ChatClient> {
     const { pin, ...socketOptions } = options;
     const socket = io(url, {
       autoConnect: false,
@@ -86,7 +105,10 @@ export class ChatClient {
     });
     const client = new ChatClient(socket, pin);
     socket.connect();
-    await client.until(() => client.readyCount > 0 || client.failures.length > 0, 'channel ready');
+    await client.until(
+      () => client.readyCount > 0 || client.failures.length > 0,
+      'channel ready',
+    );
     return client;
   }
 
@@ -98,7 +120,10 @@ export class ChatClient {
     return client;
   }
 
-  send<E extends keyof ClientEventMap>(event: E, payload: ClientEventMap[E]): Promise<void> {
+  send<E extends keyof ClientEventMap>(
+    event: E,
+    payload: ClientEventMap[E],
+  ): Promise<void> {
     return this.secure.send(event, payload);
   }
 
@@ -107,7 +132,12 @@ export class ChatClient {
     return this.secure.send(event as keyof ClientEventMap, payload as never);
   }
 
-  tamperNext(rewrite: (event: string, envelope: SealedEnvelope) => [string, SealedEnvelope]): void {
+  tamperNext(
+    rewrite: (
+      event: string,
+      envelope: SealedEnvelope,
+    ) => [string, SealedEnvelope],
+  ): void {
     this.rewriteNext = rewrite;
   }
 
@@ -118,26 +148,42 @@ export class ChatClient {
     timeoutMs = 5000,
   ): Promise<ServerEventMap[E]> {
     let found: Received | undefined;
-    await this.until(() => {
-      found = this.received.find(
-        (r) => !r.taken && r.event === event && match(r.payload as ServerEventMap[E]),
-      );
-      return found !== undefined;
-    }, `${event}`, timeoutMs);
+    await this.until(
+      () => {
+        found = this.received.find(
+          (r) =>
+            !r.taken &&
+            r.event === event &&
+            match(r.payload as ServerEventMap[E]),
+        );
+        return found !== undefined;
+      },
+      `${event}`,
+      timeoutMs,
+    );
     found!.taken = true;
     return found!.payload as ServerEventMap[E];
   }
 
   /** The next `exception` for the given command. */
   nextError(event?: string): Promise<ExceptionPayload> {
-    return this.next(ServerEvent.Exception, (e) => event === undefined || e.event === event);
+    return this.next(
+      ServerEvent.Exception,
+      (e) => event === undefined || e.event === event,
+    );
   }
 
   all<E extends keyof ServerEventMap>(event: E): ServerEventMap[E][] {
-    return this.received.filter((r) => r.event === event).map((r) => r.payload as ServerEventMap[E]);
+    return this.received
+      .filter((r) => r.event === event)
+      .map((r) => r.payload as ServerEventMap[E]);
   }
 
-  async until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  async until(
+    condition: () => boolean,
+    what: string,
+    timeoutMs = 5000,
+  ): Promise<void> {
     if (condition()) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -164,8 +210,18 @@ export class ChatClient {
 }
 
 /** Resolves with the `connect_error` a refused handshake produces. */
-export function connectError(url: string, auth: unknown, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<Error & { data?: unknown }> {
-  const socket = io(url, { auth: auth as object, reconnection: false, forceNew: true, transports: ['websocket'], ...options });
+export function connectError(
+  url: string,
+  auth: unknown,
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<Error & { data?: unknown }> {
+  const socket = io(url, {
+    auth: auth as object,
+    reconnection: false,
+    forceNew: true,
+    transports: ['websocket'],
+    ...options,
+  });
   return new Promise((resolve, reject) => {
     socket.on('connect_error', (error) => {
       socket.close();
@@ -173,7 +229,9 @@ export function connectError(url: string, auth: unknown, options: Partial<Manage
     });
     socket.on('connect', () => {
       socket.close();
-      reject(new Error('connected although the handshake should have been refused'));
+      reject(
+        new Error('connected although the handshake should have been refused'),
+      );
     });
   });
 }

@@ -30,7 +30,9 @@ export interface AuditRow {
 }
 
 /** The real app on a free loopback port, with a fresh SQLite file. */
-export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+export async function startServer(
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fuv-chat-e2e-'));
   const config = loadConfig({
     DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
@@ -56,7 +58,10 @@ export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<TestServ
   };
 }
 
-export async function auditRows(server: TestServer, type?: string): Promise<AuditRow[]> {
+export async function auditRows(
+  server: TestServer,
+  type?: string,
+): Promise<AuditRow[]> {
   const rows: AuditRow[] = await server.db.query(
     type
       ? 'SELECT id, type, actor, target, detail FROM audit_events WHERE type = ? ORDER BY id'
@@ -67,17 +72,25 @@ export async function auditRows(server: TestServer, type?: string): Promise<Audi
 }
 
 export async function messageCount(server: TestServer): Promise<number> {
-  const [{ n }] = (await server.db.query('SELECT COUNT(*) AS n FROM messages')) as [{ n: number }];
+  const [{ n }] = (await server.db.query(
+    'SELECT COUNT(*) AS n FROM messages',
+  )) as [{ n: number }];
   return Number(n);
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until every username is released, so the next test can reuse the names. */
-export async function waitUntilEmpty(server: TestServer, timeoutMs = 5000): Promise<void> {
+export async function waitUntilEmpty(
+  server: TestServer,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [{ n }] = (await server.db.query('SELECT COUNT(*) AS n FROM sessions')) as [{ n: number }];
+    const [{ n }] = (await server.db.query(
+      'SELECT COUNT(*) AS n FROM sessions',
+    )) as [{ n: number }];
     if (Number(n) === 0) return;
     if (Date.now() > deadline) throw new Error(`${n} usernames still claimed`);
     await sleep(20);

@@ -40,7 +40,10 @@ export class AuditService {
         detail: JSON.stringify(entry.detail ?? {}),
       });
     } catch (error) {
-      this.logger.error(`audit write failed for ${type}`, (error as Error).stack);
+      this.logger.error(
+        `audit write failed for ${type}`,
+        (error as Error).stack,
+      );
     }
   }
 }

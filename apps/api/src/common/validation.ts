@@ -2,7 +2,10 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 
 import { InvalidPayloadException } from './domain.exception';
 
-function firstProblem(errors: ValidationError[], path = ''): { field: string; message: string } {
+function firstProblem(
+  errors: ValidationError[],
+  path = '',
+): { field: string; message: string } {
   const error = errors[0];
   const field = path ? `${path}.${error.property}` : error.property;
   if (error.constraints) {
@@ -28,11 +31,18 @@ export function createValidationPipe(): ValidationPipe {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Finds a prototype-pollution key anywhere in a parsed payload (P4). */
-export function findForbiddenKey(value: unknown, depth = 0): string | undefined {
-  if (typeof value !== 'object' || value === null || depth > 8) return undefined;
+export function findForbiddenKey(
+  value: unknown,
+  depth = 0,
+): string | undefined {
+  if (typeof value !== 'object' || value === null || depth > 8)
+    return undefined;
   for (const key of Object.keys(value)) {
     if (FORBIDDEN_KEYS.has(key)) return key;
-    const nested = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1);
+    const nested = findForbiddenKey(
+      (value as Record<string, unknown>)[key],
+      depth + 1,
+    );
     if (nested) return `${key}.${nested}`;
   }
   return undefined;

@@ -15,32 +15,47 @@ import {
 
 /** The environment the server reads, validated at boot. Everything has a safe default. */
 export class AppConfigSchema {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
   /** Bind address: loopback unless asked otherwise. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
   /** `sqlite:<path>` (default `sqlite:data/chat.sqlite`) or `postgres://…`. */
-  @IsOptional() @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/)
+  @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/)
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   KEYS_DIR?: string;
 
   /** Folder of the built web client; not served when missing. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WEB_ROOT?: string;
 
   /** Comma-separated extra origins allowed to open a chat connection (e.g. behind a proxy). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ALLOWED_ORIGINS?: string;
 
   /** How long a dropped user's name is held for a reconnect, in ms. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   RESUME_GRACE_MS?: number;
 
-  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug'])
+  @IsOptional()
+  @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug';
 }

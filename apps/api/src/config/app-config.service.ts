@@ -28,15 +28,22 @@ export class AppConfigService {
 
 function parseDatabase(url: string | undefined): DatabaseConfig {
   if (url?.startsWith('postgres')) return { type: 'postgres', url };
-  return { type: 'sqlite', path: resolve(url?.slice('sqlite:'.length) ?? 'data/chat.sqlite') };
+  return {
+    type: 'sqlite',
+    path: resolve(url?.slice('sqlite:'.length) ?? 'data/chat.sqlite'),
+  };
 }
 
 /** Reads and validates the environment; the only reader of `process.env` (passed in). */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const schema = plainToInstance(AppConfigSchema, env, { excludeExtraneousValues: false });
+  const schema = plainToInstance(AppConfigSchema, env, {
+    excludeExtraneousValues: false,
+  });
   const errors = validateSync(schema, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const fields = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    const fields = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+    );
     throw new Error(`Invalid configuration: ${fields.join('; ')}`);
   }
   const port = schema.PORT ?? 8080;

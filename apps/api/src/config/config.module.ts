@@ -8,7 +8,9 @@ export class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [{ provide: AppConfigService, useValue: new AppConfigService(config) }],
+      providers: [
+        { provide: AppConfigService, useValue: new AppConfigService(config) },
+      ],
       exports: [AppConfigService],
     };
   }

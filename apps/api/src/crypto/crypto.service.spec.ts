@@ -19,13 +19,19 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
   it('derives the same two keys on both sides: each direction opens what the other sealed', async () => {
     const offer = await createClientOffer();
     const { ready, channel: server } = service.acceptOffer(offer.offer);
-    const { channel: client, fingerprint } = await completeClientHandshake(offer, ready, trustAll);
+    const { channel: client, fingerprint } = await completeClientHandshake(
+      offer,
+      ready,
+      trustAll,
+    );
     expect(fingerprint).toBe(service.fingerprint);
 
     const up = await client.seal('message:send', { text: 'to server' });
     expect(server.open('message:send', up)).toEqual({ text: 'to server' });
     const down = server.seal('message:created', { text: 'to client' });
-    await expect(client.open('message:created', down)).resolves.toEqual({ text: 'to client' });
+    await expect(client.open('message:created', down)).resolves.toEqual({
+      text: 'to client',
+    });
   });
 
   it('gives every connection a fresh ephemeral key and different session keys', async () => {
@@ -34,30 +40,64 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
     const second = service.acceptOffer(offer.offer);
     expect(first.ready.ephemeral).not.toBe(second.ready.ephemeral);
     const sealed = first.channel.seal('x', { n: 1 });
-    const { channel: other } = await completeClientHandshake(offer, second.ready, trustAll);
-    await expect(other.open('x', sealed)).rejects.toBeInstanceOf(DecryptFailedError);
+    const { channel: other } = await completeClientHandshake(
+      offer,
+      second.ready,
+      trustAll,
+    );
+    await expect(other.open('x', sealed)).rejects.toBeInstanceOf(
+      DecryptFailedError,
+    );
   });
 
   it('C12: the client refuses a signature by another key, or a key it does not trust', async () => {
     const offer = await createClientOffer();
     const { ready } = service.acceptOffer(offer.offer);
-    const impostor = new CryptoService(generateKeyPairSync('rsa', { modulusLength: 2048 }));
-    const swapped: SessionReadyPayload = { ...ready, serverKey: impostor.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
-    await expect(completeClientHandshake(offer, swapped, trustAll)).rejects.toMatchObject({ reason: 'bad_signature' });
+    const impostor = new CryptoService(
+      generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    );
+    const swapped: SessionReadyPayload = {
+      ...ready,
+      serverKey: impostor.publicKey
+        .export({ type: 'spki', format: 'der' })
+        .toString('base64'),
+    };
+    await expect(
+      completeClientHandshake(offer, swapped, trustAll),
+    ).rejects.toMatchObject({ reason: 'bad_signature' });
 
-    const otherEphemeral: SessionReadyPayload = { ...ready, ephemeral: service.acceptOffer(offer.offer).ready.ephemeral };
-    await expect(completeClientHandshake(offer, otherEphemeral, trustAll)).rejects.toMatchObject({ reason: 'bad_signature' });
+    const otherEphemeral: SessionReadyPayload = {
+      ...ready,
+      ephemeral: service.acceptOffer(offer.offer).ready.ephemeral,
+    };
+    await expect(
+      completeClientHandshake(offer, otherEphemeral, trustAll),
+    ).rejects.toMatchObject({ reason: 'bad_signature' });
 
-    await expect(completeClientHandshake(offer, ready, (fp) => fp === impostor.fingerprint)).rejects.toMatchObject({
+    await expect(
+      completeClientHandshake(
+        offer,
+        ready,
+        (fp) => fp === impostor.fingerprint,
+      ),
+    ).rejects.toMatchObject({
       reason: 'untrusted_key',
     });
-    await expect(completeClientHandshake(offer, { ...ready, suite: 'none' }, trustAll)).rejects.toMatchObject({
+    await expect(
+      completeClientHandshake(offer, { ...ready, suite: 'none' }, trustAll),
+    ).rejects.toMatchObject({
       reason: 'bad_answer',
     });
   });
 
   it('C11: refuses malformed offers with one error type', () => {
-    for (const bad of [null, 'x', {}, { v: 1 }, { v: 1, suite: 'none', pub: 'AA==' }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { v: 1 },
+      { v: 1, suite: 'none', pub: 'AA==' },
+    ]) {
       expect(() => service.acceptOffer(bad)).toThrow(HandshakeRejectedError);
     }
   });

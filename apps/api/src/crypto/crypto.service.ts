@@ -44,7 +44,9 @@ export class CryptoService {
 
   constructor(private readonly keys: ServerKeys) {
     this.spki = keys.publicKey.export({ type: 'spki', format: 'der' });
-    this.fingerprint = formatFingerprint(createHash('sha256').update(this.spki).digest());
+    this.fingerprint = formatFingerprint(
+      createHash('sha256').update(this.spki).digest(),
+    );
   }
 
   get publicKey(): KeyObject {
@@ -65,7 +67,11 @@ export class CryptoService {
     } catch {
       throw new HandshakeRejectedError();
     }
-    const transcript = handshakeTranscript(clientPublic, serverPublic, this.spki);
+    const transcript = handshakeTranscript(
+      clientPublic,
+      serverPublic,
+      this.spki,
+    );
     const signature = sign('sha256', transcript, {
       key: this.keys.privateKey,
       padding: constants.RSA_PKCS1_PSS_PADDING,
@@ -87,9 +93,15 @@ export class CryptoService {
   }
 
   private readOffer(raw: unknown): Uint8Array {
-    if (typeof raw !== 'object' || raw === null) throw new HandshakeRejectedError();
+    if (typeof raw !== 'object' || raw === null)
+      throw new HandshakeRejectedError();
     const { v, suite, pub } = raw as Partial<HandshakeOfferPayload>;
-    if (v !== HANDSHAKE_VERSION || suite !== HANDSHAKE_SUITE || typeof pub !== 'string' || pub.length > 128) {
+    if (
+      v !== HANDSHAKE_VERSION ||
+      suite !== HANDSHAKE_SUITE ||
+      typeof pub !== 'string' ||
+      pub.length > 128
+    ) {
       throw new HandshakeRejectedError();
     }
     let point: Uint8Array;
@@ -98,7 +110,8 @@ export class CryptoService {
     } catch {
       throw new HandshakeRejectedError();
     }
-    if (point.length !== EC_POINT_BYTES || point[0] !== 0x04) throw new HandshakeRejectedError();
+    if (point.length !== EC_POINT_BYTES || point[0] !== 0x04)
+      throw new HandshakeRejectedError();
     return point;
   }
 }

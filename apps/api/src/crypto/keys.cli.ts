@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const service = new CryptoService(await generateServerKeys(keysDir));
   console.log(`New RSA-3072 key pair written to ${keysDir}`);
   console.log(`Server key fingerprint (SHA-256): ${service.fingerprint}`);
-  console.log('Clients that pinned the old key will be warned that it changed.');
+  console.log(
+    'Clients that pinned the old key will be warned that it changed.',
+  );
 }
 
 main().catch((error: unknown) => {

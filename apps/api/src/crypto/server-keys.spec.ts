@@ -1,9 +1,19 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, loadOrCreateServerKeys } from './server-keys';
+import {
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  loadOrCreateServerKeys,
+} from './server-keys';
 
 describe('server key files', () => {
   let dir: string;
@@ -17,23 +27,37 @@ describe('server key files', () => {
   it('creates an RSA-3072 pair on first start, private key mode 0600, and loads the same key later', async () => {
     const created = await loadOrCreateServerKeys(join(dir, 'keys'));
     expect(created.privateKey.asymmetricKeyDetails?.modulusLength).toBe(3072);
-    expect(statSync(join(dir, 'keys', PRIVATE_KEY_FILE)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dir, 'keys', PUBLIC_KEY_FILE), 'utf8')).toContain('BEGIN PUBLIC KEY');
+    expect(statSync(join(dir, 'keys', PRIVATE_KEY_FILE)).mode & 0o777).toBe(
+      0o600,
+    );
+    expect(readFileSync(join(dir, 'keys', PUBLIC_KEY_FILE), 'utf8')).toContain(
+      'BEGIN PUBLIC KEY',
+    );
 
     const loaded = await loadOrCreateServerKeys(join(dir, 'keys'));
-    const spki = (k: typeof created) => k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
+    const spki = (k: typeof created) =>
+      k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
     expect(spki(loaded)).toBe(spki(created));
   });
 
   it('refuses a weak or unreadable key without printing any key material', async () => {
-    const weak = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const weak = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+    }).privateKey.export({ type: 'pkcs8', format: 'pem' });
     writeFileSync(join(dir, PRIVATE_KEY_FILE), weak);
-    const error = (await loadOrCreateServerKeys(dir).catch((e: unknown) => e)) as Error;
+    const error = (await loadOrCreateServerKeys(dir).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toContain('at least 3072 bits');
     expect(error.message).not.toContain('BEGIN');
 
-    writeFileSync(join(dir, PRIVATE_KEY_FILE), '-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n');
-    const garbled = (await loadOrCreateServerKeys(dir).catch((e: unknown) => e)) as Error;
+    writeFileSync(
+      join(dir, PRIVATE_KEY_FILE),
+      '-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n',
+    );
+    const garbled = (await loadOrCreateServerKeys(dir).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(garbled.message).toContain('is not a readable private key');
     expect(garbled.message).not.toContain('c2VjcmV0');
   });

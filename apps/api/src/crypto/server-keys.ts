@@ -1,4 +1,9 @@
-import { generateKeyPair, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  generateKeyPair,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+} from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,14 +22,20 @@ const generate = promisify(generateKeyPair);
 /** Writes a fresh RSA-3072 pair; the private key is created with mode 0600 and swapped in atomically. */
 export async function generateServerKeys(dir: string): Promise<ServerKeys> {
   await mkdir(dir, { recursive: true });
-  const { privateKey, publicKey } = await generate('rsa', { modulusLength: RSA_BITS });
+  const { privateKey, publicKey } = await generate('rsa', {
+    modulusLength: RSA_BITS,
+  });
   const privatePath = join(dir, PRIVATE_KEY_FILE);
   const publicPath = join(dir, PUBLIC_KEY_FILE);
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' });
   await writeFile(`${privatePath}.tmp`, privatePem, { mode: 0o600 });
   await chmod(`${privatePath}.tmp`, 0o600);
   await rename(`${privatePath}.tmp`, privatePath);
-  await writeFile(publicPath, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+  await writeFile(
+    publicPath,
+    publicKey.export({ type: 'spki', format: 'pem' }),
+    { mode: 0o644 },
+  );
   return { privateKey, publicKey };
 }
 
@@ -42,10 +53,17 @@ export async function loadOrCreateServerKeys(dir: string): Promise<ServerKeys> {
   try {
     privateKey = createPrivateKey(pem);
   } catch {
-    throw new Error(`${join(dir, PRIVATE_KEY_FILE)} is not a readable private key`);
+    throw new Error(
+      `${join(dir, PRIVATE_KEY_FILE)} is not a readable private key`,
+    );
   }
-  if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_BITS) {
-    throw new Error(`${join(dir, PRIVATE_KEY_FILE)} must be an RSA key of at least ${RSA_BITS} bits`);
+  if (
+    privateKey.asymmetricKeyType !== 'rsa' ||
+    (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_BITS
+  ) {
+    throw new Error(
+      `${join(dir, PRIVATE_KEY_FILE)} must be an RSA key of at least ${RSA_BITS} bits`,
+    );
   }
   return { privateKey, publicKey: createPublicKey(privateKey) };
 }

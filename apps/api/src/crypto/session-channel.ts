@@ -30,7 +30,11 @@ export class SessionChannel {
 
   seal(event: string, payload: unknown): SealedEnvelope {
     const seq = this.sendSeq++;
-    const cipher = createCipheriv('aes-256-gcm', this.sendKey, envelopeNonce(SessionChannel.send, seq));
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      this.sendKey,
+      envelopeNonce(SessionChannel.send, seq),
+    );
     cipher.setAAD(envelopeAad(SessionChannel.send, event, seq));
     const body = cipher.update(encodePayload(payload));
     const box = Buffer.concat([body, cipher.final(), cipher.getAuthTag()]);
@@ -43,10 +47,17 @@ export class SessionChannel {
     const box = envelope.box;
     let plaintext: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.recvKey, envelopeNonce(SessionChannel.recv, seq));
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        this.recvKey,
+        envelopeNonce(SessionChannel.recv, seq),
+      );
       decipher.setAAD(envelopeAad(SessionChannel.recv, event, seq));
       decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
-      plaintext = Buffer.concat([decipher.update(box.subarray(0, box.length - TAG_BYTES)), decipher.final()]);
+      plaintext = Buffer.concat([
+        decipher.update(box.subarray(0, box.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
     } catch {
       throw new DecryptFailedError();
     }

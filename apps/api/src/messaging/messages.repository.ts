@@ -18,7 +18,10 @@ export class MessagesRepository {
 
   /** The newest `limit` messages, oldest first. */
   async latest(limit: number): Promise<MessageEntity[]> {
-    const rows = await this.repository.find({ order: { id: 'DESC' }, take: limit });
+    const rows = await this.repository.find({
+      order: { id: 'DESC' },
+      take: limit,
+    });
     return rows.reverse();
   }
 }

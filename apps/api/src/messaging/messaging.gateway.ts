@@ -1,5 +1,10 @@
 import { UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
 import { ClientEvent, ErrorCode } from '@app/shared';
 
 import { WsExceptionsFilter } from '../common/filters/ws-exceptions.filter';
@@ -22,13 +27,28 @@ export class MessagingGateway {
   ) {}
 
   @SubscribeMessage(ClientEvent.MessageSend)
-  async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: SendMessageDto): Promise<void> {
-    await this.messaging.sendPublic(this.sender(socket), dto.clientId, dto.text);
+  async send(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: SendMessageDto,
+  ): Promise<void> {
+    await this.messaging.sendPublic(
+      this.sender(socket),
+      dto.clientId,
+      dto.text,
+    );
   }
 
   @SubscribeMessage(ClientEvent.PrivateMessageSend)
-  async sendPrivate(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: SendPrivateMessageDto): Promise<void> {
-    await this.messaging.sendPrivate(this.sender(socket), dto.clientId, dto.to, dto.text);
+  async sendPrivate(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: SendPrivateMessageDto,
+  ): Promise<void> {
+    await this.messaging.sendPrivate(
+      this.sender(socket),
+      dto.clientId,
+      dto.to,
+      dto.text,
+    );
   }
 
   /**
@@ -38,7 +58,11 @@ export class MessagingGateway {
    */
   private sender(socket: ChatSocket): Member {
     const member = this.sessions.memberOf(socket);
-    if (!member) throw new MessagingException(ErrorCode.NotLoggedIn, 'Please log in first.');
+    if (!member)
+      throw new MessagingException(
+        ErrorCode.NotLoggedIn,
+        'Please log in first.',
+      );
     return member;
   }
 }

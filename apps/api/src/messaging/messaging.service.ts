@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ErrorCode, Limits, type MessagePayload, ServerEvent } from '@app/shared';
+import {
+  ErrorCode,
+  Limits,
+  type MessagePayload,
+  ServerEvent,
+} from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
 import { RealtimeService } from '../realtime/realtime.service';
@@ -11,7 +16,13 @@ import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
 
 function toPayload(row: MessageEntity): MessagePayload {
-  return { id: row.id, clientId: row.clientId, from: row.sender, text: row.text, at: row.at };
+  return {
+    id: row.id,
+    clientId: row.clientId,
+    from: row.sender,
+    text: row.text,
+    at: row.at,
+  };
 }
 
 /** Public messages (stored, broadcast) and private ones (delivered to two sockets, never stored). */
@@ -28,7 +39,11 @@ export class MessagingService implements OnModuleInit {
     this.sessions.joined$.subscribe((member) => void this.sendHistory(member));
   }
 
-  async sendPublic(sender: Member, clientId: string, text: string): Promise<void> {
+  async sendPublic(
+    sender: Member,
+    clientId: string,
+    text: string,
+  ): Promise<void> {
     this.checkText(text);
     const row = await this.repository.append({
       clientId,
@@ -43,7 +58,12 @@ export class MessagingService implements OnModuleInit {
     this.sessions.broadcast(ServerEvent.MessageCreated, toPayload(row));
   }
 
-  async sendPrivate(sender: Member, clientId: string, to: string, text: string): Promise<void> {
+  async sendPrivate(
+    sender: Member,
+    clientId: string,
+    to: string,
+    text: string,
+  ): Promise<void> {
     this.checkText(text);
     const recipient = this.sessions.findOnline(to);
     if (!recipient?.socket) {
@@ -54,7 +74,11 @@ export class MessagingService implements OnModuleInit {
       );
     }
     if (recipient === sender) {
-      throw new MessagingException(ErrorCode.InvalidPayload, 'You cannot send a private message to yourself.', 'to');
+      throw new MessagingException(
+        ErrorCode.InvalidPayload,
+        'You cannot send a private message to yourself.',
+        'to',
+      );
     }
     const message = {
       id: randomUUID(),
@@ -70,20 +94,32 @@ export class MessagingService implements OnModuleInit {
       target: recipient.username,
       detail: { id: message.id, length: Array.from(text).length },
     });
-    const sockets = [sender.socket, recipient.socket].filter((s) => s !== undefined);
-    this.realtime.sendToEach(sockets, ServerEvent.PrivateMessageCreated, message);
+    const sockets = [sender.socket, recipient.socket].filter(
+      (s) => s !== undefined,
+    );
+    this.realtime.sendToEach(
+      sockets,
+      ServerEvent.PrivateMessageCreated,
+      message,
+    );
   }
 
   private async sendHistory(member: Member): Promise<void> {
     const rows = await this.repository.latest(Limits.historySize);
     if (member.socket) {
-      this.realtime.send(member.socket, ServerEvent.MessageHistory, { messages: rows.map(toPayload) });
+      this.realtime.send(member.socket, ServerEvent.MessageHistory, {
+        messages: rows.map(toPayload),
+      });
     }
   }
 
   private checkText(text: string): void {
     if (text.trim().length === 0) {
-      throw new MessagingException(ErrorCode.MessageEmpty, 'The message is empty.', 'text');
+      throw new MessagingException(
+        ErrorCode.MessageEmpty,
+        'The message is empty.',
+        'text',
+      );
     }
     const length = Array.from(text).length;
     if (length > Limits.messageMaxChars) {

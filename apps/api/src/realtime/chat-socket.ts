@@ -15,5 +15,15 @@ export interface ChatSocketData {
   disconnectReason?: string;
 }
 
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerToClientEvents, ChatSocketData>;
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, ServerToClientEvents, ChatSocketData>;
+export type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  ServerToClientEvents,
+  ChatSocketData
+>;
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  ServerToClientEvents,
+  ChatSocketData
+>;

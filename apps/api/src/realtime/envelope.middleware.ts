@@ -24,7 +24,11 @@ export function attachEnvelopeOpener(
   socket.use((packet, next) => {
     const [event, raw] = packet as unknown[];
     const envelope = readEnvelope(raw, Limits.maxFrameBytes);
-    if (typeof event !== 'string' || event.length > MAX_EVENT_NAME || !envelope) {
+    if (
+      typeof event !== 'string' ||
+      event.length > MAX_EVENT_NAME ||
+      !envelope
+    ) {
       return reject(socket, {
         code: ErrorCode.DecryptFailed,
         message: 'The message could not be decrypted.',
@@ -42,7 +46,11 @@ export function attachEnvelopeOpener(
       });
     }
     if (!isClientEvent(event)) {
-      return reject(socket, { code: ErrorCode.UnknownEvent, message: 'Unknown request.', event });
+      return reject(socket, {
+        code: ErrorCode.UnknownEvent,
+        message: 'Unknown request.',
+        event,
+      });
     }
     const forbidden = findForbiddenKey(payload);
     if (forbidden) {

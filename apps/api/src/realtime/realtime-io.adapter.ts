@@ -20,15 +20,23 @@ export class RealtimeIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     // engine.io answers a refused websocket upgrade with 400; refuse it first, with a proper 403
-    (this.httpServer as HttpServer).prependListener('upgrade', (req: IncomingMessage, socket: Duplex) => {
-      if (this.originAllowed(req)) return;
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
+    (this.httpServer as HttpServer).prependListener(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex) => {
+        if (this.originAllowed(req)) return;
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
+      },
+    );
     return super.createIOServer(port, {
       ...options,
       maxHttpBufferSize: Limits.maxFrameBytes,
       cors: undefined,
-      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, ok: boolean) => void) => {
+      allowRequest: (
+        req: IncomingMessage,
+        callback: (err: string | null | undefined, ok: boolean) => void,
+      ) => {
         const allowed = this.originAllowed(req);
         callback(allowed ? null : 'origin not allowed', allowed);
       },
@@ -51,7 +59,8 @@ export class RealtimeIoAdapter extends IoAdapter {
     const origin = req.headers.origin;
     if (origin === undefined) return true;
     const host = req.headers.host;
-    if (host && (origin === `http://${host}` || origin === `https://${host}`)) return true;
+    if (host && (origin === `http://${host}` || origin === `https://${host}`))
+      return true;
     return this.allowedOrigins.includes(origin);
   }
 }

@@ -16,7 +16,9 @@ import { createHandshakeMiddleware } from './ws-auth.middleware';
 
 /** Connection plumbing: the key exchange in `io.use`, then the signed answer and the envelope opener. */
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit {
+export class RealtimeGateway
+  implements OnGatewayInit, OnGatewayConnection, OnModuleInit
+{
   private readonly log = new Logger('Realtime');
 
   constructor(
@@ -26,7 +28,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   ) {}
 
   onModuleInit(): void {
-    this.log.log(`Server key fingerprint (SHA-256): ${this.crypto.fingerprint}`);
+    this.log.log(
+      `Server key fingerprint (SHA-256): ${this.crypto.fingerprint}`,
+    );
   }
 
   afterInit(server: ChatServer): void {
@@ -34,11 +38,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   handleConnection(socket: ChatSocket): void {
-    attachEnvelopeOpener(socket, (s, problem) => rejectRequest(this.realtime, this.audit, s, problem));
-    const data = socket.data as ChatSocket['data'] & { ready?: SessionReadyPayload };
+    attachEnvelopeOpener(socket, (s, problem) =>
+      rejectRequest(this.realtime, this.audit, s, problem),
+    );
+    const data = socket.data as ChatSocket['data'] & {
+      ready?: SessionReadyPayload;
+    };
     const ready = data.ready;
     delete data.ready;
-    void this.audit.record('handshake_succeeded', { detail: { address: data.addressHash, socket: socket.id } });
+    void this.audit.record('handshake_succeeded', {
+      detail: { address: data.addressHash, socket: socket.id },
+    });
     if (ready) socket.emit(ServerEvent.SessionReady, ready);
   }
 }

@@ -6,9 +6,16 @@ import type { ChatSocket } from './chat-socket';
 /** Sends sealed events: each socket gets the payload under its own session key. */
 @Injectable()
 export class RealtimeService {
-  send<E extends SealedServerEvent>(socket: ChatSocket, event: E, payload: ServerEventMap[E]): void {
+  send<E extends SealedServerEvent>(
+    socket: ChatSocket,
+    event: E,
+    payload: ServerEventMap[E],
+  ): void {
     const envelope = socket.data.channel.seal(event, payload);
-    (socket.emit as (event: string, ...args: unknown[]) => boolean)(event, envelope);
+    (socket.emit as (event: string, ...args: unknown[]) => boolean)(
+      event,
+      envelope,
+    );
   }
 
   sendToEach<E extends SealedServerEvent>(

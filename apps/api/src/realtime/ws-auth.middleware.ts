@@ -10,7 +10,10 @@ import type { ChatSocketData } from './chat-socket';
 
 /** Keeps addresses out of the log while still telling connections from one place apart. */
 export function hashAddress(address: string): string {
-  return createHash('sha256').update(`fuv-chat address\n${address}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`fuv-chat address\n${address}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export class HandshakeError extends Error {
@@ -24,7 +27,10 @@ export class HandshakeError extends Error {
  * `io.use` middleware: the key exchange happens before a connection exists, so nothing but a
  * valid, current-suite ECDH offer ever reaches `connection` (A15, C11, C14).
  */
-export function createHandshakeMiddleware(crypto: CryptoService, audit: AuditService) {
+export function createHandshakeMiddleware(
+  crypto: CryptoService,
+  audit: AuditService,
+) {
   return (socket: Socket, next: (error?: Error) => void): void => {
     const addressHash = hashAddress(socket.handshake.address);
     try {
@@ -35,7 +41,9 @@ export function createHandshakeMiddleware(crypto: CryptoService, audit: AuditSer
       data.ready = accepted.ready;
       next();
     } catch {
-      void audit.record('handshake_failed', { detail: { address: addressHash } });
+      void audit.record('handshake_failed', {
+        detail: { address: addressHash },
+      });
       next(new HandshakeError());
     }
   };

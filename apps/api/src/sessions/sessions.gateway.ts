@@ -23,12 +23,18 @@ export class SessionsGateway implements OnGatewayDisconnect {
   constructor(private readonly sessions: SessionsService) {}
 
   @SubscribeMessage(ClientEvent.SessionLogin)
-  async login(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: LoginDto): Promise<void> {
+  async login(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: LoginDto,
+  ): Promise<void> {
     await this.sessions.login(socket, dto.username);
   }
 
   @SubscribeMessage(ClientEvent.SessionResume)
-  async resume(@ConnectedSocket() socket: ChatSocket, @MessageBody() dto: ResumeDto): Promise<void> {
+  async resume(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: ResumeDto,
+  ): Promise<void> {
     await this.sessions.resume(socket, dto.token);
   }
 
@@ -39,6 +45,9 @@ export class SessionsGateway implements OnGatewayDisconnect {
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
-    await this.sessions.disconnected(socket, socket.data.disconnectReason ?? 'unknown');
+    await this.sessions.disconnected(
+      socket,
+      socket.data.disconnectReason ?? 'unknown',
+    );
   }
 }

@@ -17,7 +17,11 @@ export class SessionsRepository {
       await this.repository.insert(session);
       return true;
     } catch (error) {
-      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message)) return false;
+      if (
+        error instanceof QueryFailedError &&
+        /unique|duplicate/i.test(error.message)
+      )
+        return false;
       throw error;
     }
   }
@@ -26,7 +30,10 @@ export class SessionsRepository {
     return this.repository.findOneBy({ resumeTokenHash });
   }
 
-  async update(id: string, changes: Partial<Pick<SessionEntity, 'resumeTokenHash' | 'heldUntil'>>): Promise<void> {
+  async update(
+    id: string,
+    changes: Partial<Pick<SessionEntity, 'resumeTokenHash' | 'heldUntil'>>,
+  ): Promise<void> {
     await this.repository.update({ id }, changes);
   }
 

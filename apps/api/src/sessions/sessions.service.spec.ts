@@ -8,22 +8,35 @@ import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 function fakeSocket(id: string): ChatSocket {
-  return { id, connected: true, data: { addressHash: 'h' }, disconnect: jest.fn() } as unknown as ChatSocket;
+  return {
+    id,
+    connected: true,
+    data: { addressHash: 'h' },
+    disconnect: jest.fn(),
+  } as unknown as ChatSocket;
 }
 
 describe('SessionsService (repository, realtime and audit mocked)', () => {
   const claims = new Map<string, { id: string; resumeTokenHash: string }>();
   const repository = {
-    claim: jest.fn(async (row: { id: string; nameKey: string; resumeTokenHash: string }) => {
-      if ([...claims.keys()].includes(row.nameKey)) return false;
-      claims.set(row.nameKey, row);
-      return true;
-    }),
-    findByTokenHash: jest.fn(async (hash: string) => [...claims.values()].find((c) => c.resumeTokenHash === hash) ?? null),
-    update: jest.fn(async (id: string, changes: { resumeTokenHash?: string }) => {
-      const row = [...claims.values()].find((c) => c.id === id);
-      if (row && changes.resumeTokenHash) row.resumeTokenHash = changes.resumeTokenHash;
-    }),
+    claim: jest.fn(
+      async (row: { id: string; nameKey: string; resumeTokenHash: string }) => {
+        if ([...claims.keys()].includes(row.nameKey)) return false;
+        claims.set(row.nameKey, row);
+        return true;
+      },
+    ),
+    findByTokenHash: jest.fn(
+      async (hash: string) =>
+        [...claims.values()].find((c) => c.resumeTokenHash === hash) ?? null,
+    ),
+    update: jest.fn(
+      async (id: string, changes: { resumeTokenHash?: string }) => {
+        const row = [...claims.values()].find((c) => c.id === id);
+        if (row && changes.resumeTokenHash)
+          row.resumeTokenHash = changes.resumeTokenHash;
+      },
+    ),
     release: jest.fn(async (id: string) => {
       for (const [key, row] of claims) if (row.id === id) claims.delete(key);
     }),
@@ -34,9 +47,13 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   let service: SessionsService;
 
   const sentTo = (socket: ChatSocket, event: string) =>
-    realtime.send.mock.calls.filter(([s, e]) => s === socket && e === event).map(([, , payload]) => payload);
+    realtime.send.mock.calls
+      .filter(([s, e]) => s === socket && e === event)
+      .map(([, , payload]) => payload);
   const broadcasts = (event: string) =>
-    realtime.sendToEach.mock.calls.filter(([, e]) => e === event).map(([sockets, , payload]) => ({ to: [...sockets], payload }));
+    realtime.sendToEach.mock.calls
+      .filter(([, e]) => e === event)
+      .map(([sockets, , payload]) => ({ to: [...sockets], payload }));
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -57,20 +74,33 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     const bob = fakeSocket('b');
     await service.login(alice, 'alice');
     await service.login(bob, '  Bob ');
-    const [welcome] = sentTo(bob, ServerEvent.SessionJoined) as { username: string; users: unknown[]; resumeToken: string }[];
+    const [welcome] = sentTo(bob, ServerEvent.SessionJoined) as {
+      username: string;
+      users: unknown[];
+      resumeToken: string;
+    }[];
     expect(welcome.username).toBe('Bob');
     expect(welcome.users).toHaveLength(2);
     expect(welcome.resumeToken).toMatch(/^[\w-]{43}$/);
     const joined = broadcasts(ServerEvent.UserJoined).at(-1)!;
     expect(joined.to).toEqual([alice]);
-    expect(audit.record).toHaveBeenCalledWith('login_accepted', expect.objectContaining({ actor: 'Bob' }));
+    expect(audit.record).toHaveBeenCalledWith(
+      'login_accepted',
+      expect.objectContaining({ actor: 'Bob' }),
+    );
   });
 
   it('refuses a taken name and a reserved one with their own codes', async () => {
     await service.login(fakeSocket('a'), 'alice');
-    await expect(service.login(fakeSocket('b'), 'ALICE')).rejects.toMatchObject({ code: ErrorCode.UsernameTaken });
-    await expect(service.login(fakeSocket('c'), 'admin')).rejects.toMatchObject({ code: ErrorCode.UsernameReserved });
-    await expect(service.login(fakeSocket('d'), 'x y')).rejects.toMatchObject({ code: ErrorCode.UsernameInvalid });
+    await expect(service.login(fakeSocket('b'), 'ALICE')).rejects.toMatchObject(
+      { code: ErrorCode.UsernameTaken },
+    );
+    await expect(service.login(fakeSocket('c'), 'admin')).rejects.toMatchObject(
+      { code: ErrorCode.UsernameReserved },
+    );
+    await expect(service.login(fakeSocket('d'), 'x y')).rejects.toMatchObject({
+      code: ErrorCode.UsernameInvalid,
+    });
   });
 
   it('holds a dropped user for the grace period, then announces the leave', async () => {
@@ -101,18 +131,25 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   it('gives the name back to a resume within the grace period and rotates the token', async () => {
     const bob = fakeSocket('b');
     await service.login(bob, 'bob');
-    const [{ resumeToken }] = sentTo(bob, ServerEvent.SessionJoined) as { resumeToken: string }[];
+    const [{ resumeToken }] = sentTo(bob, ServerEvent.SessionJoined) as {
+      resumeToken: string;
+    }[];
     await service.disconnected(bob, 'ping timeout');
 
     const again = fakeSocket('b2');
     await service.resume(again, resumeToken);
-    const [resumed] = sentTo(again, ServerEvent.SessionJoined) as { resumed: boolean; resumeToken: string }[];
+    const [resumed] = sentTo(again, ServerEvent.SessionJoined) as {
+      resumed: boolean;
+      resumeToken: string;
+    }[];
     expect(resumed.resumed).toBe(true);
     expect(resumed.resumeToken).not.toBe(resumeToken);
     await jest.advanceTimersByTimeAsync(60_000);
     expect(broadcasts(ServerEvent.UserLeft)).toHaveLength(0);
     expect(service.findOnline('BOB')?.socket).toBe(again);
 
-    await expect(service.resume(fakeSocket('b3'), resumeToken)).rejects.toMatchObject({ code: ErrorCode.ResumeFailed });
+    await expect(
+      service.resume(fakeSocket('b3'), resumeToken),
+    ).rejects.toMatchObject({ code: ErrorCode.ResumeFailed });
   });
 });

@@ -1,6 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   ErrorCode,
   type LeaveReason,
@@ -66,8 +70,15 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       await this.audit.record('login_rejected', {
         detail: { reason: check.problem, address: socket.data.addressHash },
       });
-      const code = check.problem === 'reserved' ? ErrorCode.UsernameReserved : ErrorCode.UsernameInvalid;
-      throw new SessionsException(code, USERNAME_PROBLEM_MESSAGES[check.problem], 'username');
+      const code =
+        check.problem === 'reserved'
+          ? ErrorCode.UsernameReserved
+          : ErrorCode.UsernameInvalid;
+      throw new SessionsException(
+        code,
+        USERNAME_PROBLEM_MESSAGES[check.problem],
+        'username',
+      );
     }
     const token = randomBytes(32).toString('base64url');
     const member: Member = {
@@ -105,7 +116,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       actor: member.username,
       detail: { address: socket.data.addressHash },
     });
-    this.broadcast(ServerEvent.UserJoined, { user: this.toUser(member), at: member.since }, member);
+    this.broadcast(
+      ServerEvent.UserJoined,
+      { user: this.toUser(member), at: member.since },
+      member,
+    );
     this.welcome(member, token, false);
   }
 
@@ -115,8 +130,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     const row = await this.repository.findByTokenHash(hashToken(token));
     const member = row ? this.members.get(row.id) : undefined;
     if (!member) {
-      await this.audit.record('resume_rejected', { detail: { address: socket.data.addressHash } });
-      throw new SessionsException(ErrorCode.ResumeFailed, 'Your session has expired. Please log in again.');
+      await this.audit.record('resume_rejected', {
+        detail: { address: socket.data.addressHash },
+      });
+      throw new SessionsException(
+        ErrorCode.ResumeFailed,
+        'Your session has expired. Please log in again.',
+      );
     }
     clearTimeout(member.graceTimer);
     member.graceTimer = undefined;
@@ -126,7 +146,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       previous.disconnect(true);
     }
     const next = randomBytes(32).toString('base64url');
-    await this.repository.update(member.sessionId, { resumeTokenHash: hashToken(next), heldUntil: null });
+    await this.repository.update(member.sessionId, {
+      resumeTokenHash: hashToken(next),
+      heldUntil: null,
+    });
     this.attach(member, socket);
     await this.audit.record('session_resumed', {
       actor: member.username,
@@ -152,13 +175,21 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       detail: { reason, address: socket.data.addressHash },
     });
     if (!member || member.socket) return;
-    if (reason === 'client namespace disconnect' || reason === 'server namespace disconnect') {
+    if (
+      reason === 'client namespace disconnect' ||
+      reason === 'server namespace disconnect'
+    ) {
       await this.leave(member, 'logout');
       return;
     }
     const grace = this.configService.config.resumeGraceMs;
-    await this.repository.update(member.sessionId, { heldUntil: Date.now() + grace });
-    member.graceTimer = setTimeout(() => void this.leave(member, 'timeout'), grace);
+    await this.repository.update(member.sessionId, {
+      heldUntil: Date.now() + grace,
+    });
+    member.graceTimer = setTimeout(
+      () => void this.leave(member, 'timeout'),
+      grace,
+    );
     member.graceTimer.unref();
   }
 
@@ -181,7 +212,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Seals the event for every connected member (each under their own key). */
-  broadcast<E extends SealedServerEvent>(event: E, payload: ServerEventMap[E], except?: Member): void {
+  broadcast<E extends SealedServerEvent>(
+    event: E,
+    payload: ServerEventMap[E],
+    except?: Member,
+  ): void {
     this.realtime.sendToEach(this.sockets(except), event, payload);
   }
 
@@ -200,8 +235,15 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       member.socket.data.username = undefined;
     }
     await this.repository.release(member.sessionId);
-    await this.audit.record('user_left', { actor: member.username, detail: { reason } });
-    this.broadcast(ServerEvent.UserLeft, { username: member.username, at: new Date().toISOString(), reason });
+    await this.audit.record('user_left', {
+      actor: member.username,
+      detail: { reason },
+    });
+    this.broadcast(ServerEvent.UserLeft, {
+      username: member.username,
+      at: new Date().toISOString(),
+      reason,
+    });
   }
 
   private attach(member: Member, socket: ChatSocket): void {
@@ -218,13 +260,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       resumed,
       users: this.users(),
     };
-    if (member.socket) this.realtime.send(member.socket, ServerEvent.SessionJoined, joined);
+    if (member.socket)
+      this.realtime.send(member.socket, ServerEvent.SessionJoined, joined);
     this.joined$.next(member);
   }
 
   private assertNotLoggedIn(socket: ChatSocket): void {
     if (socket.data.sessionId) {
-      throw new SessionsException(ErrorCode.AlreadyLoggedIn, 'You are already logged in.');
+      throw new SessionsException(
+        ErrorCode.AlreadyLoggedIn,
+        'You are already logged in.',
+      );
     }
   }
 

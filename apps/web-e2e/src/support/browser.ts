@@ -1,4 +1,9 @@
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type Page,
+  chromium,
+} from 'playwright-core';
 
 /** Debian's Chromium; never a downloaded browser. */
 const EXECUTABLE = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -29,8 +34,13 @@ export interface ChatPage {
 }
 
 /** A fresh browser profile (its own storage), like a second person on another machine. */
-export async function openChat(browser: Browser, url: string): Promise<ChatPage> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+export async function openChat(
+  browser: Browser,
+  url: string,
+): Promise<ChatPage> {
+  const context = await browser.newContext({
+    viewport: { width: 1000, height: 700 },
+  });
   const page = await context.newPage();
   const consoleLines: string[] = [];
   const requests: string[] = [];

@@ -28,36 +28,44 @@ function freePort(): Promise<number> {
 }
 
 /** The built server (dist/apps/api) serving the built web client, as `npm start` runs it. */
-export async function startBuiltServer(options: { dir?: string; port?: number } = {}): Promise<RunningServer> {
+export async function startBuiltServer(
+  options: { dir?: string; port?: number } = {},
+): Promise<RunningServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fuv-chat-web-e2e-'));
   const port = options.port ?? (await freePort());
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/api/main.js')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'],
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
-      KEYS_DIR: join(dir, 'keys'),
-      WEB_ROOT: join(ROOT, 'dist/apps/web/browser'),
-      RESUME_GRACE_MS: '3000',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'dist/apps/api/main.js')],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'],
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
+        KEYS_DIR: join(dir, 'keys'),
+        WEB_ROOT: join(ROOT, 'dist/apps/web/browser'),
+        RESUME_GRACE_MS: '3000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${log}`);
+    if (child.exitCode !== null)
+      throw new Error(`server exited early:\n${log}`);
     try {
       const response = await fetch(`${url}/api/health`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${log}`);
+    if (Date.now() > deadline)
+      throw new Error(`server did not become healthy:\n${log}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -1,4 +1,9 @@
-import { type Server, type Socket, createConnection, createServer } from 'node:net';
+import {
+  type Server,
+  type Socket,
+  createConnection,
+  createServer,
+} from 'node:net';
 
 /** A loopback TCP relay whose connections can be cut, like a network that drops. */
 export interface TcpProxy {

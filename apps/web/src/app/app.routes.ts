@@ -7,12 +7,20 @@ export const appRoutes: Routes = [
   {
     path: '',
     pathMatch: 'full',
-    loadComponent: () => import('./sessions/login-page.component').then((m) => m.LoginPageComponent),
+    loadComponent: () =>
+      import('./sessions/login-page.component').then(
+        (m) => m.LoginPageComponent,
+      ),
   },
   {
     path: 'chat',
-    canActivate: [() => inject(SessionStore).loggedIn() || inject(Router).parseUrl('/')],
-    loadComponent: () => import('./messaging/messaging-page.component').then((m) => m.MessagingPageComponent),
+    canActivate: [
+      () => inject(SessionStore).loggedIn() || inject(Router).parseUrl('/'),
+    ],
+    loadComponent: () =>
+      import('./messaging/messaging-page.component').then(
+        (m) => m.MessagingPageComponent,
+      ),
   },
   { path: '**', redirectTo: '' },
 ];

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { ErrorCode, type ErrorPayload } from '@app/shared';
 import type { Response } from 'express';
 
@@ -18,13 +25,22 @@ export class HttpExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
-    let body: ErrorPayload = { code: ErrorCode.Internal, message: 'Internal server error' };
+    let body: ErrorPayload = {
+      code: ErrorCode.Internal,
+      message: 'Internal server error',
+    };
     if (exception instanceof DomainException) {
       status = STATUS_BY_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
       body = { code: exception.code, message: exception.message };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
-      body = { code: status === 404 ? ('not_found' as ErrorCode) : ErrorCode.InvalidPayload, message: exception.message };
+      body = {
+        code:
+          status === 404
+            ? ('not_found' as ErrorCode)
+            : ErrorCode.InvalidPayload,
+        message: exception.message,
+      };
     } else {
       this.log.error('unhandled error', (exception as Error)?.stack);
     }

@@ -30,16 +30,32 @@ export class WsExceptionsFilter extends BaseWsExceptionFilter {
     const event = ws.getPattern();
     const data: unknown = ws.getData();
     const clientId =
-      typeof data === 'object' && data !== null && typeof (data as { clientId?: unknown }).clientId === 'string'
+      typeof data === 'object' &&
+      data !== null &&
+      typeof (data as { clientId?: unknown }).clientId === 'string'
         ? (data as { clientId: string }).clientId.slice(0, 64)
         : undefined;
 
     let payload: ExceptionPayload;
     if (exception instanceof DomainException) {
-      payload = { code: exception.code, message: exception.message, event, field: exception.field, clientId };
+      payload = {
+        code: exception.code,
+        message: exception.message,
+        event,
+        field: exception.field,
+        clientId,
+      };
     } else {
-      this.log.error(`unhandled error in ${event}`, (exception as Error)?.stack);
-      payload = { code: ErrorCode.Internal, message: 'Something went wrong; please try again.', event, clientId };
+      this.log.error(
+        `unhandled error in ${event}`,
+        (exception as Error)?.stack,
+      );
+      payload = {
+        code: ErrorCode.Internal,
+        message: 'Something went wrong; please try again.',
+        event,
+        clientId,
+      };
     }
     rejectRequest(this.realtime, this.audit, socket, payload);
   }

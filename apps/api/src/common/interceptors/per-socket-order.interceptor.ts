@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { type Observable, from, lastValueFrom } from 'rxjs';
 
 const queues = new WeakMap<object, Promise<unknown>>();
@@ -12,8 +17,13 @@ export class PerSocketOrderInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const socket = context.switchToWs().getClient<object>();
     const previous = queues.get(socket) ?? Promise.resolve();
-    const current = previous.then(() => lastValueFrom(next.handle(), { defaultValue: undefined }));
-    queues.set(socket, current.catch(() => undefined));
+    const current = previous.then(() =>
+      lastValueFrom(next.handle(), { defaultValue: undefined }),
+    );
+    queues.set(
+      socket,
+      current.catch(() => undefined),
+    );
     return from(current);
   }
 }

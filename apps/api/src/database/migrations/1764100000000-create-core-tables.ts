@@ -1,4 +1,9 @@
-import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
+import {
+  type MigrationInterface,
+  type QueryRunner,
+  Table,
+  TableIndex,
+} from 'typeorm';
 
 /** Audit log, public messages and username claims. Written with the portable Table API (SQLite and PostgreSQL). */
 export class CreateCoreTables1764100000000 implements MigrationInterface {
@@ -9,7 +14,13 @@ export class CreateCoreTables1764100000000 implements MigrationInterface {
       new Table({
         name: 'audit_events',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'at', type: 'varchar', length: '32' },
           { name: 'type', type: 'varchar', length: '64' },
           { name: 'actor', type: 'varchar', length: '64', isNullable: true },
@@ -18,12 +29,21 @@ export class CreateCoreTables1764100000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('audit_events', new TableIndex({ name: 'idx_audit_events_type', columnNames: ['type'] }));
+    await queryRunner.createIndex(
+      'audit_events',
+      new TableIndex({ name: 'idx_audit_events_type', columnNames: ['type'] }),
+    );
     await queryRunner.createTable(
       new Table({
         name: 'messages',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'client_id', type: 'varchar', length: '64' },
           { name: 'sender', type: 'varchar', length: '64' },
           { name: 'text', type: 'text' },
@@ -44,7 +64,13 @@ export class CreateCoreTables1764100000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('sessions', new TableIndex({ name: 'idx_sessions_resume_token_hash', columnNames: ['resume_token_hash'] }));
+    await queryRunner.createIndex(
+      'sessions',
+      new TableIndex({
+        name: 'idx_sessions_resume_token_hash',
+        columnNames: ['resume_token_hash'],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,4 +1,7 @@
-import type { SendMessagePayload, SendPrivateMessagePayload } from '@app/shared';
+import type {
+  SendMessagePayload,
+  SendPrivateMessagePayload,
+} from '@app/shared';
 import { IsString, Length, MaxLength } from 'class-validator';
 
 // Text length in characters is checked by the service (it has its own error code); these
@@ -13,7 +16,10 @@ export class SendMessageDto implements SendMessagePayload {
   text!: string;
 }
 
-export class SendPrivateMessageDto extends SendMessageDto implements SendPrivateMessagePayload {
+export class SendPrivateMessageDto
+  extends SendMessageDto
+  implements SendPrivateMessagePayload
+{
   @IsString()
   @MaxLength(256)
   to!: string;

@@ -12,15 +12,26 @@ import { MessagingStore } from './messaging.store';
 
 @Component({
   selector: 'app-messaging-page',
-  imports: [MatButton, MatToolbar, ConnectionStatusComponent, ComposeBoxComponent, MessageListComponent, UserListComponent],
+  imports: [
+    MatButton,
+    MatToolbar,
+    ConnectionStatusComponent,
+    ComposeBoxComponent,
+    MessageListComponent,
+    UserListComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page">
       <mat-toolbar class="bar">
         <span class="brand">FUV Secure Chat</span>
-        <span class="me">Signed in as <bdi>{{ session.username() }}</bdi></span>
+        <span class="me"
+          >Signed in as <bdi>{{ session.username() }}</bdi></span
+        >
         <span class="spacer"></span>
-        <button mat-button data-testid="logout-button" (click)="logout()">Log out</button>
+        <button mat-button data-testid="logout-button" (click)="logout()">
+          Log out
+        </button>
       </mat-toolbar>
       <div class="status"><app-connection-status /></div>
       <div class="body">
@@ -46,20 +57,66 @@ import { MessagingStore } from './messaging.store';
     </div>
   `,
   styles: `
-    .page { height: 100dvh; display: flex; flex-direction: column; }
-    .bar { gap: 12px; flex-wrap: wrap; height: auto; min-height: 56px; }
-    .brand { font-weight: 700; }
-    .me { font-size: 14px; font-weight: 400; overflow-wrap: anywhere; }
-    .spacer { flex: 1; }
-    .status { padding: 4px 16px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .body { flex: 1; min-height: 0; display: flex; }
-    .people { width: 220px; border-right: 1px solid var(--mat-sys-outline-variant); overflow-y: auto; }
-    .chat { flex: 1; min-width: 0; display: flex; flex-direction: column; }
-    .history { flex: 1; min-height: 0; }
-    .compose { padding: 8px 12px; border-top: 1px solid var(--mat-sys-outline-variant); }
+    .page {
+      height: 100dvh;
+      display: flex;
+      flex-direction: column;
+    }
+    .bar {
+      gap: 12px;
+      flex-wrap: wrap;
+      height: auto;
+      min-height: 56px;
+    }
+    .brand {
+      font-weight: 700;
+    }
+    .me {
+      font-size: 14px;
+      font-weight: 400;
+      overflow-wrap: anywhere;
+    }
+    .spacer {
+      flex: 1;
+    }
+    .status {
+      padding: 4px 16px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    .body {
+      flex: 1;
+      min-height: 0;
+      display: flex;
+    }
+    .people {
+      width: 220px;
+      border-right: 1px solid var(--mat-sys-outline-variant);
+      overflow-y: auto;
+    }
+    .chat {
+      flex: 1;
+      min-width: 0;
+      display: flex;
+      flex-direction: column;
+    }
+    .history {
+      flex: 1;
+      min-height: 0;
+    }
+    .compose {
+      padding: 8px 12px;
+      border-top: 1px solid var(--mat-sys-outline-variant);
+    }
     @media (max-width: 640px) {
-      .body { flex-direction: column; }
-      .people { width: auto; max-height: 25dvh; border-right: none; border-bottom: 1px solid var(--mat-sys-outline-variant); }
+      .body {
+        flex-direction: column;
+      }
+      .people {
+        width: auto;
+        max-height: 25dvh;
+        border-right: none;
+        border-bottom: 1px solid var(--mat-sys-outline-variant);
+      }
     }
   `,
 })

@@ -17,7 +17,13 @@ import type { ChatEntry } from './chat-entry.model';
 const MAX_ENTRIES = 1000;
 
 function publicEntry(message: MessagePayload): ChatEntry {
-  return { key: `g${message.id}`, kind: 'global', at: message.at, from: message.from, text: message.text };
+  return {
+    key: `g${message.id}`,
+    kind: 'global',
+    at: message.at,
+    from: message.from,
+    text: message.text,
+  };
 }
 
 /** The history as the user sees it, folded from message and presence events. */
@@ -34,28 +40,48 @@ export class MessagingStore {
   readonly recipient = signal<string | undefined>(undefined);
 
   constructor() {
-    this.socket.on(ServerEvent.MessageHistory).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ messages }) => this.merge(messages.map(publicEntry)));
-    this.socket.on(ServerEvent.MessageCreated).pipe(takeUntilDestroyed(this.destroyRef)).subscribe((m) => this.merge([publicEntry(m)]));
-    this.socket.on(ServerEvent.PrivateMessageCreated).pipe(takeUntilDestroyed(this.destroyRef)).subscribe((m) =>
-      this.merge([
-        {
-          key: `p${m.id}`,
-          kind: 'private',
-          at: m.at,
-          from: m.from,
-          to: m.to,
-          text: m.text,
-          mine: m.from === this.session.username(),
-        },
-      ]),
-    );
-    this.socket.on(ServerEvent.UserJoined).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ user, at }) =>
-      this.system(at, `${user.username} joined the chat`),
-    );
-    this.socket.on(ServerEvent.UserLeft).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ username, at, reason }) => {
-      this.system(at, reason === 'timeout' ? `${username} lost the connection and left` : `${username} left the chat`);
-      if (this.recipient() === username) this.recipient.set(undefined);
-    });
+    this.socket
+      .on(ServerEvent.MessageHistory)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(({ messages }) => this.merge(messages.map(publicEntry)));
+    this.socket
+      .on(ServerEvent.MessageCreated)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((m) => this.merge([publicEntry(m)]));
+    this.socket
+      .on(ServerEvent.PrivateMessageCreated)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((m) =>
+        this.merge([
+          {
+            key: `p${m.id}`,
+            kind: 'private',
+            at: m.at,
+            from: m.from,
+            to: m.to,
+            text: m.text,
+            mine: m.from === this.session.username(),
+          },
+        ]),
+      );
+    this.socket
+      .on(ServerEvent.UserJoined)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(({ user, at }) =>
+        this.system(at, `${user.username} joined the chat`),
+      );
+    this.socket
+      .on(ServerEvent.UserLeft)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(({ username, at, reason }) => {
+        this.system(
+          at,
+          reason === 'timeout'
+            ? `${username} lost the connection and left`
+            : `${username} left the chat`,
+        );
+        if (this.recipient() === username) this.recipient.set(undefined);
+      });
   }
 
   /** Sends what the compose box holds; returns whether it went out (so the box can clear). */
@@ -67,17 +93,30 @@ export class MessagingStore {
     }
     const length = Array.from(command.text).length;
     if (length > Limits.messageMaxChars) {
-      this.notify.error(`The message is ${length} characters long; the limit is ${Limits.messageMaxChars}.`);
+      this.notify.error(
+        `The message is ${length} characters long; the limit is ${Limits.messageMaxChars}.`,
+      );
       return false;
     }
     const clientId = crypto.randomUUID();
     return command.kind === 'private'
-      ? this.socket.send(ClientEvent.PrivateMessageSend, { clientId, to: command.to, text: command.text })
-      : this.socket.send(ClientEvent.MessageSend, { clientId, text: command.text });
+      ? this.socket.send(ClientEvent.PrivateMessageSend, {
+          clientId,
+          to: command.to,
+          text: command.text,
+        })
+      : this.socket.send(ClientEvent.MessageSend, {
+          clientId,
+          text: command.text,
+        });
   }
 
   toggleRecipient(username: string): void {
-    this.recipient.update((current) => (current === username || username === this.session.username() ? undefined : username));
+    this.recipient.update((current) =>
+      current === username || username === this.session.username()
+        ? undefined
+        : username,
+    );
   }
 
   clear(): void {
@@ -95,7 +134,9 @@ export class MessagingStore {
       const known = new Set(entries.map((e) => e.key));
       const fresh = incoming.filter((e) => !known.has(e.key));
       if (fresh.length === 0) return entries;
-      const merged = [...entries, ...fresh].sort((a, b) => a.at.localeCompare(b.at));
+      const merged = [...entries, ...fresh].sort((a, b) =>
+        a.at.localeCompare(b.at),
+      );
       return merged.slice(-MAX_ENTRIES);
     });
   }

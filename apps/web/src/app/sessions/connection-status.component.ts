@@ -1,4 +1,9 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+} from '@angular/core';
 
 import { SocketService } from '../core/realtime/socket.service';
 
@@ -15,22 +20,51 @@ const LABELS = {
   selector: 'app-connection-status',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div class="status" [attr.data-status]="socket.status()" data-testid="connection-status" aria-live="polite">
+    <div
+      class="status"
+      [attr.data-status]="socket.status()"
+      data-testid="connection-status"
+      aria-live="polite"
+    >
       <span class="dot"></span>
       <span>{{ label() }}</span>
       @if (socket.fingerprint(); as fp) {
-        <span class="fp" data-testid="server-fingerprint" [title]="'Server key SHA-256: ' + fp">
+        <span
+          class="fp"
+          data-testid="server-fingerprint"
+          [title]="'Server key SHA-256: ' + fp"
+        >
           Key {{ fp }}
         </span>
       }
     </div>
   `,
   styles: `
-    .status { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; font-size: 12px; opacity: 0.85; }
-    .dot { width: 8px; height: 8px; border-radius: 50%; background: #d97706; }
-    [data-status='connected'] .dot { background: #16a34a; }
-    [data-status='untrusted'] .dot, [data-status='failed'] .dot { background: #dc2626; }
-    .fp { font-family: ui-monospace, monospace; word-break: break-all; }
+    .status {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+      font-size: 12px;
+      opacity: 0.85;
+    }
+    .dot {
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      background: #d97706;
+    }
+    [data-status='connected'] .dot {
+      background: #16a34a;
+    }
+    [data-status='untrusted'] .dot,
+    [data-status='failed'] .dot {
+      background: #dc2626;
+    }
+    .fp {
+      font-family: ui-monospace, monospace;
+      word-break: break-all;
+    }
   `,
 })
 export class ConnectionStatusComponent {

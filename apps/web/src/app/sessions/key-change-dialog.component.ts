@@ -1,6 +1,17 @@
-import { ChangeDetectionStrategy, Component, Injectable, effect, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  Injectable,
+  effect,
+  inject,
+} from '@angular/core';
 import { MatButton } from '@angular/material/button';
-import { MAT_DIALOG_DATA, MatDialog, MatDialogModule, type MatDialogRef } from '@angular/material/dialog';
+import {
+  MAT_DIALOG_DATA,
+  MatDialog,
+  MatDialogModule,
+  type MatDialogRef,
+} from '@angular/material/dialog';
 
 import { SocketService } from '../core/realtime/socket.service';
 
@@ -15,23 +26,45 @@ interface KeyChange {
   imports: [MatDialogModule, MatButton],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div data-testid="notice" role="alertdialog" aria-labelledby="key-change-title">
-    <h2 mat-dialog-title id="key-change-title">The server key has changed</h2>
-    <mat-dialog-content>
-      <p>
-        This server identified itself with a different key than before. Nothing has been sent.
-        If the administrator did not announce a new key, someone may be intercepting the connection.
-      </p>
-      <p>Trusted: <code>{{ data.pinned }}</code></p>
-      <p>Offered: <code>{{ data.offered }}</code></p>
-    </mat-dialog-content>
-    <mat-dialog-actions align="end">
-      <button mat-button mat-dialog-close data-testid="key-change-reject">Stay disconnected</button>
-      <button mat-flat-button [mat-dialog-close]="true" data-testid="key-change-accept">Trust the new key</button>
-    </mat-dialog-actions>
+    <div
+      data-testid="notice"
+      role="alertdialog"
+      aria-labelledby="key-change-title"
+    >
+      <h2 mat-dialog-title id="key-change-title">The server key has changed</h2>
+      <mat-dialog-content>
+        <p>
+          This server identified itself with a different key than before.
+          Nothing has been sent. If the administrator did not announce a new
+          key, someone may be intercepting the connection.
+        </p>
+        <p>
+          Trusted: <code>{{ data.pinned }}</code>
+        </p>
+        <p>
+          Offered: <code>{{ data.offered }}</code>
+        </p>
+      </mat-dialog-content>
+      <mat-dialog-actions align="end">
+        <button mat-button mat-dialog-close data-testid="key-change-reject">
+          Stay disconnected
+        </button>
+        <button
+          mat-flat-button
+          [mat-dialog-close]="true"
+          data-testid="key-change-accept"
+        >
+          Trust the new key
+        </button>
+      </mat-dialog-actions>
     </div>
   `,
-  styles: `code { word-break: break-all; font-size: 12px; }`,
+  styles: `
+    code {
+      word-break: break-all;
+      font-size: 12px;
+    }
+  `,
 })
 export class KeyChangeDialogComponent {
   readonly data = inject<KeyChange>(MAT_DIALOG_DATA);
@@ -48,7 +81,10 @@ export class KeyChangeWatcher {
     effect(() => {
       const change = this.socket.keyChange();
       if (!change || this.open) return;
-      this.open = this.dialog.open(KeyChangeDialogComponent, { data: change, disableClose: true });
+      this.open = this.dialog.open(KeyChangeDialogComponent, {
+        data: change,
+        disableClose: true,
+      });
       this.open.afterClosed().subscribe((trusted) => {
         this.open = undefined;
         if (trusted) this.socket.trustNewKey();

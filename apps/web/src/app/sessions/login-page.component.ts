@@ -12,7 +12,14 @@ import { SessionStore } from './session.store';
 
 @Component({
   selector: 'app-login-page',
-  imports: [FormsModule, MatButton, MatCardModule, MatFormFieldModule, MatInput, ConnectionStatusComponent],
+  imports: [
+    FormsModule,
+    MatButton,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInput,
+    ConnectionStatusComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main class="login">
@@ -34,7 +41,10 @@ import { SessionStore } from './session.store';
                 [maxlength]="maxChars * 4"
                 [(ngModel)]="name"
               />
-              <mat-hint>Letters, digits, ".", "_" and "-"; up to {{ maxChars }} characters.</mat-hint>
+              <mat-hint
+                >Letters, digits, ".", "_" and "-"; up to
+                {{ maxChars }} characters.</mat-hint
+              >
             </mat-form-field>
             <button
               mat-flat-button
@@ -53,11 +63,28 @@ import { SessionStore } from './session.store';
     </main>
   `,
   styles: `
-    .login { min-height: 100dvh; display: grid; place-items: center; padding: 16px; box-sizing: border-box; }
-    mat-card { width: min(420px, 100%); }
-    form { display: flex; flex-direction: column; gap: 16px; margin-top: 16px; }
-    .full { width: 100%; }
-    mat-card-footer { padding: 0 16px 16px; }
+    .login {
+      min-height: 100dvh;
+      display: grid;
+      place-items: center;
+      padding: 16px;
+      box-sizing: border-box;
+    }
+    mat-card {
+      width: min(420px, 100%);
+    }
+    form {
+      display: flex;
+      flex-direction: column;
+      gap: 16px;
+      margin-top: 16px;
+    }
+    .full {
+      width: 100%;
+    }
+    mat-card-footer {
+      padding: 0 16px 16px;
+    }
   `,
 })
 export class LoginPageComponent {

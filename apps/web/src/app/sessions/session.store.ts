@@ -1,4 +1,10 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import {
+  DestroyRef,
+  Injectable,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
 import {
@@ -29,28 +35,55 @@ export class SessionStore {
   readonly loggedIn = computed(() => this.username() !== undefined);
 
   constructor() {
-    this.socket.on(ServerEvent.SessionJoined).pipe(takeUntilDestroyed(this.destroyRef)).subscribe((joined) => {
-      this.resumeToken = joined.resumeToken;
-      this.username.set(joined.username);
-      this.users.set(joined.users);
-      this.pending.set(false);
-      if (joined.resumed) this.notify.info(`Reconnected as ${joined.username}.`);
-      else void this.router.navigateByUrl('/chat');
-    });
-    this.socket.on(ServerEvent.UserJoined).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ user }) =>
-      this.users.update((users) => [...users.filter((u) => u.username !== user.username), user]),
-    );
-    this.socket.on(ServerEvent.UserLeft).pipe(takeUntilDestroyed(this.destroyRef)).subscribe(({ username }) =>
-      this.users.update((users) => users.filter((u) => u.username !== username)),
-    );
-    this.socket.on(ServerEvent.Exception).pipe(takeUntilDestroyed(this.destroyRef)).subscribe((error) => {
-      if (error.event === ClientEvent.SessionLogin) this.pending.set(false);
-      if (error.event === ClientEvent.SessionResume || error.code === ErrorCode.NotLoggedIn) this.forget();
-    });
+    this.socket
+      .on(ServerEvent.SessionJoined)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((joined) => {
+        this.resumeToken = joined.resumeToken;
+        this.username.set(joined.username);
+        this.users.set(joined.users);
+        this.pending.set(false);
+        if (joined.resumed)
+          this.notify.info(`Reconnected as ${joined.username}.`);
+        else void this.router.navigateByUrl('/chat');
+      });
+    this.socket
+      .on(ServerEvent.UserJoined)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(({ user }) =>
+        this.users.update((users) => [
+          ...users.filter((u) => u.username !== user.username),
+          user,
+        ]),
+      );
+    this.socket
+      .on(ServerEvent.UserLeft)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(({ username }) =>
+        this.users.update((users) =>
+          users.filter((u) => u.username !== username),
+        ),
+      );
+    this.socket
+      .on(ServerEvent.Exception)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((error) => {
+        if (error.event === ClientEvent.SessionLogin) this.pending.set(false);
+        if (
+          error.event === ClientEvent.SessionResume ||
+          error.code === ErrorCode.NotLoggedIn
+        )
+          this.forget();
+      });
     // after a reconnect the new channel has no user yet: take the held name back
-    this.socket.connected$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe(() => {
-      if (this.resumeToken) void this.socket.send(ClientEvent.SessionResume, { token: this.resumeToken });
-    });
+    this.socket.connected$
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => {
+        if (this.resumeToken)
+          void this.socket.send(ClientEvent.SessionResume, {
+            token: this.resumeToken,
+          });
+      });
   }
 
   async login(requested: string): Promise<void> {
@@ -60,7 +93,11 @@ export class SessionStore {
       return;
     }
     this.pending.set(true);
-    if (!(await this.socket.send(ClientEvent.SessionLogin, { username: check.username }))) {
+    if (
+      !(await this.socket.send(ClientEvent.SessionLogin, {
+        username: check.username,
+      }))
+    ) {
       this.pending.set(false);
     }
   }

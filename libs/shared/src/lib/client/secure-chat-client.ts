@@ -36,7 +36,10 @@ export interface SecureChatClientOptions {
   /** The channel is ready: sealed events may be sent. Called after every (re)connect. */
   onReady(fingerprint: string): void;
   /** An opened server event, in wire order. */
-  onEvent<E extends SealedServerEvent>(event: E, payload: ServerEventMap[E]): void;
+  onEvent<E extends SealedServerEvent>(
+    event: E,
+    payload: ServerEventMap[E],
+  ): void;
   /** The channel cannot be used; the client refuses to send until the next handshake. */
   onFailure(reason: SecureClientFailure): void;
 }
@@ -56,7 +59,8 @@ export class ChannelClosedError extends Error {
  */
 export class SecureChatClient {
   private offer?: ClientOffer;
-  private channel: Promise<WebCryptoChannel | undefined> = Promise.resolve(undefined);
+  private channel: Promise<WebCryptoChannel | undefined> =
+    Promise.resolve(undefined);
   private generation = 0;
   private sending: Promise<unknown> = Promise.resolve();
   private receiving: Promise<unknown> = Promise.resolve();

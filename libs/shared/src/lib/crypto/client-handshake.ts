@@ -137,5 +137,8 @@ export async function completeClientHandshake(
     derive(HKDF_INFO.c2s, 'encrypt'),
     derive(HKDF_INFO.s2c, 'decrypt'),
   ]);
-  return { channel: new WebCryptoChannel(sendKey, recvKey, 'c2s'), fingerprint };
+  return {
+    channel: new WebCryptoChannel(sendKey, recvKey, 'c2s'),
+    fingerprint,
+  };
 }

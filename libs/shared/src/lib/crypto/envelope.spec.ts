@@ -14,7 +14,9 @@ describe('envelope format', () => {
   });
 
   it('binds version, direction, event and sequence into the AAD', () => {
-    const text = new TextDecoder().decode(envelopeAad('s2c', 'message:created', 7));
+    const text = new TextDecoder().decode(
+      envelopeAad('s2c', 'message:created', 7),
+    );
     expect(text).toBe('fuv-chat/envelope/v1\ns2c\nmessage:created\n7');
   });
 
@@ -34,7 +36,11 @@ describe('envelope format', () => {
   });
 
   it('accepts Buffer and ArrayBuffer boxes', () => {
-    expect(readEnvelope({ v: 1, seq: 3, box: Buffer.alloc(20) }, 100)?.seq).toBe(3);
-    expect(readEnvelope({ v: 1, seq: 0, box: new ArrayBuffer(20) }, 100)?.box).toHaveLength(20);
+    expect(
+      readEnvelope({ v: 1, seq: 3, box: Buffer.alloc(20) }, 100)?.seq,
+    ).toBe(3);
+    expect(
+      readEnvelope({ v: 1, seq: 0, box: new ArrayBuffer(20) }, 100)?.box,
+    ).toHaveLength(20);
   });
 });

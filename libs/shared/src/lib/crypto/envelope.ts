@@ -51,7 +51,9 @@ export function envelopeAad(
   event: string,
   seq: number,
 ): Uint8Array {
-  return utf8(`fuv-chat/envelope/v${ENVELOPE_VERSION}\n${direction}\n${event}\n${seq}`);
+  return utf8(
+    `fuv-chat/envelope/v${ENVELOPE_VERSION}\n${direction}\n${event}\n${seq}`,
+  );
 }
 
 /** Shape check before any crypto: exactly `{ v, seq, box }` with sane values. */

@@ -27,11 +27,17 @@ describe('WebCryptoChannel (sealed envelope)', () => {
     const second = await client.seal('message:send', { text: 'again' });
     expect([first.seq, second.seq]).toEqual([0, 1]);
     expect(first.v).toBe(1);
-    await expect(server.open('message:send', first)).resolves.toEqual({ text: 'hi' });
-    await expect(server.open('message:send', second)).resolves.toEqual({ text: 'again' });
+    await expect(server.open('message:send', first)).resolves.toEqual({
+      text: 'hi',
+    });
+    await expect(server.open('message:send', second)).resolves.toEqual({
+      text: 'again',
+    });
 
     const reply = await server.seal('message:created', { id: 1 });
-    await expect(client.open('message:created', reply)).resolves.toEqual({ id: 1 });
+    await expect(client.open('message:created', reply)).resolves.toEqual({
+      id: 1,
+    });
   });
 
   it('never shows plaintext in the box', async () => {
@@ -51,34 +57,65 @@ describe('WebCryptoChannel (sealed envelope)', () => {
     });
 
     const cases: [string, (e: SealedEnvelope) => [string, SealedEnvelope]][] = [
-      ['first body byte', (e) => ['message:send', { ...e, box: flipBit(e.box, 0) }]],
-      ['last tag byte', (e) => ['message:send', { ...e, box: flipBit(e.box, e.box.length - 1) }]],
-      ['first tag byte', (e) => ['message:send', { ...e, box: flipBit(e.box, e.box.length - 16) }]],
-      ['truncated tag', (e) => ['message:send', { ...e, box: e.box.slice(0, -1) }]],
-      ['sequence number (nonce and AAD)', (e) => ['message:send', { ...e, seq: 1 }]],
+      [
+        'first body byte',
+        (e) => ['message:send', { ...e, box: flipBit(e.box, 0) }],
+      ],
+      [
+        'last tag byte',
+        (e) => [
+          'message:send',
+          { ...e, box: flipBit(e.box, e.box.length - 1) },
+        ],
+      ],
+      [
+        'first tag byte',
+        (e) => [
+          'message:send',
+          { ...e, box: flipBit(e.box, e.box.length - 16) },
+        ],
+      ],
+      [
+        'truncated tag',
+        (e) => ['message:send', { ...e, box: e.box.slice(0, -1) }],
+      ],
+      [
+        'sequence number (nonce and AAD)',
+        (e) => ['message:send', { ...e, seq: 1 }],
+      ],
       ['event name (AAD)', (e) => ['private-message:send', e]],
       ['empty box', (e) => ['message:send', { ...e, box: new Uint8Array(0) }]],
     ];
 
     it.each(cases)('%s', async (_name, tamper) => {
       const [event, envelope] = tamper(sealed);
-      await expect(server.open(event, envelope)).rejects.toEqual(new DecryptFailedError());
+      await expect(server.open(event, envelope)).rejects.toEqual(
+        new DecryptFailedError(),
+      );
       // the failure consumed nothing: the genuine envelope still opens
-      await expect(server.open('message:send', sealed)).resolves.toEqual({ text: 'hello' });
+      await expect(server.open('message:send', sealed)).resolves.toEqual({
+        text: 'hello',
+      });
     });
 
     it('rejects a replay of an envelope already opened (C9)', async () => {
       await server.open('message:send', sealed);
-      await expect(server.open('message:send', sealed)).rejects.toBeInstanceOf(DecryptFailedError);
+      await expect(server.open('message:send', sealed)).rejects.toBeInstanceOf(
+        DecryptFailedError,
+      );
     });
 
     it('rejects reordered envelopes', async () => {
       const next = await client.seal('message:send', { text: 'second' });
-      await expect(server.open('message:send', next)).rejects.toBeInstanceOf(DecryptFailedError);
+      await expect(server.open('message:send', next)).rejects.toBeInstanceOf(
+        DecryptFailedError,
+      );
     });
 
     it('rejects an envelope reflected back to its sender', async () => {
-      await expect(client.open('message:send', sealed)).rejects.toBeInstanceOf(DecryptFailedError);
+      await expect(client.open('message:send', sealed)).rejects.toBeInstanceOf(
+        DecryptFailedError,
+      );
     });
   });
 });

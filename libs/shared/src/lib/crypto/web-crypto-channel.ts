@@ -34,7 +34,9 @@ export class WebCryptoChannel {
       {
         name: 'AES-GCM',
         iv: bufferSource(envelopeNonce(this.sendDirection, seq)),
-        additionalData: bufferSource(envelopeAad(this.sendDirection, event, seq)),
+        additionalData: bufferSource(
+          envelopeAad(this.sendDirection, event, seq),
+        ),
       },
       this.sendKey,
       bufferSource(encodePayload(payload)),
@@ -54,7 +56,9 @@ export class WebCryptoChannel {
         {
           name: 'AES-GCM',
           iv: bufferSource(envelopeNonce(this.recvDirection, seq)),
-          additionalData: bufferSource(envelopeAad(this.recvDirection, event, seq)),
+          additionalData: bufferSource(
+            envelopeAad(this.recvDirection, event, seq),
+          ),
         },
         this.recvKey,
         bufferSource(envelope.box),

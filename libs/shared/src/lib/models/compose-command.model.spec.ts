@@ -5,11 +5,27 @@ describe('parseComposeCommand', () => {
     ['hello', undefined, { kind: 'public', text: 'hello' }],
     ['  hello  ', undefined, { kind: 'public', text: 'hello' }],
     ['hello', 'bob', { kind: 'private', to: 'bob', text: 'hello' }],
-    ['/w bob hi there', undefined, { kind: 'private', to: 'bob', text: 'hi there' }],
+    [
+      '/w bob hi there',
+      undefined,
+      { kind: 'private', to: 'bob', text: 'hi there' },
+    ],
     ['/W bob hi', 'carol', { kind: 'private', to: 'bob', text: 'hi' }],
-    ['/whisper bob multi\nline', undefined, { kind: 'private', to: 'bob', text: 'multi\nline' }],
-    ['/msg Zoë ça va', undefined, { kind: 'private', to: 'Zoë', text: 'ça va' }],
-    ['//w is a command', undefined, { kind: 'public', text: '/w is a command' }],
+    [
+      '/whisper bob multi\nline',
+      undefined,
+      { kind: 'private', to: 'bob', text: 'multi\nline' },
+    ],
+    [
+      '/msg Zoë ça va',
+      undefined,
+      { kind: 'private', to: 'Zoë', text: 'ça va' },
+    ],
+    [
+      '//w is a command',
+      undefined,
+      { kind: 'public', text: '/w is a command' },
+    ],
   ])('%j (selected %j)', (input, selected, expected) => {
     expect(parseComposeCommand(input, selected)).toEqual(expected);
   });

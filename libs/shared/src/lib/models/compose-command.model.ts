@@ -10,23 +10,33 @@ const WHISPER = /^\/(?:w|whisper|msg)(?:\s+(\S+))?(?:\s+([\s\S]*))?$/i;
  * Parses one compose-box submission. `/w name text` (also `/whisper`, `/msg`) whispers; a
  * selected recipient turns plain text private; `//text` sends a literal leading slash.
  */
-export function parseComposeCommand(input: string, selected?: string): ComposeCommand {
+export function parseComposeCommand(
+  input: string,
+  selected?: string,
+): ComposeCommand {
   const text = input.trim();
   if (text.startsWith('//')) return finish(text.slice(1), selected);
   const whisper = WHISPER.exec(text);
   if (whisper) {
     const [, to, body] = whisper;
     if (!to) return { kind: 'invalid', reason: 'Usage: /w name message' };
-    if (!body?.trim()) return { kind: 'invalid', reason: `Nothing to send to ${to}.` };
+    if (!body?.trim())
+      return { kind: 'invalid', reason: `Nothing to send to ${to}.` };
     return { kind: 'private', to, text: body.trim() };
   }
   if (text.startsWith('/')) {
-    return { kind: 'invalid', reason: 'Unknown command. Try /w name message, or // to start with a slash.' };
+    return {
+      kind: 'invalid',
+      reason:
+        'Unknown command. Try /w name message, or // to start with a slash.',
+    };
   }
   return finish(text, selected);
 }
 
 function finish(text: string, selected?: string): ComposeCommand {
   if (!text) return { kind: 'invalid', reason: 'Type a message first.' };
-  return selected ? { kind: 'private', to: selected, text } : { kind: 'public', text };
+  return selected
+    ? { kind: 'private', to: selected, text }
+    : { kind: 'public', text };
 }

@@ -10,7 +10,10 @@ describe('checkUsername', () => {
     ['Дмитрий', 'Дмитрий'],
     ['a'.repeat(32), 'a'.repeat(32)],
   ])('accepts %j as %j', (input, expected) => {
-    expect(checkUsername(input)).toMatchObject({ ok: true, username: expected });
+    expect(checkUsername(input)).toMatchObject({
+      ok: true,
+      username: expected,
+    });
   });
 
   it.each([
@@ -33,7 +36,9 @@ describe('checkUsername', () => {
 
   it('gives names that differ only by case or look-alike letters the same key', () => {
     expect(usernameKey('Alice')).toBe(usernameKey('alice'));
-    expect(usernameKey('ВОВ')).toBe(usernameKey('bob'.replace('b', 'в').replace('b', 'в')));
+    expect(usernameKey('ВОВ')).toBe(
+      usernameKey('bob'.replace('b', 'в').replace('b', 'в')),
+    );
     expect(usernameKey('b0b')).toBe(usernameKey('bob'));
     expect(usernameKey('carol')).not.toBe(usernameKey('carl'));
   });

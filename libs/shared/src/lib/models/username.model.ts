@@ -18,7 +18,12 @@ export const RESERVED_USERNAMES: readonly string[] = [
   'fuv',
 ];
 
-export type UsernameProblem = 'empty' | 'too_long' | 'characters' | 'mixed_scripts' | 'reserved';
+export type UsernameProblem =
+  | 'empty'
+  | 'too_long'
+  | 'characters'
+  | 'mixed_scripts'
+  | 'reserved';
 
 export type UsernameCheck =
   | { ok: true; username: string; key: string }
@@ -38,15 +43,52 @@ const SCRIPTS = [
  * "аdmіn" cannot pose as "admin" (mixed-script names are refused outright).
  */
 const CONFUSABLES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't',
-  у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ү: 'y', һ: 'h',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u',
-  χ: 'x', ζ: 'z', μ: 'u', '0': 'o', '1': 'l', ı: 'i',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ү: 'y',
+  һ: 'h',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ζ: 'z',
+  μ: 'u',
+  '0': 'o',
+  '1': 'l',
+  ı: 'i',
 };
 
 /** The key two names collide on: case-folded, confusables folded. */
 export function usernameKey(username: string): string {
-  return Array.from(username.toLowerCase(), (ch) => CONFUSABLES[ch] ?? ch).join('');
+  return Array.from(username.toLowerCase(), (ch) => CONFUSABLES[ch] ?? ch).join(
+    '',
+  );
 }
 
 /**
@@ -57,7 +99,8 @@ export function checkUsername(input: string): UsernameCheck {
   const username = input.normalize('NFKC').trim();
   const length = Array.from(username).length;
   if (length === 0) return { ok: false, problem: 'empty' };
-  if (length > Limits.usernameMaxChars) return { ok: false, problem: 'too_long' };
+  if (length > Limits.usernameMaxChars)
+    return { ok: false, problem: 'too_long' };
   if (!ALLOWED.test(username)) return { ok: false, problem: 'characters' };
   if (SCRIPTS.filter((script) => script.test(username)).length > 1) {
     return { ok: false, problem: 'mixed_scripts' };
@@ -73,6 +116,7 @@ export const USERNAME_PROBLEM_MESSAGES: Record<UsernameProblem, string> = {
   empty: 'Please choose a username.',
   too_long: `Usernames are at most ${Limits.usernameMaxChars} characters.`,
   characters: 'Usernames may contain letters, digits, ".", "_" and "-" only.',
-  mixed_scripts: 'Usernames may not mix alphabets (for example Latin and Cyrillic).',
+  mixed_scripts:
+    'Usernames may not mix alphabets (for example Latin and Cyrillic).',
   reserved: 'That username is reserved.',
 };

@@ -1,5 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { MAT_SNACK_BAR_DATA, MatSnackBarRef } from '@angular/material/snack-bar';
+import {
+  MAT_SNACK_BAR_DATA,
+  MatSnackBarRef,
+} from '@angular/material/snack-bar';
 import { MatButton } from '@angular/material/button';
 
 export interface NoticeData {
@@ -13,14 +16,26 @@ export interface NoticeData {
   imports: [MatButton],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div class="notice" [class.error]="data.tone === 'error'" data-testid="notice" role="status">
+    <div
+      class="notice"
+      [class.error]="data.tone === 'error'"
+      data-testid="notice"
+      role="status"
+    >
       <span>{{ data.message }}</span>
       <button mat-button (click)="ref.dismiss()">OK</button>
     </div>
   `,
   styles: `
-    .notice { display: flex; align-items: center; gap: 12px; justify-content: space-between; }
-    .notice span { overflow-wrap: anywhere; }
+    .notice {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      justify-content: space-between;
+    }
+    .notice span {
+      overflow-wrap: anywhere;
+    }
   `,
 })
 export class NoticeComponent {

@@ -16,7 +16,12 @@ import { io, type Socket } from 'socket.io-client';
 
 import { ServerPinStore } from './server-pin.store';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'untrusted' | 'failed';
+export type ConnectionStatus =
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'untrusted'
+  | 'failed';
 
 interface Opened {
   event: SealedServerEvent;
@@ -30,10 +35,13 @@ export interface ChannelProblem {
 }
 
 const FAILURE_MESSAGES: Record<SecureClientFailure, string> = {
-  bad_answer: 'The server answered the secure handshake incorrectly; nothing was sent.',
+  bad_answer:
+    'The server answered the secure handshake incorrectly; nothing was sent.',
   bad_signature: 'The server could not prove its identity; nothing was sent.',
-  untrusted_key: 'The server key is not the one this browser trusts; nothing was sent.',
-  decrypt_failed: 'A message from the server could not be decrypted; reconnecting.',
+  untrusted_key:
+    'The server key is not the one this browser trusts; nothing was sent.',
+  decrypt_failed:
+    'A message from the server could not be decrypted; reconnecting.',
 };
 
 /**
@@ -43,9 +51,10 @@ const FAILURE_MESSAGES: Record<SecureClientFailure, string> = {
 @Injectable({ providedIn: 'root' })
 export class SocketService {
   private readonly pins = inject(ServerPinStore);
-  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    autoConnect: false,
-  });
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents> =
+    io({
+      autoConnect: false,
+    });
   private readonly opened$ = new Subject<Opened>();
   private readonly ready$ = new Subject<void>();
   private readonly problems$ = new Subject<ChannelProblem>();
@@ -53,7 +62,9 @@ export class SocketService {
   readonly status = signal<ConnectionStatus>('connecting');
   readonly fingerprint = signal<string | undefined>(undefined);
   /** The new fingerprint while the user decides whether to trust a changed server key. */
-  readonly keyChange = signal<{ pinned: string; offered: string } | undefined>(undefined);
+  readonly keyChange = signal<{ pinned: string; offered: string } | undefined>(
+    undefined,
+  );
 
   /** Emits after every successful handshake (first connect and each reconnect). */
   readonly connected$: Observable<void> = this.ready$.asObservable();
@@ -89,11 +100,14 @@ export class SocketService {
     // closing the tab is a deliberate leave: the server releases the name at once
     const leave = () => this.socket.disconnect();
     window.addEventListener('pagehide', leave);
-    inject(DestroyRef).onDestroy(() => window.removeEventListener('pagehide', leave));
+    inject(DestroyRef).onDestroy(() =>
+      window.removeEventListener('pagehide', leave),
+    );
   }
 
   connect(): void {
-    if (!this.socket.connected && this.status() !== 'untrusted') this.socket.connect();
+    if (!this.socket.connected && this.status() !== 'untrusted')
+      this.socket.connect();
   }
 
   /** Opened payloads of one server event, in wire order. */
@@ -105,13 +119,18 @@ export class SocketService {
   }
 
   /** Seals and sends; tells the user (and rejects) when there is no secure channel. */
-  async send<E extends keyof ClientEventMap>(event: E, payload: ClientEventMap[E]): Promise<boolean> {
+  async send<E extends keyof ClientEventMap>(
+    event: E,
+    payload: ClientEventMap[E],
+  ): Promise<boolean> {
     try {
       await this.client.send(event, payload);
       return true;
     } catch (error) {
       if (!(error instanceof ChannelClosedError)) throw error;
-      this.problems$.next({ message: 'Not connected to the server; please wait and try again.' });
+      this.problems$.next({
+        message: 'Not connected to the server; please wait and try again.',
+      });
       return false;
     }
   }
@@ -127,13 +146,9 @@ export class SocketService {
   }
 
   private trust(fingerprint: string): boolean {
-    const pinned = this.pins.pinned();
-    if (pinned === undefined) {
-      this.pins.pin(fingerprint);
-      return true;
-    }
-    if (pinned === fingerprint) return true;
-    this.keyChange.set({ pinned, offered: fingerprint });
+    const check = this.pins.check(fingerprint);
+    if (check.verdict !== 'changed') return true;
+    this.keyChange.set({ pinned: check.pinned, offered: fingerprint });
     return false;
   }
 

@@ -6,6 +6,7 @@ import {
   input,
   viewChild,
 } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import { formatClock } from '@app/shared';
 
 import type { ChatEntry } from '../chat-entry.model';
@@ -16,9 +17,16 @@ import type { ChatEntry } from '../chat-entry.model';
  */
 @Component({
   selector: 'app-message-list',
+  imports: [NgTemplateOutlet],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <ol class="list" #list data-testid="message-list" (scroll)="onScroll()" aria-live="polite">
+    <ol
+      class="list"
+      #list
+      data-testid="message-list"
+      (scroll)="onScroll()"
+      aria-live="polite"
+    >
       @for (entry of entries(); track entry.key) {
         <li
           class="message"
@@ -29,20 +37,22 @@ import type { ChatEntry } from '../chat-entry.model';
         >
           @switch (entry.kind) {
             @case ('global') {
-              <span class="tag">(Global)</span>
-              <span class="time">(<time data-testid="message-time" [attr.datetime]="entry.at">{{ clock(entry.at) }}</time>)</span>
-              <bdi class="from">{{ entry.from }}</bdi>:
-              <bdi class="text">{{ entry.text }}</bdi>
+              <span class="tag">(Global)</span>&ngsp;<ng-container
+                *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+              />&ngsp;<bdi class="from">{{ entry.from }}</bdi
+              >:&ngsp;<bdi class="text">{{ entry.text }}</bdi>
             }
             @case ('private') {
-              <span class="tag">(Private)</span>
-              <span class="time">(<time data-testid="message-time" [attr.datetime]="entry.at">{{ clock(entry.at) }}</time>)</span>
-              <bdi class="from">{{ entry.from }}</bdi> → <bdi class="from">{{ entry.to }}</bdi>:
-              <bdi class="text">{{ entry.text }}</bdi>
+              <span class="tag">(Private)</span>&ngsp;<ng-container
+                *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+              />&ngsp;<bdi class="from">{{ entry.from }}</bdi
+              >&ngsp;→&ngsp;<bdi class="from">{{ entry.to }}</bdi
+              >:&ngsp;<bdi class="text">{{ entry.text }}</bdi>
             }
             @default {
-              <span class="time">(<time data-testid="message-time" [attr.datetime]="entry.at">{{ clock(entry.at) }}</time>)</span>
-              <bdi class="text">{{ entry.text }}</bdi>
+              <ng-container
+                *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+              />&ngsp;<bdi class="text">{{ entry.text }}</bdi>
             }
           }
         </li>
@@ -50,26 +60,78 @@ import type { ChatEntry } from '../chat-entry.model';
         <li class="empty">No messages yet. Say hello!</li>
       }
     </ol>
+    <ng-template #time let-at>
+      <span class="time"
+        >(<time data-testid="message-time" [attr.datetime]="at">{{
+          clock(at)
+        }}</time
+        >)</span
+      >
+    </ng-template>
   `,
   styles: `
-    :host { display: block; min-height: 0; }
-    .list { list-style: none; margin: 0; padding: 8px 12px; height: 100%; overflow-y: auto; box-sizing: border-box; }
-    .message { padding: 4px 8px; margin: 2px 0; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.4; }
-    .tag { font-weight: 600; margin-right: 4px; }
-    .time { font-variant-numeric: tabular-nums; opacity: 0.7; margin-right: 4px; }
-    .from { font-weight: 600; }
-    .text { unicode-bidi: isolate; }
-    .global .tag { color: #1d4ed8; }
-    .private { background: #f3e8ff; border-left: 3px solid #7c3aed; }
-    .private .tag { color: #7c3aed; }
-    .private.mine { background: #ede9fe; }
-    .system { color: #4b5563; font-style: italic; font-size: 0.9em; }
-    .empty { opacity: 0.6; padding: 16px; text-align: center; }
+    :host {
+      display: block;
+      min-height: 0;
+    }
+    .list {
+      list-style: none;
+      margin: 0;
+      padding: 8px 12px;
+      height: 100%;
+      overflow-y: auto;
+      box-sizing: border-box;
+    }
+    .message {
+      padding: 4px 8px;
+      margin: 2px 0;
+      border-radius: 6px;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      line-height: 1.4;
+    }
+    .tag {
+      font-weight: 600;
+    }
+    .time {
+      font-variant-numeric: tabular-nums;
+      opacity: 0.7;
+    }
+    .from {
+      font-weight: 600;
+    }
+    .text {
+      unicode-bidi: isolate;
+    }
+    .global .tag {
+      color: #1d4ed8;
+    }
+    .private {
+      background: #f3e8ff;
+      border-left: 3px solid #7c3aed;
+    }
+    .private .tag {
+      color: #7c3aed;
+    }
+    .private.mine {
+      background: #ede9fe;
+    }
+    .system {
+      color: #4b5563;
+      font-style: italic;
+      font-size: 0.9em;
+    }
+    .empty {
+      opacity: 0.6;
+      padding: 16px;
+      text-align: center;
+    }
   `,
 })
 export class MessageListComponent {
   readonly entries = input.required<ChatEntry[]>();
-  private readonly list = viewChild.required<ElementRef<HTMLOListElement>>('list');
+  private readonly list =
+    viewChild.required<ElementRef<HTMLOListElement>>('list');
   /** Follow new messages unless the user scrolled up to read. */
   private following = true;
   readonly clock = formatClock;
@@ -84,6 +146,7 @@ export class MessageListComponent {
 
   onScroll(): void {
     const element = this.list().nativeElement;
-    this.following = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+    this.following =
+      element.scrollHeight - element.scrollTop - element.clientHeight < 40;
   }
 }

@@ -1,4 +1,9 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  input,
+  output,
+} from '@angular/core';
 import type { UserPayload } from '@app/shared';
 
 /** Who is online. Choosing someone makes the next message private to them. */
@@ -17,7 +22,11 @@ import type { UserPayload } from '@app/shared';
             [class.selected]="user.username === selected()"
             [attr.aria-pressed]="user.username === selected()"
             [disabled]="user.username === me()"
-            [title]="user.username === me() ? 'You' : 'Send ' + user.username + ' a private message'"
+            [title]="
+              user.username === me()
+                ? 'You'
+                : 'Send ' + user.username + ' a private message'
+            "
             (click)="choose.emit(user.username)"
           >
             <bdi>{{ user.username }}</bdi>
@@ -32,15 +41,49 @@ import type { UserPayload } from '@app/shared';
     </ul>
   `,
   styles: `
-    :host { display: block; }
-    .title { font-size: 14px; margin: 8px 12px; opacity: 0.8; }
-    .users { list-style: none; margin: 0; padding: 0 8px; }
-    button { all: unset; box-sizing: border-box; width: 100%; padding: 6px 8px; border-radius: 6px; cursor: pointer; overflow-wrap: anywhere; }
-    button:hover:not(:disabled), button:focus-visible { background: var(--mat-sys-surface-container-high); }
-    button:focus-visible { outline: 2px solid var(--mat-sys-primary); }
-    button.selected { background: #ede9fe; color: #5b21b6; font-weight: 600; }
-    button.me { cursor: default; font-weight: 600; }
-    .hint { opacity: 0.7; font-size: 12px; margin-left: 4px; }
+    :host {
+      display: block;
+    }
+    .title {
+      font-size: 14px;
+      margin: 8px 12px;
+      opacity: 0.8;
+    }
+    .users {
+      list-style: none;
+      margin: 0;
+      padding: 0 8px;
+    }
+    button {
+      all: unset;
+      box-sizing: border-box;
+      width: 100%;
+      padding: 6px 8px;
+      border-radius: 6px;
+      cursor: pointer;
+      overflow-wrap: anywhere;
+    }
+    button:hover:not(:disabled),
+    button:focus-visible {
+      background: var(--mat-sys-surface-container-high);
+    }
+    button:focus-visible {
+      outline: 2px solid var(--mat-sys-primary);
+    }
+    button.selected {
+      background: #ede9fe;
+      color: #5b21b6;
+      font-weight: 600;
+    }
+    button.me {
+      cursor: default;
+      font-weight: 600;
+    }
+    .hint {
+      opacity: 0.7;
+      font-size: 12px;
+      margin-left: 4px;
+    }
   `,
 })
 export class UserListComponent {

@@ -1,0 +1,42 @@
+import { ChatClient, type ConnectOptions } from './chat-client';
+import { type TestServer, startServer, waitUntilEmpty } from './test-server';
+
+/** A suite's room: one server for the suite, clients closed and names released after each test. */
+export interface ChatRoom {
+  readonly server: TestServer;
+  /** Connects and logs in. */
+  login(username: string): Promise<ChatClient>;
+  /** Connects (handshake done) without logging in. */
+  connect(options?: ConnectOptions): Promise<ChatClient>;
+}
+
+export function useChatRoom(): ChatRoom {
+  let server: TestServer | undefined;
+  const clients: ChatClient[] = [];
+  const track = (client: ChatClient) => (clients.push(client), client);
+
+  beforeAll(async () => {
+    server = await startServer();
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    if (server) await waitUntilEmpty(server);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const room: ChatRoom = {
+    get server() {
+      if (!server) throw new Error('the room is only open inside tests');
+      return server;
+    },
+    login: async (username) =>
+      track(await ChatClient.login(room.server.url, username)),
+    connect: async (options) =>
+      track(await ChatClient.connect(room.server.url, options)),
+  };
+  return room;
+}

@@ -1,0 +1,174 @@
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import {
+  ClientEvent,
+  type SealedServerEvent,
+  ServerEvent,
+  type ServerEventMap,
+} from '@app/shared';
+import { Subject, filter, map } from 'rxjs';
+
+import { NotifyService } from '../core/notify/notify.service';
+import { SocketService } from '../core/realtime/socket.service';
+import { MessagingStore } from './messaging.store';
+
+/** A Subject-backed stand-in for the socket: tests push server events and read what was sent. */
+class FakeSocketService {
+  readonly events = new Subject<{
+    event: SealedServerEvent;
+    payload: unknown;
+  }>();
+  readonly connected$ = new Subject<void>();
+  readonly problems = new Subject<{ message: string }>();
+  readonly status = signal('connected');
+  readonly send = jest.fn(async () => true);
+
+  on<E extends SealedServerEvent>(event: E) {
+    return this.events.pipe(
+      filter((e) => e.event === event),
+      map((e) => e.payload as ServerEventMap[E]),
+    );
+  }
+
+  emit<E extends SealedServerEvent>(
+    event: E,
+    payload: ServerEventMap[E],
+  ): void {
+    this.events.next({ event, payload });
+  }
+}
+
+describe('MessagingStore', () => {
+  let socket: FakeSocketService;
+  let store: MessagingStore;
+  const notify = { error: jest.fn(), info: jest.fn() };
+  const message = (id: number, text: string, at: string) => ({
+    id,
+    clientId: `c${id}`,
+    from: 'alice',
+    text,
+    at,
+  });
+
+  beforeEach(() => {
+    notify.error.mockReset();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: '**', children: [] }]),
+        { provide: SocketService, useClass: FakeSocketService },
+        { provide: NotifyService, useValue: notify },
+      ],
+    });
+    socket = TestBed.inject(SocketService) as unknown as FakeSocketService;
+    store = TestBed.inject(MessagingStore);
+  });
+
+  it('folds history, new messages, private messages and presence into one ordered list', () => {
+    socket.emit(ServerEvent.SessionJoined, {
+      username: 'bob',
+      resumeToken: 't',
+      graceMs: 1,
+      resumed: false,
+      users: [],
+    });
+    socket.emit(ServerEvent.MessageHistory, {
+      messages: [message(1, 'one', '2026-01-01T10:00:00.000Z')],
+    });
+    socket.emit(ServerEvent.UserJoined, {
+      user: { username: 'carol', since: 'x' },
+      at: '2026-01-01T10:00:01.000Z',
+    });
+    socket.emit(
+      ServerEvent.MessageCreated,
+      message(2, 'two', '2026-01-01T10:00:02.000Z'),
+    );
+    socket.emit(ServerEvent.PrivateMessageCreated, {
+      id: 'p1',
+      clientId: 'x',
+      from: 'bob',
+      to: 'alice',
+      text: 'psst',
+      at: '2026-01-01T10:00:03.000Z',
+    });
+    socket.emit(ServerEvent.UserLeft, {
+      username: 'carol',
+      at: '2026-01-01T10:00:04.000Z',
+      reason: 'timeout',
+    });
+
+    expect(store.entries().map((e) => [e.kind, e.text])).toEqual([
+      ['global', 'one'],
+      ['system', 'carol joined the chat'],
+      ['global', 'two'],
+      ['private', 'psst'],
+      ['system', 'carol lost the connection and left'],
+    ]);
+    expect(store.entries()[3]).toMatchObject({
+      from: 'bob',
+      to: 'alice',
+      mine: true,
+    });
+  });
+
+  it('does not duplicate messages when the history comes again after a reconnect', () => {
+    const history = [
+      message(1, 'one', '2026-01-01T10:00:00.000Z'),
+      message(2, 'two', '2026-01-01T10:00:01.000Z'),
+    ];
+    socket.emit(ServerEvent.MessageHistory, { messages: history.slice(0, 1) });
+    socket.emit(ServerEvent.MessageCreated, history[1]);
+    socket.emit(ServerEvent.MessageHistory, { messages: history });
+    expect(store.entries().map((e) => e.text)).toEqual(['one', 'two']);
+  });
+
+  it('sends plain text publicly, to the selected user privately, and /w to the named user', async () => {
+    await store.submit('hello all');
+    expect(socket.send).toHaveBeenLastCalledWith(ClientEvent.MessageSend, {
+      clientId: expect.any(String),
+      text: 'hello all',
+    });
+
+    store.toggleRecipient('carol');
+    await store.submit('just you');
+    expect(socket.send).toHaveBeenLastCalledWith(
+      ClientEvent.PrivateMessageSend,
+      {
+        clientId: expect.any(String),
+        to: 'carol',
+        text: 'just you',
+      },
+    );
+
+    store.toggleRecipient('carol');
+    await store.submit('/w dave hi dave');
+    expect(socket.send).toHaveBeenLastCalledWith(
+      ClientEvent.PrivateMessageSend,
+      {
+        clientId: expect.any(String),
+        to: 'dave',
+        text: 'hi dave',
+      },
+    );
+  });
+
+  it('explains what it refuses and sends nothing', async () => {
+    await expect(store.submit('/w')).resolves.toBe(false);
+    await expect(store.submit('x'.repeat(4001))).resolves.toBe(false);
+    expect(notify.error).toHaveBeenCalledWith('Usage: /w name message');
+    expect(notify.error).toHaveBeenCalledWith(
+      expect.stringContaining('the limit is 4000'),
+    );
+    expect(socket.send).not.toHaveBeenCalled();
+  });
+
+  it('drops the private recipient when they leave', () => {
+    store.toggleRecipient('carol');
+    socket.emit(ServerEvent.UserLeft, {
+      username: 'carol',
+      at: '2026-01-01T10:00:00.000Z',
+      reason: 'logout',
+    });
+    expect(store.recipient()).toBeUndefined();
+  });
+});

@@ -114,6 +114,23 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     expect(carolText).toMatch(CLOCK);
   });
 
+  it('Enter sends and Shift+Enter starts a new line', async () => {
+    const olga = await open();
+    const paul = await open();
+    await login(olga, 'olga');
+    await login(paul, 'paul');
+    const input = olga.page.getByTestId('message-input');
+    await input.fill('first line');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('second line');
+    expect(await input.inputValue()).toBe('first line\nsecond line');
+    await input.press('Enter');
+    const message = paul.page.getByTestId('message').filter({ hasText: 'second line' });
+    await message.waitFor();
+    expect(await message.innerText()).toContain('first line\nsecond line');
+    expect(await input.inputValue()).toBe('');
+  });
+
   it('a duplicate username shows a notice and keeps the login form', async () => {
     const first = await open();
     await login(first, 'dana');

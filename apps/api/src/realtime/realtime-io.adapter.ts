@@ -32,7 +32,8 @@ export class RealtimeIoAdapter extends IoAdapter {
     return super.createIOServer(port, {
       ...options,
       maxHttpBufferSize: Limits.maxFrameBytes,
-      cors: undefined,
+      // the web client is same-origin; extra allowed origins also get CORS for polling
+      cors: this.allowedOrigins.length > 0 ? { origin: [...this.allowedOrigins] } : undefined,
       allowRequest: (
         req: IncomingMessage,
         callback: (err: string | null | undefined, ok: boolean) => void,

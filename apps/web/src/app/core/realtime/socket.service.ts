@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import {
   ChannelClosedError,
+  ErrorCode,
   type ClientEventMap,
   type ClientToServerEvents,
   type ExceptionPayload,
@@ -82,6 +83,8 @@ export class SocketService {
       if (event === ServerEvent.Exception) {
         const exception = payload as ExceptionPayload;
         this.problems$.next({ message: exception.message, exception });
+        // the server could not open what we sealed: the channel is out of step, so re-key
+        if (exception.code === ErrorCode.DecryptFailed) this.rekey();
       }
     },
     onFailure: (reason) => this.fail(reason),
@@ -145,6 +148,15 @@ export class SocketService {
     this.socket.disconnect().connect();
   }
 
+  /**
+   * A broken channel is never reused: dropping the transport (not a deliberate disconnect, which
+   * would log the user out) makes socket.io reconnect with a new handshake and new keys, and the
+   * session store then resumes the held name.
+   */
+  private rekey(): void {
+    this.socket.io.engine.close();
+  }
+
   private trust(fingerprint: string): boolean {
     const check = this.pins.check(fingerprint);
     if (check.verdict !== 'changed') return true;
@@ -155,8 +167,7 @@ export class SocketService {
   private fail(reason: SecureClientFailure): void {
     this.problems$.next({ message: FAILURE_MESSAGES[reason] });
     if (reason === 'decrypt_failed') {
-      // a broken channel is never reused: a new handshake gives new keys
-      this.socket.disconnect().connect();
+      this.rekey();
       return;
     }
     this.status.set(reason === 'untrusted_key' ? 'untrusted' : 'failed');

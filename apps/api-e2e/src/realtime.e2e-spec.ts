@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+
 import { ClientEvent, ErrorCode, Limits, ServerEvent } from '@app/shared';
 
 import { useChatRoom } from './support/chat-room';
@@ -18,6 +20,9 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     expect(body.status).toBe('ok');
     const client = await login('healthcheck');
     expect(client.fingerprint).toBe(body.fingerprint);
+    // the database is readable by the server's user only
+    const { database } = server().config;
+    expect(database.type === 'sqlite' && statSync(database.path).mode & 0o777).toBe(0o600);
   });
 
   it('fans a public message out to all three users, timestamped and stored', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import type { INestApplication, LogLevel } from '@nestjs/common';
@@ -10,12 +10,20 @@ import { HttpExceptionsFilter } from './common/filters/http-exceptions.filter';
 import { createValidationPipe } from './common/validation';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
+/** The database holds the room's history and audit log: readable by the server's user only. */
+function prepareSqliteFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // SQLite gives its -wal and -shm files the mode of the database file
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+}
+
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 
 /** Builds the whole server (REST under /api, Socket.IO, the web client) without listening. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.database.type === 'sqlite')
-    mkdirSync(dirname(config.database.path), { recursive: true });
+    prepareSqliteFile(config.database.path);
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });

@@ -35,10 +35,7 @@ export class HttpExceptionsFilter implements ExceptionFilter {
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       body = {
-        code:
-          status === 404
-            ? ('not_found' as ErrorCode)
-            : ErrorCode.InvalidPayload,
+        code: status === 404 ? ErrorCode.NotFound : ErrorCode.InvalidPayload,
         message: exception.message,
       };
     } else {

@@ -16,6 +16,7 @@ export const ErrorCode = {
   RecipientUnavailable: 'recipient_unavailable',
   Unavailable: 'unavailable',
   Unauthorized: 'unauthorized',
+  NotFound: 'not_found',
   Internal: 'internal',
 } as const;
 

@@ -22,7 +22,9 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     expect(client.fingerprint).toBe(body.fingerprint);
     // the database is readable by the server's user only
     const { database } = server().config;
-    expect(database.type === 'sqlite' && statSync(database.path).mode & 0o777).toBe(0o600);
+    expect(
+      database.type === 'sqlite' && statSync(database.path).mode & 0o777,
+    ).toBe(0o600);
   });
 
   it('fans a public message out to all three users, timestamped and stored', async () => {

@@ -125,7 +125,9 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     await input.pressSequentially('second line');
     expect(await input.inputValue()).toBe('first line\nsecond line');
     await input.press('Enter');
-    const message = paul.page.getByTestId('message').filter({ hasText: 'second line' });
+    const message = paul.page
+      .getByTestId('message')
+      .filter({ hasText: 'second line' });
     await message.waitFor();
     expect(await message.innerText()).toContain('first line\nsecond line');
     expect(await input.inputValue()).toBe('');

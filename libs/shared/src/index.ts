@@ -4,6 +4,7 @@ export * from './lib/crypto/client-handshake';
 export * from './lib/crypto/envelope';
 export * from './lib/crypto/handshake';
 export * from './lib/crypto/web-crypto-channel';
+export * from './lib/emoji/emoji-shortcodes';
 export * from './lib/errors/error-code';
 export * from './lib/errors/error-payload';
 export * from './lib/models/clock.model';

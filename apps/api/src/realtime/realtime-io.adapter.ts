@@ -33,7 +33,10 @@ export class RealtimeIoAdapter extends IoAdapter {
       ...options,
       maxHttpBufferSize: Limits.maxFrameBytes,
       // the web client is same-origin; extra allowed origins also get CORS for polling
-      cors: this.allowedOrigins.length > 0 ? { origin: [...this.allowedOrigins] } : undefined,
+      cors:
+        this.allowedOrigins.length > 0
+          ? { origin: [...this.allowedOrigins] }
+          : undefined,
       allowRequest: (
         req: IncomingMessage,
         callback: (err: string | null | undefined, ok: boolean) => void,

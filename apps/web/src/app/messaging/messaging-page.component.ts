@@ -3,6 +3,7 @@ import { MatButton } from '@angular/material/button';
 import { MatToolbar } from '@angular/material/toolbar';
 
 import { SocketService } from '../core/realtime/socket.service';
+import { EmojiService } from '../emoji/emoji.service';
 import { ConnectionStatusComponent } from '../sessions/connection-status.component';
 import { SessionStore } from '../sessions/session.store';
 import { ComposeBoxComponent } from './components/compose-box.component';
@@ -48,6 +49,7 @@ import { MessagingStore } from './messaging.store';
           <app-compose-box
             class="compose"
             [recipient]="store.recipient()"
+            [shortcodes]="emoji.shortcodes()"
             [disabled]="socket.status() !== 'connected'"
             (send)="send($event)"
             (clearRecipient)="store.recipient.set(undefined)"
@@ -124,6 +126,12 @@ export class MessagingPageComponent {
   readonly session = inject(SessionStore);
   readonly store = inject(MessagingStore);
   readonly socket = inject(SocketService);
+  readonly emoji = inject(EmojiService);
+
+  constructor() {
+    // fetch the shortcode data now, in the background, rather than on the first send
+    void this.emoji.load();
+  }
 
   send(event: { text: string; done: (sent: boolean) => void }): void {
     void this.store.submit(event.text).then(event.done);

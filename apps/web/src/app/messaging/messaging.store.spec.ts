@@ -152,6 +152,23 @@ describe('MessagingStore', () => {
     );
   });
 
+  it('turns shortcodes into emoji in what it sends, public or private', async () => {
+    await store.submit('ship it :rocket: :+1::skin-tone-3: at 12:30:45 :nope:');
+    expect(socket.send).toHaveBeenLastCalledWith(ClientEvent.MessageSend, {
+      clientId: expect.any(String),
+      text: 'ship it 🚀 👍🏼 at 12:30:45 :nope:',
+    });
+    await store.submit('/w carol :heart: you');
+    expect(socket.send).toHaveBeenLastCalledWith(
+      ClientEvent.PrivateMessageSend,
+      {
+        clientId: expect.any(String),
+        to: 'carol',
+        text: '❤️ you',
+      },
+    );
+  });
+
   it('explains what it refuses and sends nothing', async () => {
     await expect(store.submit('/w')).resolves.toBe(false);
     await expect(store.submit('x'.repeat(4001))).resolves.toBe(false);

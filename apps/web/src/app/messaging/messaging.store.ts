@@ -10,6 +10,7 @@ import {
 
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
+import { EmojiService } from '../emoji/emoji.service';
 import { SessionStore } from '../sessions/session.store';
 import type { ChatEntry } from './chat-entry.model';
 
@@ -32,6 +33,7 @@ export class MessagingStore {
   private readonly socket = inject(SocketService);
   private readonly session = inject(SessionStore);
   private readonly notify = inject(NotifyService);
+  private readonly emoji = inject(EmojiService);
   private readonly destroyRef = inject(DestroyRef);
   private systemSeq = 0;
 
@@ -99,16 +101,15 @@ export class MessagingStore {
       return false;
     }
     const clientId = crypto.randomUUID();
+    // shortcodes typed or pasted anywhere in the text become emoji on send
+    const text = await this.emoji.convert(command.text);
     return command.kind === 'private'
       ? this.socket.send(ClientEvent.PrivateMessageSend, {
           clientId,
           to: command.to,
-          text: command.text,
+          text,
         })
-      : this.socket.send(ClientEvent.MessageSend, {
-          clientId,
-          text: command.text,
-        });
+      : this.socket.send(ClientEvent.MessageSend, { clientId, text });
   }
 
   toggleRecipient(username: string): void {

@@ -1,24 +1,49 @@
+import { CdkTextareaAutosize } from '@angular/cdk/text-field';
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
+  ElementRef,
+  computed,
+  inject,
   input,
   output,
   signal,
+  viewChild,
 } from '@angular/core';
-import { CdkTextareaAutosize } from '@angular/cdk/text-field';
-import { FormsModule } from '@angular/forms';
-import { MatButton } from '@angular/material/button';
+import {
+  MatAutocompleteModule,
+  MatAutocompleteTrigger,
+  type MatAutocompleteSelectedEvent,
+} from '@angular/material/autocomplete';
+import { MatButton, MatIconButton } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
-import { Limits } from '@app/shared';
+import { type EmojiShortcodes, Limits } from '@app/shared';
 
-/** The compose box: Enter sends, Shift+Enter adds a line; `/w name text` whispers. */
+import { EmojiPickerComponent } from '../../emoji/emoji-picker.component';
+
+interface Suggestion {
+  native: string;
+  shortcode: string;
+  /** The whole compose text with this emoji in place of the partial shortcode. */
+  value: string;
+  caret: number;
+}
+
+/**
+ * The compose box: Enter sends, Shift+Enter adds a line; `/w name text` whispers. `:shortcode:`
+ * becomes its emoji as soon as the closing colon is typed; `:` and two letters open suggestions;
+ * the 😊 button opens the (lazily loaded) picker.
+ */
 @Component({
   selector: 'app-compose-box',
   imports: [
     CdkTextareaAutosize,
-    FormsModule,
+    EmojiPickerComponent,
+    MatAutocompleteModule,
     MatButton,
+    MatIconButton,
     MatFormFieldModule,
     MatInput,
   ],
@@ -32,7 +57,25 @@ import { Limits } from '@app/shared';
         </button>
       </div>
     }
+    @defer (when pickerOpen()) {
+      @if (pickerOpen()) {
+        <div class="picker" (keydown.escape)="closePicker()">
+          <app-emoji-picker (picked)="insert($event)" />
+        </div>
+      }
+    }
     <div class="row">
+      <button
+        mat-icon-button
+        type="button"
+        class="emoji-button"
+        data-testid="emoji-button"
+        aria-label="Insert emoji"
+        [attr.aria-expanded]="pickerOpen()"
+        (click)="togglePicker()"
+      >
+        😊
+      </button>
       <mat-form-field
         appearance="outline"
         class="field"
@@ -42,16 +85,34 @@ import { Limits } from '@app/shared';
           recipient() ? 'Private message' : 'Message everyone (or /w name text)'
         }}</mat-label>
         <textarea
+          #box
           matInput
           data-testid="message-input"
           rows="1"
           cdkTextareaAutosize
           cdkAutosizeMaxRows="8"
-          [ngModel]="text()"
-          (ngModelChange)="text.set($event)"
-          (keydown.enter)="onEnter($event)"
+          [value]="text()"
+          [matAutocomplete]="suggestionsPanel"
           [attr.maxlength]="maxChars * 2"
+          (input)="onInput()"
+          (click)="remember()"
+          (keyup)="remember()"
+          (keydown.enter)="onEnter($event)"
         ></textarea>
+        <mat-autocomplete
+          #suggestionsPanel="matAutocomplete"
+          [autoActiveFirstOption]="true"
+          [displayWith]="displayValue"
+          (optionSelected)="onSuggestion($event)"
+        >
+          @for (s of suggestions(); track s.shortcode) {
+            <mat-option [value]="s" data-testid="emoji-suggestion">
+              <span class="suggestion-emoji">{{ s.native }}</span> :{{
+                s.shortcode
+              }}:
+            </mat-option>
+          }
+        </mat-autocomplete>
       </mat-form-field>
       <button
         mat-flat-button
@@ -65,6 +126,10 @@ import { Limits } from '@app/shared';
     </div>
   `,
   styles: `
+    :host {
+      display: block;
+      position: relative;
+    }
     .row {
       display: flex;
       gap: 8px;
@@ -80,28 +145,178 @@ import { Limits } from '@app/shared';
       align-items: center;
       gap: 8px;
     }
-    textarea {
-      max-height: 30vh;
+    .emoji-button {
+      font-size: 22px;
+      line-height: 1;
+    }
+    .picker {
+      position: absolute;
+      bottom: 100%;
+      left: 8px;
+      z-index: 10;
+      margin-bottom: 4px;
+    }
+    .suggestion-emoji {
+      font-size: 20px;
+      margin-right: 8px;
     }
   `,
 })
 export class ComposeBoxComponent {
   readonly recipient = input<string>();
   readonly disabled = input(false);
+  /** Shortcode data; until it has loaded the box works without emoji help. */
+  readonly shortcodes = input<EmojiShortcodes>();
   readonly send = output<{ text: string; done: (sent: boolean) => void }>();
   readonly clearRecipient = output();
+
   readonly text = signal('');
+  readonly pickerOpen = signal(false);
   readonly maxChars = Limits.messageMaxChars;
+  private readonly box =
+    viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
+  private readonly trigger = viewChild.required(MatAutocompleteTrigger);
+  /** Where the caret was, so the picker inserts there after it took the focus. */
+  private caret = { start: 0, end: 0 };
+  private readonly query = signal<
+    { code: string; before: string; after: string } | undefined
+  >(undefined);
+
+  readonly suggestions = computed<Suggestion[]>(() => {
+    const query = this.query();
+    const shortcodes = this.shortcodes();
+    if (!query || !shortcodes) return [];
+    const prefix = query.before.slice(
+      0,
+      query.before.length - query.code.length - 1,
+    );
+    return shortcodes.suggest(query.code).map((s) => ({
+      ...s,
+      value: prefix + s.native + query.after,
+      caret: prefix.length + s.native.length,
+    }));
+  });
+
+  /** What the autocomplete writes into the box for a chosen suggestion: the whole new text. */
+  readonly displayValue = (suggestion: Suggestion | string | null): string =>
+    typeof suggestion === 'object' && suggestion !== null
+      ? suggestion.value
+      : (suggestion ?? '');
+
+  onInput(): void {
+    const element = this.box().nativeElement;
+    let value = element.value;
+    let caret = element.selectionStart;
+    const shortcodes = this.shortcodes();
+    // convert a shortcode the moment its closing colon is typed
+    if (shortcodes && value[caret - 1] === ':') {
+      const before = value.slice(0, caret);
+      const converted = shortcodes.replace(before);
+      if (converted !== before) {
+        value = converted + value.slice(caret);
+        caret = converted.length;
+        this.setValue(value, caret);
+      }
+    }
+    this.text.set(value);
+    this.remember();
+    const before = value.slice(0, caret);
+    const code = shortcodes?.typing(before);
+    this.query.set(
+      code ? { code, before, after: value.slice(caret) } : undefined,
+    );
+  }
+
+  onSuggestion(event: MatAutocompleteSelectedEvent): void {
+    const suggestion = event.option.value as Suggestion;
+    this.setValue(suggestion.value, suggestion.caret);
+    this.text.set(suggestion.value);
+    this.query.set(undefined);
+    this.remember();
+  }
 
   onEnter(event: Event): void {
-    if ((event as KeyboardEvent).shiftKey) return;
+    // the autocomplete handles Enter first when an option is highlighted
+    if (
+      event.defaultPrevented ||
+      (event as KeyboardEvent).shiftKey ||
+      this.choosingSuggestion()
+    )
+      return;
     event.preventDefault();
     this.submit();
+  }
+
+  constructor() {
+    // Tab picks the highlighted suggestion instead of leaving the box. Listened to in the
+    // capture phase: the autocomplete would otherwise close its panel on Tab first.
+    const host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+    const onTab = (event: KeyboardEvent) => {
+      if (event.key !== 'Tab' || event.shiftKey || !this.choosingSuggestion())
+        return;
+      event.preventDefault();
+      event.stopPropagation();
+      this.trigger().activeOption?._selectViaInteraction();
+    };
+    host.addEventListener('keydown', onTab, true);
+    inject(DestroyRef).onDestroy(() =>
+      host.removeEventListener('keydown', onTab, true),
+    );
+  }
+
+  togglePicker(): void {
+    this.pickerOpen.update((open) => !open);
+  }
+
+  closePicker(): void {
+    this.pickerOpen.set(false);
+    this.box().nativeElement.focus();
+  }
+
+  /** Puts the picked emoji where the caret was and gives the focus back to the box. */
+  insert(native: string): void {
+    const value = this.text();
+    const { start, end } = this.caret;
+    const next = value.slice(0, start) + native + value.slice(end);
+    this.text.set(next);
+    this.pickerOpen.set(false);
+    this.setValue(next, start + native.length);
+    this.box().nativeElement.focus();
+    this.remember();
   }
 
   submit(): void {
     const text = this.text();
     if (!text.trim() || this.disabled()) return;
-    this.send.emit({ text, done: (sent) => sent && this.text.set('') });
+    this.send.emit({
+      text,
+      done: (sent) => {
+        if (!sent) return;
+        this.text.set('');
+        this.setValue('', 0);
+        this.query.set(undefined);
+      },
+    });
+  }
+
+  remember(): void {
+    const element = this.box().nativeElement;
+    this.caret = { start: element.selectionStart, end: element.selectionEnd };
+  }
+
+  private choosingSuggestion(): boolean {
+    const trigger = this.trigger();
+    return (
+      trigger.panelOpen &&
+      this.suggestions().length > 0 &&
+      trigger.activeOption !== null
+    );
+  }
+
+  // set directly so the caret lands where it belongs; the [value] binding then matches
+  private setValue(value: string, caret: number): void {
+    const element = this.box().nativeElement;
+    element.value = value;
+    element.setSelectionRange(caret, caret);
   }
 }

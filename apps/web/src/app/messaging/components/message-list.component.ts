@@ -7,7 +7,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { NgTemplateOutlet } from '@angular/common';
-import { formatClock } from '@app/shared';
+import { formatClock, isEmojiOnly } from '@app/shared';
 
 import type { ChatEntry } from '../chat-entry.model';
 
@@ -40,14 +40,18 @@ import type { ChatEntry } from '../chat-entry.model';
               <span class="tag">(Global)</span>&ngsp;<ng-container
                 *ngTemplateOutlet="time; context: { $implicit: entry.at }"
               />&ngsp;<bdi class="from">{{ entry.from }}</bdi
-              >:&ngsp;<bdi class="text">{{ entry.text }}</bdi>
+              >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
+                entry.text
+              }}</bdi>
             }
             @case ('private') {
               <span class="tag">(Private)</span>&ngsp;<ng-container
                 *ngTemplateOutlet="time; context: { $implicit: entry.at }"
               />&ngsp;<bdi class="from">{{ entry.from }}</bdi
               >&ngsp;→&ngsp;<bdi class="from">{{ entry.to }}</bdi
-              >:&ngsp;<bdi class="text">{{ entry.text }}</bdi>
+              >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
+                entry.text
+              }}</bdi>
             }
             @default {
               <ng-container
@@ -103,6 +107,10 @@ import type { ChatEntry } from '../chat-entry.model';
     .text {
       unicode-bidi: isolate;
     }
+    .text.jumbo {
+      font-size: 2.2em;
+      line-height: 1.2;
+    }
     .global .tag {
       color: #1d4ed8;
     }
@@ -135,6 +143,7 @@ export class MessageListComponent {
   /** Follow new messages unless the user scrolled up to read. */
   private following = true;
   readonly clock = formatClock;
+  readonly emojiOnly = isEmojiOnly;
 
   constructor() {
     afterRenderEffect(() => {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config.service';
@@ -32,5 +33,17 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useGlobalFilters(new HttpExceptionsFilter());
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config.allowedOrigins));
   app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('FUV Secure Chat admin API')
+    .setDescription(
+      'Audit log, chain verification and users. Bearer: the admin token.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  // Swagger UI's assets come from the swagger-ui-dist package: served by us, no CDN
+  SwaggerModule.setup('api/docs', app, () =>
+    SwaggerModule.createDocument(app, openApi),
+  );
   return app;
 }

@@ -5,6 +5,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import type { AppConfig } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
@@ -26,6 +27,7 @@ export class AppModule {
         SessionsModule,
         MessagingModule,
         HealthModule,
+        AdminModule,
         ...(hasWebClient
           ? [
               ServeStaticModule.forRoot({

@@ -9,6 +9,9 @@ import { type AppConfig, createApp, loadConfig } from '@app/api';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 
+/** The admin token every test server is started with. */
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
 /** One RSA key pair for the whole run: generating 3072-bit keys per suite would only cost time. */
 const KEYS_DIR = join(tmpdir(), 'fuv-chat-e2e-keys');
 
@@ -40,6 +43,7 @@ export async function startServer(
     WEB_ROOT: join(dir, 'no-web-client'),
     LOG_LEVEL: 'error',
     RESUME_GRACE_MS: '1500',
+    ADMIN_TOKEN,
     ...env,
   });
   const app = await createApp(config);

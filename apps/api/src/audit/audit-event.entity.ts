@@ -1,10 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** One append-only audit row. `detail` is JSON and never holds secrets or private text. */
+/**
+ * One append-only audit row, chained to the one before it by `hash`. `detail` is JSON and
+ * never holds secrets or private text.
+ */
 @Entity('audit_events')
 export class AuditEventEntity {
-  // An increasing integer, not a uuid: the log's order is part of what it records.
-  @PrimaryGeneratedColumn('increment')
+  // assigned by the appender (previous id + 1), not by the database: the id is part of what
+  // the hash covers, and the primary key makes two rows claiming one place in the chain fail
+  @PrimaryColumn({ type: 'integer' })
   id!: number;
 
   /** ISO 8601, set by the server when the event happened. */
@@ -22,4 +26,8 @@ export class AuditEventEntity {
 
   @Column({ type: 'text' })
   detail!: string;
+
+  /** SHA-256(previous row's hash ‖ canonical encoding of this row), hex. */
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
 }

@@ -1,8 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 
+import {
+  type ChainRow,
+  GENESIS_HASH,
+  type HashedRow,
+  chainHash,
+} from './audit-chain';
 import { AuditEventEntity } from './audit-event.entity';
+
+export interface AuditQuery {
+  limit: number;
+  /** Only rows with a smaller id (the cursor). */
+  before?: number;
+  type?: string;
+  /** Rows where this user is the actor or the target. */
+  user?: string;
+  from?: string;
+  to?: string;
+}
+
+const COLUMNS = [
+  'id',
+  'at',
+  'type',
+  'actor',
+  'target',
+  'detail',
+  'hash',
+] as const;
+
+/**
+ * Streams the whole log in id order, a page at a time (keyset pagination), so verifying a
+ * million rows never holds more than one page in memory. Used by the API and the CLI.
+ */
+export async function* readChain(
+  manager: EntityManager,
+  pageSize = 10_000,
+): AsyncIterable<HashedRow> {
+  let after = 0;
+  for (;;) {
+    const page: HashedRow[] = await manager
+      .createQueryBuilder(AuditEventEntity, 'e')
+      .select(COLUMNS.map((c) => `e.${c}`))
+      .where('e.id > :after', { after })
+      .orderBy('e.id', 'ASC')
+      .limit(pageSize)
+      .getMany();
+    if (page.length === 0) return;
+    for (const row of page) yield { ...row, id: Number(row.id) };
+    after = Number(page[page.length - 1].id);
+  }
+}
 
 @Injectable()
 export class AuditRepository {
@@ -11,16 +61,57 @@ export class AuditRepository {
     private readonly repository: Repository<AuditEventEntity>,
   ) {}
 
-  async append(row: Omit<AuditEventEntity, 'id'>): Promise<void> {
-    await this.repository.insert(row);
+  /**
+   * Appends rows after the current head in one transaction: ids and hashes continue the chain.
+   * Two writers racing for the same place collide on the primary key, so the chain cannot fork;
+   * the loser's transaction fails and the caller retries on the new head.
+   */
+  async appendBatch(entries: Omit<ChainRow, 'id'>[]): Promise<HashedRow[]> {
+    return this.repository.manager.transaction(async (manager) => {
+      const [head] = await manager.find(AuditEventEntity, {
+        select: { id: true, hash: true },
+        order: { id: 'DESC' },
+        take: 1,
+      });
+      let prev = head?.hash ?? GENESIS_HASH;
+      let id = head ? Number(head.id) : 0;
+      const rows = entries.map((entry) => {
+        const row = { ...entry, id: ++id };
+        prev = chainHash(prev, row);
+        return { ...row, hash: prev };
+      });
+      await manager.insert(AuditEventEntity, rows);
+      return rows;
+    });
+  }
+
+  async head(): Promise<HashedRow | null> {
+    const [row] = await this.repository.find({
+      order: { id: 'DESC' },
+      take: 1,
+    });
+    return row ? { ...row, id: Number(row.id) } : null;
   }
 
   /** Newest first. */
-  async latest(limit: number, type?: string): Promise<AuditEventEntity[]> {
-    return this.repository.find({
-      where: type ? { type } : {},
-      order: { id: 'DESC' },
-      take: limit,
-    });
+  async page(query: AuditQuery): Promise<HashedRow[]> {
+    const qb = this.repository
+      .createQueryBuilder('e')
+      .orderBy('e.id', 'DESC')
+      .limit(query.limit);
+    if (query.before !== undefined)
+      qb.andWhere('e.id < :before', { before: query.before });
+    if (query.type) qb.andWhere('e.type = :type', { type: query.type });
+    if (query.user)
+      qb.andWhere('(e.actor = :user OR e.target = :user)', {
+        user: query.user,
+      });
+    if (query.from) qb.andWhere('e.at >= :from', { from: query.from });
+    if (query.to) qb.andWhere('e.at <= :to', { to: query.to });
+    return (await qb.getMany()).map((row) => ({ ...row, id: Number(row.id) }));
+  }
+
+  readChain(): AsyncIterable<HashedRow> {
+    return readChain(this.repository.manager);
   }
 }

@@ -1,9 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Subject } from 'rxjs';
 
+import type { HashedRow } from './audit-chain';
 import { AuditRepository } from './audit.repository';
 
 /** What happened, as a short stable name. */
 export type AuditType =
+  | 'server_started'
+  | 'server_stopped'
+  | 'server_keys_created'
+  | 'checkpoint_created'
   | 'disconnect'
   | 'handshake_succeeded'
   | 'handshake_failed'
@@ -12,9 +18,12 @@ export type AuditType =
   | 'session_resumed'
   | 'resume_rejected'
   | 'user_left'
+  | 'user_kicked'
   | 'message_public'
   | 'message_private'
-  | 'request_rejected';
+  | 'request_rejected'
+  | 'admin_request'
+  | 'admin_auth_failed';
 
 export interface AuditEntry {
   actor?: string | null;
@@ -23,27 +32,81 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+interface Pending {
+  row: Omit<HashedRow, 'id' | 'hash'>;
+  done: () => void;
+}
+
+const MAX_BATCH = 500;
+const ATTEMPTS = 5;
+
+/**
+ * The append-only, hash-chained audit log. Appends are serialised through one queue and
+ * written in batches (one transaction for everything that arrived meanwhile), so the chain
+ * never forks and a burst of events costs one commit.
+ */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
+  private readonly pending: Pending[] = [];
+  private flushing?: Promise<void>;
+  /** Rows as committed, in chain order. */
+  readonly appended$ = new Subject<HashedRow[]>();
 
   constructor(private readonly repository: AuditRepository) {}
 
-  /** Appends one event. A failed write is logged, never thrown at the caller's user. */
-  async record(type: AuditType, entry: AuditEntry = {}): Promise<void> {
-    try {
-      await this.repository.append({
-        at: new Date().toISOString(),
-        type,
-        actor: entry.actor ?? null,
-        target: entry.target ?? null,
-        detail: JSON.stringify(entry.detail ?? {}),
+  /** Appends one event; resolves once it is committed. A failed write is logged, never thrown. */
+  record(type: AuditType, entry: AuditEntry = {}): Promise<void> {
+    return new Promise((done) => {
+      this.pending.push({
+        row: {
+          at: new Date().toISOString(),
+          type,
+          actor: entry.actor?.slice(0, 64) ?? null,
+          target: entry.target?.slice(0, 64) ?? null,
+          detail: JSON.stringify(entry.detail ?? {}),
+        },
+        done,
       });
-    } catch (error) {
-      this.logger.error(
-        `audit write failed for ${type}`,
-        (error as Error).stack,
-      );
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Resolves when everything recorded so far is committed. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        this.appended$.next(await this.append(batch.map((p) => p.row)));
+      } catch (error) {
+        this.logger.error(
+          `audit write of ${batch.length} events failed`,
+          (error as Error).stack,
+        );
+      }
+      for (const pending of batch) pending.done();
+    }
+    this.flushing = undefined;
+  }
+
+  /** Another writer that took the same place in the chain makes ours fail: retry on the new head. */
+  private async append(rows: Pending['row'][]): Promise<HashedRow[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.repository.appendBatch(rows);
+      } catch (error) {
+        if (
+          attempt >= ATTEMPTS ||
+          !/unique|duplicate|constraint|busy|locked/i.test(
+            (error as Error).message,
+          )
+        )
+          throw error;
+      }
     }
   }
 }

@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  MaxLength,
   MinLength,
 } from 'class-validator';
 
@@ -54,6 +55,29 @@ export class AppConfigSchema {
   @Min(0)
   @Max(3_600_000)
   RESUME_GRACE_MS?: number;
+
+  /** Sign the audit chain head after this many events… */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUDIT_CHECKPOINT_EVERY?: number;
+
+  /** …or after this many seconds, whichever comes first. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUDIT_CHECKPOINT_SECONDS?: number;
+
+  /** Admin API bearer token; when unset one is generated on first start and shown once. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  ADMIN_TOKEN?: string;
 
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug'])

@@ -18,6 +18,9 @@ export interface AppConfig {
   /** Origins allowed to open a chat connection besides the server's own (same Host). */
   allowedOrigins: string[];
   resumeGraceMs: number;
+  audit: { checkpointEvery: number; checkpointSeconds: number };
+  /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
+  adminToken?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -60,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     webRoot: resolve(schema.WEB_ROOT ?? 'dist/apps/web/browser'),
     allowedOrigins: extra,
     resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
+    audit: {
+      checkpointEvery: schema.AUDIT_CHECKPOINT_EVERY ?? 100,
+      checkpointSeconds: schema.AUDIT_CHECKPOINT_SECONDS ?? 60,
+    },
+    adminToken: schema.ADMIN_TOKEN,
     logLevel: schema.LOG_LEVEL ?? 'log',
   };
 }

@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 export interface ServerKeys {
   privateKey: KeyObject;
   publicKey: KeyObject;
+  /** True when this call generated the pair (first start). */
+  created?: boolean;
 }
 
 export const PRIVATE_KEY_FILE = 'server.key.pem';
@@ -46,7 +48,7 @@ export async function loadOrCreateServerKeys(dir: string): Promise<ServerKeys> {
     pem = await readFile(join(dir, PRIVATE_KEY_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return generateServerKeys(dir);
+    return { ...(await generateServerKeys(dir)), created: true };
   }
   // never echo key material in errors: report only what went wrong
   let privateKey: KeyObject;

@@ -1,13 +1,23 @@
 import type { DataSourceOptions } from 'typeorm';
 
+import { AuditCheckpointEntity } from '../audit/audit-checkpoint.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import type { DatabaseConfig } from '../config/app-config.service';
 import { MessageEntity } from '../messaging/message.entity';
 import { SessionEntity } from '../sessions/session.entity';
 import { CreateCoreTables1764100000000 } from './migrations/1764100000000-create-core-tables';
+import { AddAuditChain1764200000000 } from './migrations/1764200000000-add-audit-chain';
 
-export const ENTITIES = [AuditEventEntity, MessageEntity, SessionEntity];
-export const MIGRATIONS = [CreateCoreTables1764100000000];
+export const ENTITIES = [
+  AuditEventEntity,
+  AuditCheckpointEntity,
+  MessageEntity,
+  SessionEntity,
+];
+export const MIGRATIONS = [
+  CreateCoreTables1764100000000,
+  AddAuditChain1764200000000,
+];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

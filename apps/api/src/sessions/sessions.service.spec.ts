@@ -1,5 +1,8 @@
 import { ErrorCode, ServerEvent } from '@app/shared';
 
+import { Subject } from 'rxjs';
+
+import type { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import type { AuditService } from '../audit/audit.service';
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
@@ -64,7 +67,12 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
       realtime as unknown as RealtimeService,
       audit as unknown as AuditService,
       new AppConfigService({ ...loadConfig({}), resumeGraceMs: 30_000 }),
+      {
+        created$: new Subject(),
+        current: () => undefined,
+      } as unknown as AuditCheckpointsService,
     );
+    void service.onModuleInit();
   });
 
   afterEach(() => jest.useRealTimers());

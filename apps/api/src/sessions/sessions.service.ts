@@ -19,6 +19,7 @@ import {
 } from '@app/shared';
 import { Subject } from 'rxjs';
 
+import { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import { AuditService } from '../audit/audit.service';
 import { AppConfigService } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
@@ -32,6 +33,8 @@ export interface Member {
   username: string;
   key: string;
   since: string;
+  /** Salted hash of the address the user logged in from (shown to admins). */
+  addressHash: string;
   socket?: ChatSocket;
   graceTimer?: NodeJS.Timeout;
 }
@@ -52,10 +55,15 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
+    private readonly checkpoints: AuditCheckpointsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.repository.releaseAll();
+    // every client keeps the latest signed checkpoint: a copy of the log's head outside the database
+    this.checkpoints.created$.subscribe((checkpoint) =>
+      this.broadcast(ServerEvent.AuditCheckpoint, checkpoint),
+    );
   }
 
   onModuleDestroy(): void {
@@ -86,6 +94,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       username: check.username,
       key: check.key,
       since: new Date().toISOString(),
+      addressHash: socket.data.addressHash,
     };
     const claimed = await this.repository.claim({
       id: member.sessionId,
@@ -211,6 +220,32 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return [...this.members.values()].map((member) => this.toUser(member));
   }
 
+  /** Everyone holding a name, for the admin API (never keys or tokens). */
+  all(): readonly Member[] {
+    return [...this.members.values()];
+  }
+
+  /**
+   * Removes a user at an administrator's request: they are told why, everyone sees them leave,
+   * the name and its resume token are released. False when nobody holds that name.
+   */
+  async kick(username: string): Promise<boolean> {
+    const key = usernameKey(username.normalize('NFKC').trim());
+    const member = [...this.members.values()].find((m) => m.key === key);
+    if (!member) return false;
+    const socket = member.socket;
+    if (socket) {
+      this.realtime.send(socket, ServerEvent.Exception, {
+        code: ErrorCode.Kicked,
+        message: 'An administrator removed you from the chat.',
+      });
+    }
+    await this.audit.record('user_kicked', { target: member.username });
+    await this.leave(member, 'kicked');
+    socket?.disconnect(true);
+    return true;
+  }
+
   /** Seals the event for every connected member (each under their own key). */
   broadcast<E extends SealedServerEvent>(
     event: E,
@@ -260,8 +295,16 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       resumed,
       users: this.users(),
     };
-    if (member.socket)
+    if (member.socket) {
       this.realtime.send(member.socket, ServerEvent.SessionJoined, joined);
+      const checkpoint = this.checkpoints.current();
+      if (checkpoint)
+        this.realtime.send(
+          member.socket,
+          ServerEvent.AuditCheckpoint,
+          checkpoint,
+        );
+    }
     this.joined$.next(member);
   }
 

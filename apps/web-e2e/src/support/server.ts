@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../../..');
 
+/** The admin token the browser suites' servers accept. */
+export const ADMIN_TOKEN = 'web-e2e-admin-token-0123456789';
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -47,6 +50,7 @@ export async function startBuiltServer(
         KEYS_DIR: join(dir, 'keys'),
         WEB_ROOT: join(ROOT, 'dist/apps/web/browser'),
         RESUME_GRACE_MS: '3000',
+        ADMIN_TOKEN,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

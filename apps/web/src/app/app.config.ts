@@ -3,7 +3,10 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
+
+import { errorInterceptor } from './core/http/error.interceptor';
 
 import { appRoutes } from './app.routes';
 
@@ -12,5 +15,6 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideRouter(appRoutes, withComponentInputBinding()),
+    provideHttpClient(withInterceptors([errorInterceptor])),
   ],
 };

@@ -22,5 +22,10 @@ export const appRoutes: Routes = [
         (m) => m.MessagingPageComponent,
       ),
   },
+  {
+    path: 'admin',
+    loadComponent: () =>
+      import('./admin/admin-page.component').then((m) => m.AdminPageComponent),
+  },
   { path: '**', redirectTo: '' },
 ];

@@ -14,6 +14,8 @@ import { DomainException } from '../domain.exception';
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InvalidPayload]: HttpStatus.BAD_REQUEST,
   [ErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 

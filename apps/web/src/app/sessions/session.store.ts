@@ -69,9 +69,11 @@ export class SessionStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((error) => {
         if (error.event === ClientEvent.SessionLogin) this.pending.set(false);
+        // the name is gone (expired, never held, or an administrator removed us): log in again
         if (
           error.event === ClientEvent.SessionResume ||
-          error.code === ErrorCode.NotLoggedIn
+          error.code === ErrorCode.NotLoggedIn ||
+          error.code === ErrorCode.Kicked
         )
           this.forget();
       });

@@ -130,12 +130,13 @@ export class SecureChatClient {
     })();
   }
 
+  // Frames that arrived before a disconnect are still delivered (a kick notice, say): they
+  // belong to the channel they arrived on, whatever happened to the connection since.
   private receive(event: string, raw: unknown): void {
-    const generation = this.generation;
     const channel = this.channel;
     this.receiving = this.receiving.then(async () => {
       const ready = await channel;
-      if (!ready || generation !== this.generation) return;
+      if (!ready) return;
       const envelope = readEnvelope(raw, Limits.maxFrameBytes);
       try {
         if (!envelope) throw new DecryptFailedError();

@@ -16,6 +16,8 @@ export const ErrorCode = {
   RecipientUnavailable: 'recipient_unavailable',
   Unavailable: 'unavailable',
   Unauthorized: 'unauthorized',
+  RateLimited: 'rate_limited',
+  Kicked: 'kicked',
   NotFound: 'not_found',
   Internal: 'internal',
 } as const;

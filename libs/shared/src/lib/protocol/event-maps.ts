@@ -1,6 +1,7 @@
 import type { SealedEnvelope } from '../crypto/envelope';
 import type { ExceptionPayload } from '../errors/error-payload';
 import type { ClientEvent } from './client-event';
+import type { AuditCheckpointPayload } from './payloads/audit.payload';
 import type { SessionReadyPayload } from './payloads/handshake.payload';
 import type {
   MessageHistoryPayload,
@@ -37,6 +38,7 @@ export interface ServerEventMap {
   [ServerEvent.MessageHistory]: MessageHistoryPayload;
   [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
   [ServerEvent.Exception]: ExceptionPayload;
+  [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
 }
 
 export type SealedServerEvent = keyof ServerEventMap;

@@ -8,6 +8,7 @@ export const ServerEvent = {
   MessageHistory: 'message:history',
   PrivateMessageCreated: 'private-message:created',
   Exception: 'exception',
+  AuditCheckpoint: 'audit:checkpoint',
 } as const;
 
 export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];

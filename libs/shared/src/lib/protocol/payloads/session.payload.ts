@@ -34,8 +34,11 @@ export interface UserJoinedPayload {
   at: string;
 }
 
-/** `logout`: the user left; `timeout`: the connection dropped and the grace period ended. */
-export type LeaveReason = 'logout' | 'timeout';
+/**
+ * `logout`: the user left; `timeout`: the connection dropped and the grace period ended;
+ * `kicked`: an administrator removed the user.
+ */
+export type LeaveReason = 'logout' | 'timeout' | 'kicked';
 
 export interface UserLeftPayload {
   username: string;

@@ -1,0 +1,359 @@
+import {
+  type AdminUserPayload,
+  type AuditCheckpointPayload,
+  type AuditLogPagePayload,
+  type ChainReportPayload,
+  ClientEvent,
+  ErrorCode,
+  ServerEvent,
+} from '@app/shared';
+
+import { ChatClient } from './support/chat-client';
+import {
+  ADMIN_TOKEN,
+  type TestServer,
+  sleep,
+  startServer,
+  waitUntilEmpty,
+} from './support/test-server';
+
+describe('admin REST API and the tamper-evident audit log (real app, real SQLite)', () => {
+  let server: TestServer;
+  const clients: ChatClient[] = [];
+
+  async function login(name: string): Promise<ChatClient> {
+    const client = await ChatClient.login(server.url, name);
+    clients.push(client);
+    return client;
+  }
+
+  async function api<T>(
+    path: string,
+    init: RequestInit & { token?: string | null } = {},
+  ): Promise<{ status: number; body: T }> {
+    const { token = ADMIN_TOKEN, ...rest } = init;
+    const response = await fetch(`${server.url}/api${path}`, {
+      ...rest,
+      headers: token === null ? {} : { Authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  beforeAll(async () => {
+    // a checkpoint every 10 events keeps the test's log small but signed
+    server = await startServer({ AUDIT_CHECKPOINT_EVERY: '10' });
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await waitUntilEmpty(server);
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describe('M26 admin authentication', () => {
+    it.each([
+      ['missing token', null],
+      [
+        'token wrong in its last character',
+        ADMIN_TOKEN.slice(0, -1) + (ADMIN_TOKEN.endsWith('f') ? 'e' : 'f'),
+      ],
+      ['token of a different length', ADMIN_TOKEN + 'x'],
+      ['empty bearer', ''],
+    ])(
+      'M26: %s gets 401 { code, message } and an audit entry',
+      async (_name, token) => {
+        const { status, body } = await api<{ code: string; message: string }>(
+          '/admin/users',
+          { token },
+        );
+        expect(status).toBe(401);
+        expect(body).toEqual({
+          code: ErrorCode.Unauthorized,
+          message: 'A valid admin token is required.',
+        });
+        const failures = await server.db.query(
+          "SELECT detail FROM audit_events WHERE type = 'admin_auth_failed'",
+        );
+        expect(failures.length).toBeGreaterThan(0);
+        expect(JSON.stringify(failures)).not.toContain(
+          ADMIN_TOKEN.slice(0, 12),
+        );
+      },
+    );
+
+    it('M26: repeated failures from one address are rate-limited (429), even for the right token', async () => {
+      const limited = await startServer();
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 7; i++) {
+          const response = await fetch(`${limited.url}/api/admin/users`, {
+            headers: { Authorization: 'Bearer wrong-token-xxxxxxxx' },
+          });
+          statuses.push(response.status);
+        }
+        expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+        expect(statuses.slice(5)).toEqual([429, 429]);
+        const right = await fetch(`${limited.url}/api/admin/users`, {
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        expect(right.status).toBe(429);
+        expect(await right.json()).toMatchObject({
+          code: ErrorCode.RateLimited,
+        });
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  it('lists the users online, never keys', async () => {
+    await login('alice');
+    await login('bob');
+    const { status, body } = await api<AdminUserPayload[]>('/admin/users');
+    expect(status).toBe(200);
+    expect(body.map((u) => u.username).sort()).toEqual(['alice', 'bob']);
+    expect(body[0]).toEqual({
+      username: expect.any(String),
+      since: expect.any(String),
+      address: expect.stringMatching(/^[0-9a-f]{16}$/),
+      connected: true,
+    });
+    expect(JSON.stringify(body)).not.toMatch(/key|token/i);
+  });
+
+  it('pages the log newest first with a cursor, filters it, and names a bad parameter', async () => {
+    const alice = await login('alice');
+    for (let i = 0; i < 5; i++)
+      await alice.send(ClientEvent.MessageSend, {
+        clientId: `m${i}`,
+        text: `page ${i}`,
+      });
+    await alice.next(ServerEvent.MessageCreated, (m) => m.text === 'page 4');
+    await sleep(100);
+
+    const first = await api<AuditLogPagePayload>(
+      '/admin/logs?type=message_public&limit=2',
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.events.map((e) => e.detail['text'])).toEqual([
+      'page 4',
+      'page 3',
+    ]);
+    expect(first.body.events[0]).toMatchObject({
+      type: 'message_public',
+      actor: 'alice',
+      at: expect.stringMatching(/Z$/),
+    });
+    const second = await api<AuditLogPagePayload>(
+      `/admin/logs?type=message_public&limit=2&before=${first.body.nextBefore}`,
+    );
+    expect(second.body.events.map((e) => e.detail['text'])).toEqual([
+      'page 2',
+      'page 1',
+    ]);
+
+    const byUser = await api<AuditLogPagePayload>(
+      '/admin/logs?user=alice&limit=200',
+    );
+    expect(
+      byUser.body.events.every(
+        (e) => e.actor === 'alice' || e.target === 'alice',
+      ),
+    ).toBe(true);
+    const future = await api<AuditLogPagePayload>(
+      `/admin/logs?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
+    expect(future.body.events).toEqual([]);
+
+    for (const [query, field] of [
+      ['limit=201', 'limit'],
+      ['limit=abc', 'limit'],
+      ['before=-1', 'before'],
+      ['from=yesterday', 'from'],
+      ['type=DROP%20TABLE', 'type'],
+      ['extra=1', 'extra'],
+    ]) {
+      const bad = await api<{ code: string; message: string }>(
+        `/admin/logs?${query}`,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe(ErrorCode.InvalidPayload);
+      expect(bad.body.message).toContain(field);
+    }
+  });
+
+  it('audits every admin request: who read what', async () => {
+    await api('/admin/users');
+    await sleep(50);
+    const { body } = await api<AuditLogPagePayload>(
+      '/admin/logs?type=admin_request&limit=5',
+    );
+    expect(body.events.map((e) => e.detail['path'])).toContain(
+      '/api/admin/users',
+    );
+  });
+
+  it('kicks a user: they are told why, everyone sees them leave, the name is free', async () => {
+    const alice = await login('alice');
+    const mallory = await login('mallory');
+    const { status } = await api('/admin/users/Mallory/kick', {
+      method: 'POST',
+    });
+    expect(status).toBe(200);
+    expect(await mallory.nextError()).toMatchObject({
+      code: ErrorCode.Kicked,
+      message: 'An administrator removed you from the chat.',
+    });
+    expect(
+      await alice.next(ServerEvent.UserLeft, (e) => e.username === 'mallory'),
+    ).toMatchObject({ reason: 'kicked' });
+    await mallory.until(
+      () => !mallory.socket.connected || mallory.readyCount > 1,
+      'disconnect',
+    );
+    const token = mallory.resumeToken!;
+    const back = await ChatClient.connect(server.url);
+    clients.push(back);
+    await back.send(ClientEvent.SessionResume, { token });
+    expect((await back.nextError(ClientEvent.SessionResume)).code).toBe(
+      ErrorCode.ResumeFailed,
+    );
+    expect(
+      (await api('/admin/users/nobody/kick', { method: 'POST' })).status,
+    ).toBe(404);
+    const kicked = await server.db.query(
+      "SELECT target FROM audit_events WHERE type = 'user_kicked'",
+    );
+    expect(kicked).toEqual([{ target: 'mallory' }]);
+  });
+
+  it('signs checkpoints, sends them to clients, and verifies the chain intact', async () => {
+    const alice = await login('alice');
+    for (let i = 0; i < 12; i++)
+      await alice.send(ClientEvent.MessageSend, {
+        clientId: `c${i}`,
+        text: `checkpoint ${i}`,
+      });
+    const pushed = await alice.next(ServerEvent.AuditCheckpoint);
+    expect(pushed).toMatchObject({
+      lastId: expect.any(Number),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      signature: expect.any(String),
+    });
+
+    const { body: checkpoints } =
+      await api<AuditCheckpointPayload[]>('/admin/checkpoints');
+    expect(checkpoints.length).toBeGreaterThan(0);
+    const { status, body } =
+      await api<ChainReportPayload>('/admin/logs/verify');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ intact: true, checkpointProblems: [] });
+    expect(body.verifiedUpTo).toBeGreaterThanOrEqual(pushed.lastId);
+    expect(body.checkpointsChecked).toBe(checkpoints.length);
+  });
+
+  it('M28: hostile log text comes back as inert JSON text, and no secret is in the database', async () => {
+    const alice = await login('alice');
+    const bob = await login('bob');
+    const hostile =
+      '<script>alert(1)</script>\r\nINJECTED\u001b[31mred\u001b[0m';
+    await alice.send(ClientEvent.MessageSend, { clientId: 'h', text: hostile });
+    await bob.next(ServerEvent.MessageCreated);
+    await alice.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'p',
+      to: 'bob',
+      text: 'private words 7731',
+    });
+    await bob.next(ServerEvent.PrivateMessageCreated);
+    await sleep(100);
+
+    const response = await fetch(
+      `${server.url}/api/admin/logs?type=message_public&limit=1`,
+      { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } },
+    );
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const raw = await response.text();
+    expect(raw).not.toContain('\r\n');
+    expect(raw).not.toContain('\u001b');
+    expect(
+      (JSON.parse(raw) as AuditLogPagePayload).events[0].detail['text'],
+    ).toBe(hostile);
+
+    const dump =
+      JSON.stringify(await server.db.query('SELECT * FROM audit_events')) +
+      JSON.stringify(await server.db.query('SELECT * FROM sessions')) +
+      JSON.stringify(await server.db.query('SELECT * FROM messages'));
+    expect(dump).not.toContain('private words 7731');
+    expect(dump).not.toContain(ADMIN_TOKEN);
+    expect(dump).not.toContain(alice.resumeToken!);
+    expect(dump).not.toMatch(/BEGIN (RSA )?PRIVATE KEY/);
+  });
+
+  describe('M29 tampering directly in SQLite is pinpointed', () => {
+    async function tampered(
+      sql: (id: number) => string,
+    ): Promise<{ id: number; report: ChainReportPayload }> {
+      const victim = await startServer({ AUDIT_CHECKPOINT_EVERY: '1000' });
+      try {
+        const alice = await ChatClient.login(victim.url, 'alice');
+        for (let i = 0; i < 5; i++)
+          await alice.send(ClientEvent.MessageSend, {
+            clientId: `t${i}`,
+            text: `evidence ${i}`,
+          });
+        await alice.next(
+          ServerEvent.MessageCreated,
+          (m) => m.text === 'evidence 4',
+        );
+        alice.close();
+        await sleep(100);
+        const [{ id }] = (await victim.db.query(
+          "SELECT id FROM audit_events WHERE detail LIKE '%evidence 2%'",
+        )) as [{ id: number }];
+        await victim.db.query(sql(id));
+        const response = await fetch(`${victim.url}/api/admin/logs/verify`, {
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        return { id, report: (await response.json()) as ChainReportPayload };
+      } finally {
+        await victim.close();
+      }
+    }
+
+    it('M29: an edited row', async () => {
+      const { id, report } = await tampered(
+        (id) =>
+          `UPDATE audit_events SET detail = '{"text":"nothing to see"}' WHERE id = ${id}`,
+      );
+      expect(report).toMatchObject({
+        intact: false,
+        verifiedUpTo: id - 1,
+        firstBreak: { id, problem: 'altered' },
+      });
+    });
+
+    it('M29: a deleted row', async () => {
+      const { id, report } = await tampered(
+        (id) => `DELETE FROM audit_events WHERE id = ${id}`,
+      );
+      expect(report).toMatchObject({
+        intact: false,
+        verifiedUpTo: id - 1,
+        firstBreak: { id, problem: 'missing' },
+      });
+    });
+
+    it('M29: an inserted row', async () => {
+      const { report } = await tampered(
+        () =>
+          `INSERT INTO audit_events (id, at, type, actor, target, detail, hash) SELECT MAX(id) + 1, '2026-01-01T00:00:00.000Z', 'login_accepted', 'ghost', NULL, '{}', '${'0'.repeat(64)}' FROM audit_events`,
+      );
+      expect(report.intact).toBe(false);
+      expect(report.firstBreak).toMatchObject({ problem: 'altered' });
+      expect(report.firstBreak!.id).toBe(report.verifiedUpTo + 1);
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  type AdminUserPayload,
+  type AuditCheckpointPayload,
+  type AuditLogPagePayload,
+  type ChainReportPayload,
+  ErrorCode,
+} from '@app/shared';
+
+import { verifyChain } from '../audit/audit-chain';
+import { AuditCheckpointsRepository } from '../audit/audit-checkpoints.repository';
+import { AuditRepository } from '../audit/audit.repository';
+import { DomainException } from '../common/domain.exception';
+import { CryptoService } from '../crypto/crypto.service';
+import { SessionsService } from '../sessions/sessions.service';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
+import { AdminAuthGuard } from './admin-auth.guard';
+import { LogsQueryDto } from './dto/logs-query.dto';
+
+const toIso = (value: string | undefined) =>
+  value ? new Date(value).toISOString() : undefined;
+
+/** The admin REST API: read-only views of users and the audit log, plus kick. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+@UseGuards(AdminAuthGuard)
+@UseInterceptors(AdminAuditInterceptor)
+export class AdminController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly events: AuditRepository,
+    private readonly checkpoints: AuditCheckpointsRepository,
+    private readonly crypto: CryptoService,
+  ) {}
+
+  @Get('users')
+  @ApiOperation({
+    summary: 'Users online now (and names held for a reconnect)',
+  })
+  users(): AdminUserPayload[] {
+    return this.sessions.all().map((m) => ({
+      username: m.username,
+      since: m.since,
+      address: m.addressHash,
+      connected: m.socket !== undefined,
+    }));
+  }
+
+  @Post('users/:name/kick')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Disconnect a user; everyone sees a system message',
+  })
+  async kick(@Param('name') name: string): Promise<{ kicked: string }> {
+    if (name.length > 64 || !(await this.sessions.kick(name))) {
+      throw new DomainException(ErrorCode.NotFound, 'No such user is online.');
+    }
+    return { kicked: name };
+  }
+
+  @Get('logs')
+  @ApiOperation({
+    summary: 'Audit events, newest first, paged by the `before` cursor',
+  })
+  async logs(@Query() query: LogsQueryDto): Promise<AuditLogPagePayload> {
+    const limit = query.limit ?? 50;
+    const rows = await this.events.page({
+      ...query,
+      limit,
+      from: toIso(query.from),
+      to: toIso(query.to),
+    });
+    return {
+      events: rows.map((row) => ({
+        ...row,
+        detail: JSON.parse(row.detail) as Record<string, unknown>,
+      })),
+      nextBefore: rows.length === limit ? rows[rows.length - 1].id : null,
+    };
+  }
+
+  @Get('logs/verify')
+  @ApiOperation({
+    summary: 'Recompute the hash chain and check every signed checkpoint',
+  })
+  async verify(): Promise<ChainReportPayload> {
+    return verifyChain(
+      this.events.readChain(),
+      await this.checkpoints.all(),
+      this.crypto.publicKey,
+    );
+  }
+
+  @Get('checkpoints')
+  @ApiOperation({
+    summary: 'The latest signed checkpoints of the audit chain, newest first',
+  })
+  recentCheckpoints(): Promise<AuditCheckpointPayload[]> {
+    return this.checkpoints.recent(100);
+  }
+}

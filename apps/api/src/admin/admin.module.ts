@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+
+import { AuditModule } from '../audit/audit.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
+import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminTokenService } from './admin-token.service';
+import { AdminController } from './admin.controller';
+
+@Module({
+  imports: [AuditModule, CryptoModule, SessionsModule],
+  controllers: [AdminController],
+  providers: [AdminTokenService, AdminAuthGuard, AdminAuditInterceptor],
+})
+export class AdminModule {}

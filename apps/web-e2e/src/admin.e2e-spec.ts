@@ -1,0 +1,129 @@
+import type { Browser } from 'playwright-core';
+
+import {
+  type ChatPage,
+  launchBrowser,
+  login,
+  openChat,
+  sendMessage,
+} from './support/browser';
+import {
+  ADMIN_TOKEN,
+  type RunningServer,
+  startBuiltServer,
+} from './support/server';
+
+describe('admin page in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const pages: ChatPage[] = [];
+
+  async function open(path = ''): Promise<ChatPage> {
+    const chat = await openChat(browser, server.url + path);
+    pages.push(chat);
+    return chat;
+  }
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const chat of pages.splice(0)) await chat.context.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.remove();
+  });
+
+  it('a wrong token is refused with a notice', async () => {
+    const admin = await open('/admin');
+    await admin.page.getByTestId('admin-token-input').fill('not-the-token');
+    await admin.page.getByTestId('admin-login-button').click();
+    await admin.page
+      .getByTestId('notice')
+      .filter({ hasText: 'valid admin token' })
+      .waitFor();
+    expect(await admin.page.getByTestId('log-table').count()).toBe(0);
+  });
+
+  it('the admin sees the chat that just happened, the verified chain, and kicks a user who is told', async () => {
+    const alice = await open();
+    const bob = await open();
+    await login(alice, 'alice');
+    await login(bob, 'bob');
+    const hostile = '<script>window.__pwned = 1</script> \u001b[31m ANSI';
+    await sendMessage(alice, 'hello from the audit test');
+    await sendMessage(alice, hostile);
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'hello from the audit test' })
+      .waitFor();
+
+    const admin = await open('/admin');
+    await admin.page.getByTestId('admin-token-input').fill(ADMIN_TOKEN);
+    await admin.page.getByTestId('admin-login-button').click();
+    await admin.page.getByTestId('log-table').waitFor();
+    await admin.page
+      .getByTestId('log-row')
+      .filter({ hasText: 'hello from the audit test' })
+      .waitFor();
+    const row = admin.page
+      .getByTestId('log-row')
+      .filter({ hasText: 'hello from the audit test' });
+    expect(await row.textContent()).toContain('message_public');
+    expect(await row.textContent()).toContain('alice');
+    // M28: the hostile row is text, with the escape character made visible
+    const hostileRow = admin.page
+      .getByTestId('log-row')
+      .filter({ hasText: '<script>' });
+    await hostileRow.waitFor();
+    expect(await hostileRow.textContent()).toContain('\\u001b[31m');
+    expect(
+      await admin.page.evaluate(() => (window as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
+    await admin.page
+      .getByTestId('chain-status')
+      .filter({ hasText: /Chain verified up to #\d+/ })
+      .waitFor();
+
+    // filters narrow the table
+    await admin.page.getByTestId('log-filter-type').fill('login_accepted');
+    await admin.page.getByTestId('log-filter-type').press('Enter');
+    await admin.page
+      .getByTestId('log-row')
+      .filter({ hasText: 'message_public' })
+      .waitFor({ state: 'detached' });
+    expect(await admin.page.getByTestId('log-row').count()).toBe(2);
+
+    // live tail: a new event shows up without reloading (filters cleared first)
+    await admin.page.getByTestId('log-filter-type').fill('');
+    await admin.page.getByTestId('log-filter-type').press('Enter');
+    await sendMessage(alice, 'tail me');
+    await admin.page
+      .getByTestId('log-row')
+      .filter({ hasText: 'tail me' })
+      .waitFor({ timeout: 10_000 });
+
+    const bobRow = admin.page
+      .getByTestId('admin-user-row')
+      .filter({ hasText: 'bob' });
+    await bobRow.getByTestId('admin-kick-button').click();
+    await bob.page
+      .getByTestId('notice')
+      .filter({ hasText: 'An administrator removed you' })
+      .waitFor();
+    await bob.page.getByTestId('username-input').waitFor();
+    await alice.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'bob' })
+      .waitFor({ state: 'detached' });
+    await admin.page
+      .getByTestId('admin-user-row')
+      .filter({ hasText: 'bob' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});

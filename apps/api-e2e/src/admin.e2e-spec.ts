@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+import Database from 'better-sqlite3';
 import {
   type AdminUserPayload,
   type AuditCheckpointPayload,
@@ -16,6 +21,8 @@ import {
   startServer,
   waitUntilEmpty,
 } from './support/test-server';
+
+const ROOT = resolve(__dirname, '../../..');
 
 describe('admin REST API and the tamper-evident audit log (real app, real SQLite)', () => {
   let server: TestServer;
@@ -345,6 +352,58 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
         firstBreak: { id, problem: 'missing' },
       });
     });
+
+    it('M29: npm run audit:verify reads the database and the public key directly and names the row; npm run logs prints inert text', async () => {
+      const victim = await startServer({ AUDIT_CHECKPOINT_EVERY: '1000' });
+      const alice = await ChatClient.login(victim.url, 'alice');
+      await alice.send(ClientEvent.MessageSend, {
+        clientId: 'x',
+        text: 'cli evidence \u001b[2J wiped?',
+      });
+      await alice.next(ServerEvent.MessageCreated);
+      alice.close();
+      await sleep(100);
+      const [{ id }] = (await victim.db.query(
+        "SELECT id FROM audit_events WHERE detail LIKE '%cli evidence%'",
+      )) as [{ id: number }];
+      const { database, keysDir } = victim.config;
+      await victim.app.close(); // the CLI works on a stopped server's files
+      const env = {
+        ...process.env,
+        DATABASE_URL: `sqlite:${database.type === 'sqlite' ? database.path : ''}`,
+        KEYS_DIR: keysDir,
+      };
+      const run = (script: string, args: string[] = []) =>
+        spawnSync('npm', ['run', '-s', script, '--', ...args], {
+          cwd: ROOT,
+          env,
+          encoding: 'utf8',
+        });
+
+      const logs = run('logs', ['--type', 'message_public']);
+      expect(logs.status).toBe(0);
+      expect(logs.stdout).toContain('cli evidence \\u001b[2J wiped?');
+      expect(logs.stdout).not.toContain('\u001b');
+
+      const clean = run('audit:verify');
+      expect(clean.status).toBe(0);
+      expect(clean.stdout).toMatch(
+        /Intact: the audit log verifies up to row #\d+/,
+      );
+
+      const sqlite = new Database(
+        database.type === 'sqlite' ? database.path : '',
+      );
+      sqlite
+        .prepare('UPDATE audit_events SET actor = ? WHERE id = ?')
+        .run('mallory', id);
+      sqlite.close();
+      const broken = run('audit:verify');
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toContain(`BROKEN at row #${id}`);
+      if (database.type === 'sqlite')
+        rmSync(dirname(database.path), { recursive: true, force: true });
+    }, 60_000);
 
     it('M29: an inserted row', async () => {
       const { report } = await tampered(

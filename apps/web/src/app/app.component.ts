@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
 
 import { NotifyService } from './core/notify/notify.service';
+import { CheckpointWitnessService } from './core/realtime/checkpoint-witness.service';
 import { KeyChangeWatcher } from './sessions/key-change-dialog.component';
 
 @Component({
@@ -12,8 +13,10 @@ import { KeyChangeWatcher } from './sessions/key-change-dialog.component';
 })
 export class AppComponent {
   constructor() {
-    // app-wide listeners: errors become notices, a changed server key blocks the UI
+    // app-wide listeners: errors become notices, a changed server key blocks the UI, and the
+    // latest signed audit checkpoint is kept in this browser
     inject(NotifyService).start();
     inject(KeyChangeWatcher).start();
+    inject(CheckpointWitnessService).start();
   }
 }

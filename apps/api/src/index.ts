@@ -1,3 +1,8 @@
 /** What the API end-to-end suites start: the real app, built from a real configuration. */
 export { createApp } from './app.factory';
 export { type AppConfig, loadConfig } from './config/app-config.service';
+export { verifyChain } from './audit/audit-chain';
+export { AuditEventEntity } from './audit/audit-event.entity';
+export { AuditRepository, readChain } from './audit/audit.repository';
+export { AuditService } from './audit/audit.service';
+export { dataSourceOptions } from './database/data-source';

@@ -299,6 +299,35 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
     expect(dump).not.toMatch(/BEGIN (RSA )?PRIVATE KEY/);
   });
 
+  it('records server start and stop, and signs the head on the way down', async () => {
+    const short = await startServer({ AUDIT_CHECKPOINT_EVERY: '1000' });
+    const { database } = short.config;
+    await short.app.close();
+    const sqlite = new Database(
+      database.type === 'sqlite' ? database.path : '',
+      { readonly: true },
+    );
+    try {
+      const types = (
+        sqlite.prepare('SELECT type FROM audit_events ORDER BY id').all() as {
+          type: string;
+        }[]
+      ).map((r) => r.type);
+      expect(types[0]).toBe('server_started');
+      expect(types.slice(-2)).toEqual(['server_stopped', 'checkpoint_created']);
+      const checkpoint = sqlite
+        .prepare(
+          'SELECT last_id FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
+        )
+        .get() as { last_id: number };
+      expect(checkpoint.last_id).toBe(types.length - 1);
+    } finally {
+      sqlite.close();
+      if (database.type === 'sqlite')
+        rmSync(dirname(database.path), { recursive: true, force: true });
+    }
+  });
+
   describe('M29 tampering directly in SQLite is pinpointed', () => {
     async function tampered(
       sql: (id: number) => string,

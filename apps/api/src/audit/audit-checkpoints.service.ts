@@ -69,8 +69,9 @@ export class AuditCheckpointsService
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.audit.record('server_stopped');
-    await this.audit.drain();
     await this.checkpoint();
+    // the checkpoint's own audit row must be committed before the database closes
+    await this.audit.drain();
   }
 
   current(): AuditCheckpointPayload | undefined {

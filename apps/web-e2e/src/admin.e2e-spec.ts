@@ -1,43 +1,10 @@
-import type { Browser } from 'playwright-core';
-
-import {
-  type ChatPage,
-  launchBrowser,
-  login,
-  openChat,
-  sendMessage,
-} from './support/browser';
-import {
-  ADMIN_TOKEN,
-  type RunningServer,
-  startBuiltServer,
-} from './support/server';
+import { login, sendMessage } from './support/browser';
+import { useBrowserRoom } from './support/browser-room';
+import { ADMIN_TOKEN } from './support/server';
 
 describe('admin page in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const pages: ChatPage[] = [];
-
-  async function open(path = ''): Promise<ChatPage> {
-    const chat = await openChat(browser, server.url + path);
-    pages.push(chat);
-    return chat;
-  }
-
-  beforeAll(async () => {
-    server = await startBuiltServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const chat of pages.splice(0)) await chat.context.close();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.remove();
-  });
+  const room = useBrowserRoom();
+  const open = (path = '') => room.open(path);
 
   it('a wrong token is refused with a notice', async () => {
     const admin = await open('/admin');
@@ -95,7 +62,10 @@ describe('admin page in a real browser', () => {
     await admin.page.getByTestId('log-filter-type').press('Enter');
     await admin.page.waitForFunction(() => {
       const rows = [...document.querySelectorAll('[data-testid="log-row"]')];
-      return rows.length > 0 && rows.every((row) => row.textContent?.includes('login_accepted'));
+      return (
+        rows.length > 0 &&
+        rows.every((row) => row.textContent?.includes('login_accepted'))
+      );
     });
     expect(await admin.page.getByTestId('log-row').count()).toBe(2);
 

@@ -1,42 +1,12 @@
-import type { Browser } from 'playwright-core';
-
-import {
-  type ChatPage,
-  launchBrowser,
-  login,
-  openChat,
-  sendMessage,
-} from './support/browser';
-import { type RunningServer, startBuiltServer } from './support/server';
+import { login, sendMessage } from './support/browser';
+import { useBrowserRoom } from './support/browser-room';
 import { startTcpProxy } from './support/tcp-proxy';
 
 const CLOCK = /\(\d{2}:\d{2}:\d{2}\)/;
 
 describe('chat in a real browser (Debian Chromium, built app served by the built server)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const pages: ChatPage[] = [];
-
-  async function open(): Promise<ChatPage> {
-    const chat = await openChat(browser, server.url);
-    pages.push(chat);
-    return chat;
-  }
-
-  beforeAll(async () => {
-    server = await startBuiltServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const chat of pages.splice(0)) await chat.context.close();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.remove();
-  });
+  const room = useBrowserRoom();
+  const open = () => room.open();
 
   it('two people exchange public and private messages; a third sees only the public one', async () => {
     const alice = await open();
@@ -225,7 +195,7 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     for (const chat of [ivan, judy]) {
       expect(
         chat.requests.filter(
-          (u) => !u.startsWith(server.url) && !u.startsWith('data:'),
+          (u) => !u.startsWith(room.server.url) && !u.startsWith('data:'),
         ),
       ).toEqual([]);
       expect(chat.console.join('\n')).not.toMatch(
@@ -235,10 +205,9 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
   });
 
   it('a dropped connection reconnects by itself, re-handshakes and keeps the name', async () => {
-    const proxy = await startTcpProxy(server.port);
+    const proxy = await startTcpProxy(room.server.port);
     try {
-      const lena = await openChat(browser, proxy.url);
-      pages.push(lena);
+      const lena = await room.open(proxy.url);
       const mike = await open();
       await login(lena, 'lena');
       await login(mike, 'mike');
@@ -276,8 +245,7 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
   it('after a server restart the client reconnects and asks to log in again, with a notice', async () => {
     const nina = await open();
     await login(nina, 'nina');
-    await server.stop();
-    server = await startBuiltServer({ dir: server.dir, port: server.port });
+    await room.restartServer();
     await nina.page
       .getByTestId('notice')
       .filter({ hasText: 'session has expired' })
@@ -293,7 +261,7 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     await chat.page.evaluate(
       (origin) =>
         localStorage.setItem(`fuv-chat.server-key:${origin}`, 'AAAA BBBB'),
-      server.url,
+      room.server.url,
     );
     await chat.page.reload();
     const warning = chat.page

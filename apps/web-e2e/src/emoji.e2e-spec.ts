@@ -1,50 +1,16 @@
-import type { Browser } from 'playwright-core';
-
-import {
-  type ChatPage,
-  launchBrowser,
-  login,
-  openChat,
-  sendMessage,
-} from './support/browser';
-import { type RunningServer, startBuiltServer } from './support/server';
+import { type ChatPage, login, sendMessage } from './support/browser';
+import { useBrowserRoom } from './support/browser-room';
 
 describe('emoji in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const pages: ChatPage[] = [];
+  const room = useBrowserRoom();
 
   async function pair(a: string, b: string): Promise<[ChatPage, ChatPage]> {
-    const first = await openChat(browser, server.url);
-    const second = await openChat(browser, server.url);
-    pages.push(first, second);
+    const first = await room.open();
+    const second = await room.open();
     await login(first, a);
     await login(second, b);
     return [first, second];
   }
-
-  beforeAll(async () => {
-    server = await startBuiltServer();
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const chat of pages.splice(0)) {
-      // nothing the page loaded, the picker included, came from another origin
-      expect(
-        chat.requests.filter(
-          (url) => !url.startsWith(server.url) && !url.startsWith('data:'),
-        ),
-      ).toEqual([]);
-      await chat.context.close();
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.remove();
-  });
 
   it('the picker inserts an emoji at the caret, keeps focus, and the other user sees it', async () => {
     const [alice, bob] = await pair('alice', 'bob');
@@ -150,8 +116,7 @@ describe('emoji in a real browser', () => {
       el.evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
     expect(await size(big)).toBeGreaterThan((await size(normal)) * 1.5);
 
-    const other = await openChat(browser, server.url);
-    pages.push(other);
+    const other = await room.open();
     await other.page.getByTestId('username-input').fill(':smile:');
     await other.page.getByTestId('login-button').click();
     await other.page

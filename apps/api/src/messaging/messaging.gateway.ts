@@ -1,25 +1,18 @@
-import { UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   SubscribeMessage,
-  WebSocketGateway,
 } from '@nestjs/websockets';
 import { ClientEvent, ErrorCode } from '@app/shared';
 
-import { WsExceptionsFilter } from '../common/filters/ws-exceptions.filter';
-import { PerSocketOrderInterceptor } from '../common/interceptors/per-socket-order.interceptor';
-import { createValidationPipe } from '../common/validation';
+import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { type Member, SessionsService } from '../sessions/sessions.service';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
 import { MessagingException } from './messaging.exception';
 import { MessagingService } from './messaging.service';
 
-@WebSocketGateway()
-@UseFilters(WsExceptionsFilter)
-@UseInterceptors(PerSocketOrderInterceptor)
-@UsePipes(createValidationPipe())
+@ChatGateway()
 export class MessagingGateway {
   constructor(
     private readonly messaging: MessagingService,

@@ -1,24 +1,17 @@
-import { UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   type OnGatewayDisconnect,
   SubscribeMessage,
-  WebSocketGateway,
 } from '@nestjs/websockets';
 import { ClientEvent } from '@app/shared';
 
-import { WsExceptionsFilter } from '../common/filters/ws-exceptions.filter';
-import { PerSocketOrderInterceptor } from '../common/interceptors/per-socket-order.interceptor';
-import { createValidationPipe } from '../common/validation';
+import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { LoginDto, ResumeDto } from './dto/login.dto';
 import { SessionsService } from './sessions.service';
 
-@WebSocketGateway()
-@UseFilters(WsExceptionsFilter)
-@UseInterceptors(PerSocketOrderInterceptor)
-@UsePipes(createValidationPipe())
+@ChatGateway()
 export class SessionsGateway implements OnGatewayDisconnect {
   constructor(private readonly sessions: SessionsService) {}
 

@@ -27,6 +27,8 @@ export function launchBrowser(): Promise<Browser> {
 export interface ChatPage {
   context: BrowserContext;
   page: Page;
+  /** The origin the page was opened on: every request must stay on it. */
+  origin: string;
   /** Everything the page printed to its console. */
   console: string[];
   /** Every URL the page requested. */
@@ -47,7 +49,13 @@ export async function openChat(
   page.on('console', (message) => consoleLines.push(message.text()));
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(url);
-  return { context, page, console: consoleLines, requests };
+  return {
+    context,
+    page,
+    origin: new URL(url).origin,
+    console: consoleLines,
+    requests,
+  };
 }
 
 export async function login(chat: ChatPage, username: string): Promise<void> {

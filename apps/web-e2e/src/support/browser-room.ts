@@ -1,0 +1,68 @@
+import type { Browser } from 'playwright-core';
+
+import { type ChatPage, launchBrowser, openChat } from './browser';
+import { type RunningServer, startBuiltServer } from './server';
+
+/** A suite's browser and server: pages closed after each test, everything stopped at the end. */
+export interface BrowserRoom {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** A fresh browser profile on the app (`path` like `/admin`, or a whole URL). */
+  open(pathOrUrl?: string): Promise<ChatPage>;
+  /** Stops the server and starts it again on the same port, database and keys. */
+  restartServer(): Promise<void>;
+}
+
+export function useBrowserRoom(): BrowserRoom {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const pages: ChatPage[] = [];
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const chat of pages.splice(0)) {
+      // whatever the test did, the page never talked to another origin (no CDN, no analytics)
+      expect(
+        chat.requests.filter(
+          (url) => !url.startsWith(chat.origin) && !url.startsWith('data:'),
+        ),
+      ).toEqual([]);
+      await chat.context.close();
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.remove();
+  });
+
+  const room: BrowserRoom = {
+    get server() {
+      if (!server) throw new Error('the room is only open inside tests');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('the room is only open inside tests');
+      return browser;
+    },
+    async open(pathOrUrl = '') {
+      const url = /^https?:/.test(pathOrUrl)
+        ? pathOrUrl
+        : room.server.url + pathOrUrl;
+      const chat = await openChat(room.browser, url);
+      pages.push(chat);
+      return chat;
+    },
+    async restartServer() {
+      const { dir, port } = room.server;
+      await room.server.stop();
+      server = await startBuiltServer({ dir, port });
+    },
+  };
+  return room;
+}

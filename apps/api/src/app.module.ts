@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { FilesModule } from './files/files.module';
 import type { AppConfig } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
@@ -26,6 +27,7 @@ export class AppModule {
         AuditModule,
         SessionsModule,
         MessagingModule,
+        FilesModule,
         HealthModule,
         AdminModule,
         ...(hasWebClient

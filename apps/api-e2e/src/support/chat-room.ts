@@ -8,15 +8,18 @@ export interface ChatRoom {
   login(username: string): Promise<ChatClient>;
   /** Connects (handshake done) without logging in. */
   connect(options?: ConnectOptions): Promise<ChatClient>;
+  /** The clients of the current test. */
+  clients(): readonly ChatClient[];
 }
 
-export function useChatRoom(): ChatRoom {
+/** `env` adds to the test server's environment (short TTLs and the like). */
+export function useChatRoom(env: NodeJS.ProcessEnv = {}): ChatRoom {
   let server: TestServer | undefined;
   const clients: ChatClient[] = [];
   const track = (client: ChatClient) => (clients.push(client), client);
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(env);
   });
 
   afterEach(async () => {
@@ -37,6 +40,7 @@ export function useChatRoom(): ChatRoom {
       track(await ChatClient.login(room.server.url, username)),
     connect: async (options) =>
       track(await ChatClient.connect(room.server.url, options)),
+    clients: () => clients,
   };
   return room;
 }

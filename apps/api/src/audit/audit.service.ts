@@ -22,6 +22,15 @@ export type AuditType =
   | 'message_public'
   | 'message_private'
   | 'request_rejected'
+  | 'file_offered'
+  | 'file_completed'
+  | 'file_failed'
+  | 'file_accepted'
+  | 'file_rejected'
+  | 'file_downloaded'
+  | 'file_cancelled'
+  | 'file_swept'
+  | 'files_swept'
   | 'admin_request'
   | 'admin_auth_failed';
 

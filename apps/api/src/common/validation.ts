@@ -35,8 +35,10 @@ export function findForbiddenKey(
   value: unknown,
   depth = 0,
 ): string | undefined {
-  if (typeof value !== 'object' || value === null || depth > 8)
+  // typed arrays (file chunk bytes) hold numbers only: nothing to pollute, a lot to walk
+  if (typeof value !== 'object' || value === null || depth > 8 || ArrayBuffer.isView(value)) {
     return undefined;
+  }
   for (const key of Object.keys(value)) {
     if (FORBIDDEN_KEYS.has(key)) return key;
     const nested = findForbiddenKey(

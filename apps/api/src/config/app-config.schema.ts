@@ -56,6 +56,28 @@ export class AppConfigSchema {
   @Max(3_600_000)
   RESUME_GRACE_MS?: number;
 
+  /** Largest file accepted for sharing, in MB (default 20). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  MAX_FILE_MB?: number;
+
+  /** Where shared files are kept (encrypted) while they are offered. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  FILES_DIR?: string;
+
+  /** Files not completed and fetched within this many seconds are swept (default 3600). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  FILE_TTL_SECONDS?: number;
+
   /** Sign the audit chain head after this many events… */
   @IsOptional()
   @Type(() => Number)

@@ -19,6 +19,7 @@ export interface AppConfig {
   allowedOrigins: string[];
   resumeGraceMs: number;
   audit: { checkpointEvery: number; checkpointSeconds: number };
+  files: { maxBytes: number; dir: string; ttlMs: number };
   /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
   adminToken?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
@@ -63,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     webRoot: resolve(schema.WEB_ROOT ?? 'dist/apps/web/browser'),
     allowedOrigins: extra,
     resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
+    files: {
+      maxBytes: (schema.MAX_FILE_MB ?? 20) * 1024 * 1024,
+      dir: resolve(schema.FILES_DIR ?? 'data/files'),
+      ttlMs: (schema.FILE_TTL_SECONDS ?? 3600) * 1000,
+    },
     audit: {
       checkpointEvery: schema.AUDIT_CHECKPOINT_EVERY ?? 100,
       checkpointSeconds: schema.AUDIT_CHECKPOINT_SECONDS ?? 60,

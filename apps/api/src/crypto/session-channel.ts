@@ -36,7 +36,7 @@ export class SessionChannel {
       envelopeNonce(SessionChannel.send, seq),
     );
     cipher.setAAD(envelopeAad(SessionChannel.send, event, seq));
-    const body = cipher.update(encodePayload(payload));
+    const body = cipher.update(encodePayload(event, payload));
     const box = Buffer.concat([body, cipher.final(), cipher.getAuthTag()]);
     return { v: ENVELOPE_VERSION, seq, box };
   }
@@ -64,6 +64,6 @@ export class SessionChannel {
     // the sequence number is public and already in nonce and AAD; this keeps the field honest
     if (envelope.seq !== seq) throw new DecryptFailedError();
     this.recvSeq = seq + 1;
-    return decodePayload(plaintext);
+    return decodePayload(event, plaintext);
   }
 }

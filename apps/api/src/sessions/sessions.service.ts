@@ -49,6 +49,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private readonly members = new Map<string, Member>();
   /** A member (re)joined and has been told so: other domains add what a newcomer needs. */
   readonly joined$ = new Subject<Member>();
+  /** A member left for good (logout, timeout or kick): other domains drop what was theirs. */
+  readonly left$ = new Subject<Member>();
 
   constructor(
     private readonly repository: SessionsRepository,
@@ -274,6 +276,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       actor: member.username,
       detail: { reason },
     });
+    this.left$.next(member);
     this.broadcast(ServerEvent.UserLeft, {
       username: member.username,
       at: new Date().toISOString(),

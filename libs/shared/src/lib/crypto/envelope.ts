@@ -1,4 +1,6 @@
-import { asBytes, fromUtf8, utf8 } from './bytes';
+import { ClientEvent } from '../protocol/client-event';
+import { ServerEvent } from '../protocol/server-event';
+import { asBytes, concatBytes, fromUtf8, utf8 } from './bytes';
 
 /**
  * The sealed envelope: how every payload after the handshake travels, in both directions.
@@ -80,19 +82,37 @@ export function readEnvelope(
   return { v, seq, box: bytes };
 }
 
-export function encodePayload(payload: unknown): Uint8Array {
-  return utf8(JSON.stringify(payload));
+/**
+ * Events whose payload carries raw bytes (`data`): their plaintext is a 4-byte header length,
+ * the JSON of the other fields, then the bytes, so a 48 KB chunk is not inflated by base64.
+ */
+const BINARY_EVENTS: ReadonlySet<string> = new Set([ClientEvent.FileChunk, ServerEvent.FileData]);
+
+export function encodePayload(event: string, payload: unknown): Uint8Array {
+  if (!BINARY_EVENTS.has(event)) return utf8(JSON.stringify(payload));
+  const { data, ...rest } = payload as { data: Uint8Array };
+  const header = utf8(JSON.stringify(rest));
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setUint32(0, header.length);
+  return concatBytes(length, header, data);
 }
 
-/** Opened plaintext must be a JSON object; anything else is treated as a failed open. */
-export function decodePayload(plaintext: Uint8Array): Record<string, unknown> {
+/** Opened plaintext must be a JSON object (plus bytes for binary events); anything else is a failed open. */
+export function decodePayload(event: string, plaintext: Uint8Array): Record<string, unknown> {
   try {
-    const value: unknown = JSON.parse(fromUtf8(plaintext));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
+    if (!BINARY_EVENTS.has(event)) return asObject(JSON.parse(fromUtf8(plaintext)));
+    const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+    const length = view.getUint32(0);
+    const header = asObject(JSON.parse(fromUtf8(plaintext.subarray(4, 4 + length))));
+    return { ...header, data: plaintext.slice(4 + length) };
   } catch {
-    // fall through to the uniform error
+    throw new DecryptFailedError();
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return value as Record<string, unknown>;
   }
   throw new DecryptFailedError();
 }

@@ -39,7 +39,7 @@ export class WebCryptoChannel {
         ),
       },
       this.sendKey,
-      bufferSource(encodePayload(payload)),
+      bufferSource(encodePayload(event, payload)),
     );
     return { v: ENVELOPE_VERSION, seq, box: new Uint8Array(box) };
   }
@@ -68,6 +68,6 @@ export class WebCryptoChannel {
     }
     if (envelope.seq !== seq) throw new DecryptFailedError();
     this.recvSeq = seq + 1;
-    return decodePayload(new Uint8Array(plaintext));
+    return decodePayload(event, new Uint8Array(plaintext));
   }
 }

@@ -14,6 +14,7 @@ export const ErrorCode = {
   MessageTooLong: 'message_too_long',
   MessageEmpty: 'message_empty',
   RecipientUnavailable: 'recipient_unavailable',
+  FileTooLarge: 'file_too_large',
   Unavailable: 'unavailable',
   Unauthorized: 'unauthorized',
   RateLimited: 'rate_limited',

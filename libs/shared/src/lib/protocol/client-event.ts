@@ -5,6 +5,11 @@ export const ClientEvent = {
   SessionLogout: 'session:logout',
   MessageSend: 'message:send',
   PrivateMessageSend: 'private-message:send',
+  FileOffer: 'file:offer',
+  FileChunk: 'file:chunk',
+  FileAnswer: 'file:answer',
+  FileFetch: 'file:fetch',
+  FileCancel: 'file:cancel',
 } as const;
 
 export type ClientEvent = (typeof ClientEvent)[keyof typeof ClientEvent];

@@ -2,6 +2,17 @@ import type { SealedEnvelope } from '../crypto/envelope';
 import type { ExceptionPayload } from '../errors/error-payload';
 import type { ClientEvent } from './client-event';
 import type { AuditCheckpointPayload } from './payloads/audit.payload';
+import type {
+  FileAnswerPayload,
+  FileAnsweredPayload,
+  FileCancelPayload,
+  FileChunkPayload,
+  FileEndedPayload,
+  FileFetchPayload,
+  FileOfferPayload,
+  FileOfferedPayload,
+  FileUploadProgressPayload,
+} from './payloads/file.payload';
 import type { SessionReadyPayload } from './payloads/handshake.payload';
 import type {
   MessageHistoryPayload,
@@ -27,6 +38,11 @@ export interface ClientEventMap {
   [ClientEvent.SessionLogout]: LogoutPayload;
   [ClientEvent.MessageSend]: SendMessagePayload;
   [ClientEvent.PrivateMessageSend]: SendPrivateMessagePayload;
+  [ClientEvent.FileOffer]: FileOfferPayload;
+  [ClientEvent.FileChunk]: FileChunkPayload;
+  [ClientEvent.FileAnswer]: FileAnswerPayload;
+  [ClientEvent.FileFetch]: FileFetchPayload;
+  [ClientEvent.FileCancel]: FileCancelPayload;
 }
 
 /** Plaintext payload of each sealed server event. */
@@ -39,6 +55,11 @@ export interface ServerEventMap {
   [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
+  [ServerEvent.FileUploadProgress]: FileUploadProgressPayload;
+  [ServerEvent.FileOffered]: FileOfferedPayload;
+  [ServerEvent.FileAnswered]: FileAnsweredPayload;
+  [ServerEvent.FileData]: FileChunkPayload;
+  [ServerEvent.FileEnded]: FileEndedPayload;
 }
 
 export type SealedServerEvent = keyof ServerEventMap;

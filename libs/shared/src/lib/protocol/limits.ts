@@ -11,4 +11,10 @@ export const Limits = {
    * is at most 16 KB of UTF-8; a 48 KB file chunk also fits with headroom.
    */
   maxFrameBytes: 64 * 1024,
+  /** File transfers move in chunks of this size (the last one may be shorter). */
+  fileChunkBytes: 48 * 1024,
+  /** Default largest file; the server's MAX_FILE_MB may lower or raise it and says so at login. */
+  maxFileBytes: 20 * 1024 * 1024,
+  /** Longest file name kept (in characters), after sanitising. */
+  fileNameMaxChars: 200,
 } as const;

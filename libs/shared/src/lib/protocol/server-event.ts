@@ -8,6 +8,11 @@ export const ServerEvent = {
   MessageHistory: 'message:history',
   PrivateMessageCreated: 'private-message:created',
   Exception: 'exception',
+  FileUploadProgress: 'file:upload-progress',
+  FileOffered: 'file:offered',
+  FileAnswered: 'file:answered',
+  FileData: 'file:data',
+  FileEnded: 'file:ended',
   AuditCheckpoint: 'audit:checkpoint',
 } as const;
 

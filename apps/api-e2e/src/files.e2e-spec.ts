@@ -1,0 +1,440 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+  ClientEvent,
+  ErrorCode,
+  Limits,
+  ServerEvent,
+  chunkCountFor,
+} from '@app/shared';
+
+import { useChatRoom } from './support/chat-room';
+import { download, sha256, upload } from './support/file-transfer';
+import { auditRows, sleep } from './support/test-server';
+
+const MB = 1024 * 1024;
+
+describe('encrypted file sharing (real app, real SQLite, real socket.io-client)', () => {
+  const room = useChatRoom({ FILE_TTL_SECONDS: '2' });
+  const server = () => room.server;
+  const stored = () => readdirSync(server().config.files.dir);
+  /** Folders this test left in the store (other tests' files may still wait for their TTL). */
+  let before: string[] = [];
+  const added = () => stored().filter((folder) => !before.includes(folder));
+
+  beforeEach(() => {
+    before = stored();
+  });
+
+  it('moves a 20 MB random file to everyone: verified, accepted by one, rejected by another', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const carol = await room.login('carol');
+    const bytes = randomBytes(20 * MB);
+
+    const started = Date.now();
+    const transferId = await upload(alice, bytes, { name: 'holiday.mov' });
+    const uploaded = Date.now();
+    const done = alice
+      .all(ServerEvent.FileUploadProgress)
+      .filter((p) => p.transferId === transferId)
+      .at(-1)!;
+    expect(done).toMatchObject({
+      verified: true,
+      nextIndex: chunkCountFor(bytes.length),
+    });
+
+    const offer = await bob.next(ServerEvent.FileOffered);
+    expect(offer).toMatchObject({
+      transferId,
+      from: 'alice',
+      to: null,
+      name: 'holiday.mov',
+      size: 20 * MB,
+      sha256: sha256(bytes),
+    });
+    await carol.next(ServerEvent.FileOffered);
+    await carol.send(ClientEvent.FileAnswer, { transferId, accept: false });
+    expect(
+      await alice.next(ServerEvent.FileAnswered, (a) => a.by === 'carol'),
+    ).toMatchObject({ accepted: false });
+
+    const received = await download(bob, offer);
+    const downloaded = Date.now();
+    expect(sha256(received)).toBe(sha256(bytes));
+    expect(received.equals(bytes)).toBe(true);
+    expect(
+      await alice.next(ServerEvent.FileAnswered, (a) => a.by === 'bob'),
+    ).toMatchObject({ accepted: true });
+    // nothing was streamed to the one who rejected
+    expect(carol.all(ServerEvent.FileData)).toHaveLength(0);
+    console.log(
+      `20 MB over loopback: upload ${uploaded - started} ms, download ${downloaded - uploaded} ms`,
+    );
+
+    const audit = (await auditRows(server()))
+      .filter((r) => r.type.startsWith('file_'))
+      .map((r) => r.type);
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        'file_offered',
+        'file_completed',
+        'file_rejected',
+        'file_accepted',
+        'file_downloaded',
+      ]),
+    );
+    expect(JSON.stringify(await auditRows(server()))).not.toContain(
+      bytes.subarray(0, 32).toString('base64'),
+    );
+  }, 60_000);
+
+  it('moves a 20 MB file privately: only the recipient is offered it, and the data is gone after the download', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const carol = await room.login('carol');
+    const bytes = randomBytes(20 * MB);
+    const transferId = await upload(alice, bytes, { to: 'bob' });
+    const offer = await bob.next(ServerEvent.FileOffered);
+    expect(offer.to).toBe('bob');
+    expect((await download(bob, offer)).equals(bytes)).toBe(true);
+    await sleep(200);
+    expect(
+      carol
+        .all(ServerEvent.FileOffered)
+        .filter((o) => o.transferId === transferId),
+    ).toHaveLength(0);
+    expect(added()).toEqual([]);
+  }, 60_000);
+
+  it('stores chunks encrypted at rest under a server id, never the client name (F20)', async () => {
+    const alice = await room.login('alice');
+    await room.login('bob');
+    const bytes = Buffer.alloc(3 * Limits.fileChunkBytes, 'PLAINTEXT-MARKER ');
+    const transferId = await upload(alice, bytes, {
+      name: '../../etc/passwd',
+      stopAfter: 2,
+    });
+    const [folder] = added();
+    expect(folder).toMatch(/^[0-9a-f-]{36}$/);
+    const chunk = readFileSync(
+      join(server().config.files.dir, folder, '0.chunk'),
+    );
+    expect(chunk.toString('latin1')).not.toContain('PLAINTEXT-MARKER');
+    await alice.send(ClientEvent.FileCancel, { transferId });
+    await upload(alice, Buffer.from('hi'), { name: '..\\..\\CON' });
+    const bob = room.clients().find((c) => c.username === 'bob')!;
+    expect(
+      (await bob.next(ServerEvent.FileOffered, (o) => o.size === 2)).name,
+    ).toBe('_CON');
+  });
+
+  it('F21: a file over the limit is refused at the offer, before any byte', async () => {
+    const alice = await room.login('alice');
+    await room.login('bob');
+    await alice.send(ClientEvent.FileOffer, {
+      transferId: randomUUID(),
+      name: 'big.iso',
+      size: 20 * MB + 1,
+      type: 'application/x-iso9660-image',
+      sha256: 'a'.repeat(64),
+      chunkCount: chunkCountFor(20 * MB + 1),
+    });
+    const error = await alice.nextError(ClientEvent.FileOffer);
+    expect(error).toMatchObject({
+      code: ErrorCode.FileTooLarge,
+      field: 'size',
+    });
+    expect(error.message).toContain('limit is 20 MB');
+    expect(added()).toEqual([]);
+  });
+
+  it('F21/F22: wrong sizes, indexes and counts are refused chunk by chunk; duplicates are harmless', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const bytes = randomBytes(2 * Limits.fileChunkBytes + 10);
+    const transferId = randomUUID();
+    await alice.send(ClientEvent.FileOffer, {
+      transferId,
+      name: 'x.bin',
+      size: bytes.length,
+      type: '',
+      sha256: sha256(bytes),
+      chunkCount: 3,
+    });
+    await alice.next(ServerEvent.FileUploadProgress);
+    const send = (index: number, data: Uint8Array) =>
+      alice.send(ClientEvent.FileChunk, { transferId, index, data });
+
+    await send(0, randomBytes(Limits.fileChunkBytes + 1));
+    expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
+      code: ErrorCode.InvalidPayload,
+      field: 'data',
+    });
+    await send(
+      1,
+      bytes.subarray(Limits.fileChunkBytes, 2 * Limits.fileChunkBytes),
+    );
+    expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
+      field: 'index',
+    });
+    await alice.sendRaw(ClientEvent.FileChunk, {
+      transferId,
+      index: -1,
+      data: bytes.subarray(0, 10),
+    });
+    expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
+      field: 'index',
+    });
+    await send(0, bytes.subarray(0, Limits.fileChunkBytes));
+    expect((await alice.next(ServerEvent.FileUploadProgress)).nextIndex).toBe(
+      1,
+    );
+    await send(0, bytes.subarray(0, Limits.fileChunkBytes));
+    expect((await alice.next(ServerEvent.FileUploadProgress)).nextIndex).toBe(
+      1,
+    );
+    await send(
+      1,
+      bytes.subarray(Limits.fileChunkBytes, 2 * Limits.fileChunkBytes),
+    );
+    await alice.next(ServerEvent.FileUploadProgress);
+    await send(2, randomBytes(11));
+    expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
+      field: 'data',
+    });
+    await send(3, randomBytes(10));
+    expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
+      field: 'index',
+    });
+    expect(bob.all(ServerEvent.FileOffered)).toHaveLength(0);
+    await send(2, bytes.subarray(2 * Limits.fileChunkBytes));
+    expect(await alice.next(ServerEvent.FileUploadProgress)).toMatchObject({
+      verified: true,
+    });
+    await bob.next(ServerEvent.FileOffered);
+
+    await alice.send(ClientEvent.FileOffer, {
+      transferId: randomUUID(),
+      name: 'x',
+      size: 10,
+      type: '',
+      sha256: sha256(randomBytes(10)),
+      chunkCount: 2,
+    });
+    expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
+      field: 'chunkCount',
+    });
+  });
+
+  it('F23: a SHA-256 mismatch fails the transfer for everyone, offers nothing and removes the data', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const bytes = randomBytes(Limits.fileChunkBytes + 5);
+    const transferId = randomUUID();
+    await alice.send(ClientEvent.FileOffer, {
+      transferId,
+      name: 'x.bin',
+      size: bytes.length,
+      type: '',
+      sha256: sha256(randomBytes(8)),
+      chunkCount: 2,
+    });
+    await alice.next(ServerEvent.FileUploadProgress);
+    await alice.send(ClientEvent.FileChunk, {
+      transferId,
+      index: 0,
+      data: bytes.subarray(0, Limits.fileChunkBytes),
+    });
+    await alice.next(ServerEvent.FileUploadProgress);
+    await alice.send(ClientEvent.FileChunk, {
+      transferId,
+      index: 1,
+      data: bytes.subarray(Limits.fileChunkBytes),
+    });
+    expect(await alice.next(ServerEvent.FileEnded)).toMatchObject({
+      transferId,
+      reason: 'sha256_mismatch',
+    });
+    await sleep(100);
+    expect(bob.all(ServerEvent.FileOffered)).toHaveLength(0);
+    expect(added()).toEqual([]);
+    expect((await auditRows(server(), 'file_failed')).at(-1)!.detail).toContain(
+      'sha256_mismatch',
+    );
+  });
+
+  it('F24: chunks under another user’s transfer, downloads by non-recipients or before accepting are refused alike', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const mallory = await room.login('mallory');
+    const bytes = randomBytes(1000);
+    const secret = await upload(alice, bytes, { to: 'bob' });
+    await bob.next(ServerEvent.FileOffered);
+
+    await mallory.send(ClientEvent.FileChunk, {
+      transferId: secret,
+      index: 0,
+      data: bytes,
+    });
+    expect(await mallory.nextError(ClientEvent.FileChunk)).toMatchObject({
+      code: ErrorCode.NotFound,
+    });
+    await mallory.send(ClientEvent.FileAnswer, {
+      transferId: secret,
+      accept: true,
+    });
+    expect(await mallory.nextError(ClientEvent.FileAnswer)).toMatchObject({
+      code: ErrorCode.NotFound,
+    });
+    await mallory.send(ClientEvent.FileFetch, { transferId: secret, from: 0 });
+    expect(await mallory.nextError(ClientEvent.FileFetch)).toMatchObject({
+      code: ErrorCode.NotFound,
+      message: 'No such file transfer.',
+    });
+    await mallory.send(ClientEvent.FileFetch, {
+      transferId: randomUUID(),
+      from: 0,
+    });
+    expect(await mallory.nextError(ClientEvent.FileFetch)).toMatchObject({
+      message: 'No such file transfer.',
+    });
+    await bob.send(ClientEvent.FileFetch, { transferId: secret, from: 0 });
+    expect((await bob.nextError(ClientEvent.FileFetch)).message).toContain(
+      'Accept the file',
+    );
+    await sleep(100);
+    expect(mallory.all(ServerEvent.FileData)).toHaveLength(0);
+
+    // a rejected private file is gone for good
+    await bob.send(ClientEvent.FileAnswer, {
+      transferId: secret,
+      accept: false,
+    });
+    await alice.next(ServerEvent.FileAnswered);
+    await bob.send(ClientEvent.FileFetch, { transferId: secret, from: 0 });
+    expect(await bob.nextError(ClientEvent.FileFetch)).toMatchObject({
+      code: ErrorCode.NotFound,
+    });
+    expect(added()).toEqual([]);
+  });
+
+  it('F25: unfinished uploads per user are capped, and abandoned ones are swept with their data', async () => {
+    const alice = await room.login('alice');
+    await room.login('bob');
+    const bytes = randomBytes(2 * Limits.fileChunkBytes);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(await upload(alice, bytes, { stopAfter: 1 }));
+    await alice.send(ClientEvent.FileOffer, {
+      transferId: randomUUID(),
+      name: 'x',
+      size: bytes.length,
+      type: '',
+      sha256: sha256(bytes),
+      chunkCount: 2,
+    });
+    expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
+      code: ErrorCode.RateLimited,
+    });
+    expect(added()).toHaveLength(3);
+
+    for (const id of ids) {
+      expect(
+        await alice.next(
+          ServerEvent.FileEnded,
+          (e) => e.transferId === id,
+          6000,
+        ),
+      ).toMatchObject({ reason: 'expired' });
+    }
+    expect(added()).toEqual([]);
+    expect(
+      (await auditRows(server(), 'file_swept')).length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a chunk with a flipped bit is refused and a correct resend continues the transfer', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const bytes = randomBytes(Limits.fileChunkBytes + 100);
+    const transferId = await upload(alice, bytes, { stopAfter: 1 });
+    alice.tamperNext((event, envelope) => {
+      const box = new Uint8Array(envelope.box);
+      box[100] ^= 1;
+      return [event, { ...envelope, box }];
+    });
+    await alice.send(ClientEvent.FileChunk, {
+      transferId,
+      index: 1,
+      data: bytes.subarray(Limits.fileChunkBytes),
+    });
+    expect(await alice.nextError()).toMatchObject({
+      code: ErrorCode.DecryptFailed,
+    });
+    // the client's channel is out of step after a lost frame: it re-keys by reconnecting, resumes, and re-offers
+    alice.socket.io.engine.close();
+    await alice.until(() => alice.readyCount === 2, 're-key');
+    await alice.send(ClientEvent.SessionResume, { token: alice.resumeToken! });
+    await alice.next(ServerEvent.SessionJoined, (j) => j.resumed);
+    await upload(alice, bytes, { transferId });
+    const offer = await bob.next(ServerEvent.FileOffered);
+    expect((await download(bob, offer)).equals(bytes)).toBe(true);
+  });
+
+  it('R37: a connection dropped mid-upload and mid-download resumes where it stopped, SHA-256 still checked', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const bytes = randomBytes(200 * Limits.fileChunkBytes + 7);
+    const transferId = await upload(alice, bytes, { stopAfter: 120 });
+    alice.socket.io.engine.close();
+    await alice.until(() => alice.readyCount === 2, 'reconnect');
+    await alice.send(ClientEvent.SessionResume, { token: alice.resumeToken! });
+    await alice.next(ServerEvent.SessionJoined, (j) => j.resumed);
+    await upload(alice, bytes, { transferId });
+    const progress = alice
+      .all(ServerEvent.FileUploadProgress)
+      .filter((p) => p.transferId === transferId);
+    expect(progress.find((p) => p.nextIndex === 120)).toBeDefined();
+    expect(progress.filter((p) => p.nextIndex === 0)).toHaveLength(1);
+
+    const offer = await bob.next(ServerEvent.FileOffered);
+    await bob.send(ClientEvent.FileAnswer, { transferId, accept: true });
+    await bob.send(ClientEvent.FileFetch, { transferId, from: 0 });
+    const first: Uint8Array[] = [];
+    for (let index = 0; index < 80; index++) {
+      first.push(
+        (
+          await bob.next(
+            ServerEvent.FileData,
+            (c) => c.transferId === transferId && c.index === index,
+          )
+        ).data,
+      );
+    }
+    bob.socket.io.engine.close();
+    await bob.until(() => bob.readyCount === 2, 'reconnect');
+    await bob.send(ClientEvent.SessionResume, { token: bob.resumeToken! });
+    await bob.next(ServerEvent.SessionJoined, (j) => j.resumed);
+    const received = await download(bob, offer, 80, first);
+    expect(sha256(received)).toBe(offer.sha256);
+  }, 60_000);
+
+  it('a private file to someone offline is refused with a notice, like a private message', async () => {
+    const alice = await room.login('alice');
+    await alice.send(ClientEvent.FileOffer, {
+      transferId: randomUUID(),
+      name: 'x',
+      size: 3,
+      type: '',
+      sha256: sha256(Buffer.from('abc')),
+      chunkCount: 1,
+      to: 'ghost',
+    });
+    expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
+      code: ErrorCode.RecipientUnavailable,
+    });
+  });
+});

@@ -1,0 +1,114 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
+import {
+  chmod,
+  mkdir,
+  readFile,
+  readdir,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Where file chunks wait between upload and download. One interface, so a store shared by
+ * several server instances can replace the local one later.
+ */
+export abstract class FileStore {
+  /** Stores chunk `index` of file `id` (ids are server-generated UUIDs, never client names). */
+  abstract write(id: string, index: number, bytes: Uint8Array): Promise<void>;
+  abstract read(id: string, index: number): Promise<Uint8Array>;
+  abstract remove(id: string): Promise<void>;
+  /** Ids of every stored file (for the orphan sweep). */
+  abstract ids(): Promise<string[]>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Chunks on the local disk, encrypted at rest: AES-256-GCM under a per-file key derived with
+ * HKDF from the server's storage key (`keys/storage.key`) and the file id, a random nonce per
+ * chunk, the file id and chunk index in the associated data.
+ */
+export class LocalEncryptedFileStore extends FileStore {
+  private constructor(
+    private readonly dir: string,
+    private readonly storageKey: Buffer,
+  ) {
+    super();
+  }
+
+  static async open(
+    dir: string,
+    keysDir: string,
+  ): Promise<LocalEncryptedFileStore> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const keyFile = join(keysDir, 'storage.key');
+    let key: Buffer;
+    try {
+      key = await readFile(keyFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      key = randomBytes(32);
+      await mkdir(keysDir, { recursive: true });
+      await writeFile(keyFile, key, { mode: 0o600 });
+      await chmod(keyFile, 0o600);
+    }
+    if (key.length !== 32) throw new Error(`${keyFile} must hold 32 bytes`);
+    return new LocalEncryptedFileStore(dir, key);
+  }
+
+  async write(id: string, index: number, bytes: Uint8Array): Promise<void> {
+    const folder = this.folder(id);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.fileKey(id), nonce);
+    cipher.setAAD(Buffer.from(`${id}/${index}`));
+    const body = Buffer.concat([cipher.update(bytes), cipher.final()]);
+    await writeFile(
+      join(folder, `${index}.chunk`),
+      Buffer.concat([nonce, body, cipher.getAuthTag()]),
+      { mode: 0o600 },
+    );
+  }
+
+  async read(id: string, index: number): Promise<Uint8Array> {
+    const stored = await readFile(join(this.folder(id), `${index}.chunk`));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.fileKey(id),
+      stored.subarray(0, NONCE_BYTES),
+    );
+    decipher.setAAD(Buffer.from(`${id}/${index}`));
+    decipher.setAuthTag(stored.subarray(stored.length - TAG_BYTES));
+    return Buffer.concat([
+      decipher.update(stored.subarray(NONCE_BYTES, stored.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.folder(id), { recursive: true, force: true });
+  }
+
+  async ids(): Promise<string[]> {
+    return (await readdir(this.dir)).filter((name) => UUID.test(name));
+  }
+
+  private folder(id: string): string {
+    if (!UUID.test(id)) throw new Error('invalid file id');
+    return join(this.dir, id);
+  }
+
+  private fileKey(id: string): Buffer {
+    return Buffer.from(
+      hkdfSync('sha256', this.storageKey, id, 'fuv-chat/file-at-rest/v1', 32),
+    );
+  }
+}

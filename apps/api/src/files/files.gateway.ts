@@ -1,0 +1,113 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+} from '@nestjs/websockets';
+import { ClientEvent, ErrorCode, type FileChunkPayload } from '@app/shared';
+
+import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
+import { InvalidPayloadException } from '../common/domain.exception';
+import type { ChatSocket } from '../realtime/chat-socket';
+import { type Member, SessionsService } from '../sessions/sessions.service';
+import {
+  FileAnswerDto,
+  FileCancelDto,
+  FileFetchDto,
+  FileOfferDto,
+} from './dto/file.dto';
+import { FilesException } from './files.exception';
+import { FilesService } from './files.service';
+
+const TRANSFER_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/**
+ * Chunks carry raw bytes, which class-validator cannot whitelist: their exact shape is checked
+ * here instead (three fields, nothing else).
+ */
+function checkChunk(payload: unknown): FileChunkPayload {
+  const chunk = payload as Partial<FileChunkPayload>;
+  const keys = Object.keys(chunk).sort().join(',');
+  if (keys !== 'data,index,transferId')
+    throw new InvalidPayloadException(
+      'a chunk has exactly transferId, index and data',
+    );
+  if (
+    typeof chunk.transferId !== 'string' ||
+    !TRANSFER_ID.test(chunk.transferId)
+  ) {
+    throw new InvalidPayloadException(
+      'transferId must be a transfer id',
+      'transferId',
+    );
+  }
+  if (!Number.isSafeInteger(chunk.index) || (chunk.index as number) < 0) {
+    throw new InvalidPayloadException(
+      'index must be a whole number from 0',
+      'index',
+    );
+  }
+  if (!(chunk.data instanceof Uint8Array))
+    throw new InvalidPayloadException('data must be bytes', 'data');
+  return chunk as FileChunkPayload;
+}
+
+@ChatGateway()
+export class FilesGateway {
+  constructor(
+    private readonly files: FilesService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @SubscribeMessage(ClientEvent.FileOffer)
+  async offer(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: FileOfferDto,
+  ): Promise<void> {
+    await this.files.offer(this.member(socket), dto);
+  }
+
+  @SubscribeMessage(ClientEvent.FileChunk)
+  async chunk(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: FileChunkPayload,
+  ): Promise<void> {
+    await this.files.chunk(this.member(socket), checkChunk(payload));
+  }
+
+  @SubscribeMessage(ClientEvent.FileAnswer)
+  async answer(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: FileAnswerDto,
+  ): Promise<void> {
+    await this.files.answer(this.member(socket), dto.transferId, dto.accept);
+  }
+
+  @SubscribeMessage(ClientEvent.FileFetch)
+  fetch(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: FileFetchDto,
+  ): void {
+    const member = this.member(socket);
+    // streamed outside the socket's command queue, so the recipient can cancel meanwhile
+    this.files
+      .fetch(member, socket, dto.transferId, dto.from)
+      .catch((error: unknown) =>
+        this.files.reportFetchError(socket, dto.transferId, error),
+      );
+  }
+
+  @SubscribeMessage(ClientEvent.FileCancel)
+  async cancel(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: FileCancelDto,
+  ): Promise<void> {
+    await this.files.cancel(this.member(socket), dto.transferId);
+  }
+
+  private member(socket: ChatSocket): Member {
+    const member = this.sessions.memberOf(socket);
+    if (!member)
+      throw new FilesException(ErrorCode.NotLoggedIn, 'Please log in first.');
+    return member;
+  }
+}

@@ -1,0 +1,501 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import {
+  ClientEvent,
+  ErrorCode,
+  type FileChunkPayload,
+  type FileEndReason,
+  type FileOfferPayload,
+  type FileOfferedPayload,
+  Limits,
+  ServerEvent,
+  chunkCountFor,
+  expectedChunkBytes,
+  sanitizeFileName,
+} from '@app/shared';
+
+import { AuditService } from '../audit/audit.service';
+import { DomainException } from '../common/domain.exception';
+import { rejectRequest } from '../common/filters/ws-exceptions.filter';
+import { AppConfigService } from '../config/app-config.service';
+import type { ChatSocket } from '../realtime/chat-socket';
+import { RealtimeService } from '../realtime/realtime.service';
+import { type Member, SessionsService } from '../sessions/sessions.service';
+import { FileStore } from './file-store';
+import { FilesException } from './files.exception';
+
+interface Transfer {
+  /** Server-generated storage id: the only name the data has on disk. */
+  storageId: string;
+  offer: FileOfferedPayload;
+  /** The sender's session: a later user with the same name owns none of this. */
+  senderSession: string;
+  /** Name keys of who may accept it (the one recipient, or everyone online at the offer). */
+  recipients: Set<string>;
+  received: number;
+  state: 'uploading' | 'ready';
+  /** Recipient key → accepted? */
+  answers: Map<string, boolean>;
+  /** Downloads in progress, by recipient key: set to false to stop one. */
+  downloads: Map<string, { active: boolean }>;
+  expiresAt: number;
+}
+
+/** At most this many unfinished uploads per user, and this many bytes of them (F25). */
+const UPLOADS_PER_USER = 3;
+/** Chunks queued for one socket before a download waits for it to drain (L34). */
+const QUEUED_CHUNKS = 16;
+
+const notFound = () =>
+  new FilesException(
+    ErrorCode.NotFound,
+    'No such file transfer.',
+    'transferId',
+  );
+
+/**
+ * File sharing: an offer, 48 KB sealed chunks checked one by one, the SHA-256 verified before
+ * anyone is offered the file, then streamed to each recipient who accepts. Data waits in the
+ * encrypted file store under a server id; it is removed when done, failed, cancelled or expired.
+ */
+@Injectable()
+export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Files');
+  private readonly transfers = new Map<string, Transfer>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: FileStore,
+    private readonly sessions: SessionsService,
+    private readonly realtime: RealtimeService,
+    private readonly audit: AuditService,
+    private readonly configService: AppConfigService,
+  ) {}
+
+  private get limits() {
+    return this.configService.config.files;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // nothing survives a restart: whatever is on disk now is an orphan
+    const orphans = await this.store.ids();
+    for (const id of orphans) await this.store.remove(id);
+    if (orphans.length > 0)
+      await this.audit.record('files_swept', {
+        detail: { orphans: orphans.length },
+      });
+    // a sender who leaves takes their transfers along
+    this.sessions.left$.subscribe((member) => {
+      for (const transfer of [...this.transfers.values()]) {
+        if (transfer.senderSession === member.sessionId)
+          void this.end(transfer, 'sender_left');
+      }
+    });
+    this.sweeper = setInterval(
+      () => void this.sweep(),
+      Math.min(60_000, Math.max(250, this.limits.ttlMs / 4)),
+    );
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** The largest file this server accepts, for the client to check before sending. */
+  get maxBytes(): number {
+    return this.limits.maxBytes;
+  }
+
+  async offer(sender: Member, offer: FileOfferPayload): Promise<void> {
+    const existing = this.transfers.get(offer.transferId);
+    if (existing) {
+      // the same offer again: an upload resuming after a reconnect
+      if (
+        existing.senderSession !== sender.sessionId ||
+        existing.offer.sha256 !== offer.sha256
+      )
+        throw notFound();
+      this.progress(sender, existing);
+      return;
+    }
+    this.checkOffer(sender, offer);
+    const { recipients, to } = this.recipientsOf(sender, offer.to);
+    const transfer: Transfer = {
+      storageId: randomUUID(),
+      offer: {
+        transferId: offer.transferId,
+        from: sender.username,
+        to,
+        name: sanitizeFileName(offer.name),
+        size: offer.size,
+        type: offer.type.slice(0, 127) || 'application/octet-stream',
+        sha256: offer.sha256,
+        chunkCount: offer.chunkCount,
+        at: new Date().toISOString(),
+      },
+      senderSession: sender.sessionId,
+      recipients,
+      received: 0,
+      state: 'uploading',
+      answers: new Map(),
+      downloads: new Map(),
+      expiresAt: Date.now() + this.limits.ttlMs,
+    };
+    this.transfers.set(offer.transferId, transfer);
+    await this.audit.record('file_offered', {
+      actor: sender.username,
+      target: transfer.offer.to,
+      detail: {
+        transferId: offer.transferId,
+        name: transfer.offer.name,
+        size: offer.size,
+        sha256: offer.sha256,
+      },
+    });
+    this.progress(sender, transfer);
+  }
+
+  /** One chunk from the sender: in order, the exact size, never past the declared total (F21, F22). */
+  async chunk(sender: Member, chunk: FileChunkPayload): Promise<void> {
+    const transfer = this.transfers.get(chunk.transferId);
+    if (!transfer || transfer.senderSession !== sender.sessionId)
+      throw notFound();
+    if (transfer.state !== 'uploading' || chunk.index < transfer.received) {
+      // a resend of a chunk we hold: idempotent
+      this.progress(sender, transfer);
+      return;
+    }
+    if (chunk.index !== transfer.received) {
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        `Chunk ${chunk.index} is out of order; chunk ${transfer.received} comes next.`,
+        'index',
+      );
+    }
+    const expected = expectedChunkBytes(transfer.offer.size, chunk.index);
+    if (chunk.data.length !== expected) {
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        `Chunk ${chunk.index} has ${chunk.data.length} bytes; ${expected} were expected.`,
+        'data',
+      );
+    }
+    await this.store.write(transfer.storageId, chunk.index, chunk.data);
+    transfer.received++;
+    if (transfer.received < transfer.offer.chunkCount) {
+      this.progress(sender, transfer);
+      return;
+    }
+    await this.complete(sender, transfer);
+  }
+
+  async answer(
+    member: Member,
+    transferId: string,
+    accept: boolean,
+  ): Promise<void> {
+    const transfer = this.offeredTo(member, transferId);
+    transfer.answers.set(member.key, accept);
+    await this.audit.record(accept ? 'file_accepted' : 'file_rejected', {
+      actor: member.username,
+      target: transfer.offer.from,
+      detail: { transferId },
+    });
+    const sender = this.sessions.findOnline(transfer.offer.from);
+    if (sender?.socket) {
+      this.realtime.send(sender.socket, ServerEvent.FileAnswered, {
+        transferId,
+        by: member.username,
+        accepted: accept,
+      });
+    }
+    if (!accept) await this.releaseIfDone(transfer);
+  }
+
+  /** Streams chunks `from`… to a recipient who accepted (F24); also how a download resumes. */
+  async fetch(
+    member: Member,
+    socket: ChatSocket,
+    transferId: string,
+    from: number,
+  ): Promise<void> {
+    const transfer = this.offeredTo(member, transferId);
+    if (transfer.answers.get(member.key) !== true) {
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        'Accept the file before downloading it.',
+        'transferId',
+      );
+    }
+    if (from >= transfer.offer.chunkCount) {
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        'There is no such chunk.',
+        'from',
+      );
+    }
+    // a new fetch (a resume) replaces the download already running for this recipient
+    const previous = transfer.downloads.get(member.key);
+    if (previous) previous.active = false;
+    const download = { active: true };
+    transfer.downloads.set(member.key, download);
+    for (let index = from; index < transfer.offer.chunkCount; index++) {
+      if (
+        !download.active ||
+        !socket.connected ||
+        !this.transfers.has(transferId)
+      )
+        return;
+      const data = await this.store.read(transfer.storageId, index);
+      this.realtime.send(socket, ServerEvent.FileData, {
+        transferId,
+        index,
+        data,
+      });
+      await this.drained(socket);
+    }
+    transfer.downloads.delete(member.key);
+    await this.audit.record('file_downloaded', {
+      actor: member.username,
+      detail: { transferId },
+    });
+    if (transfer.offer.to !== null) await this.end(transfer, undefined);
+  }
+
+  /** A download runs outside the gateway's error handling: its refusals are reported the same way. */
+  reportFetchError(
+    socket: ChatSocket,
+    transferId: string,
+    error: unknown,
+  ): void {
+    const known = error instanceof DomainException;
+    if (!known)
+      this.logger.error(
+        `download of ${transferId} failed`,
+        (error as Error)?.stack,
+      );
+    rejectRequest(this.realtime, this.audit, socket, {
+      code: known ? error.code : ErrorCode.Internal,
+      message: known ? error.message : 'The download failed; please try again.',
+      field: known ? error.field : undefined,
+      event: ClientEvent.FileFetch,
+    });
+  }
+
+  /** The sender cancels for everyone; a recipient stops their own download. */
+  async cancel(member: Member, transferId: string): Promise<void> {
+    const transfer = this.transfers.get(transferId);
+    if (!transfer) throw notFound();
+    if (transfer.senderSession === member.sessionId) {
+      await this.audit.record('file_cancelled', {
+        actor: member.username,
+        detail: { transferId, by: 'sender' },
+      });
+      await this.end(transfer, 'cancelled');
+      return;
+    }
+    if (!transfer.recipients.has(member.key)) throw notFound();
+    const download = transfer.downloads.get(member.key);
+    if (download) download.active = false;
+    await this.answer(member, transferId, false);
+  }
+
+  private checkOffer(sender: Member, offer: FileOfferPayload): void {
+    const max = this.limits.maxBytes;
+    if (offer.size > max) {
+      throw new FilesException(
+        ErrorCode.FileTooLarge,
+        `The file is ${(offer.size / 1048576).toFixed(1)} MB; the limit is ${max / 1048576} MB.`,
+        'size',
+      );
+    }
+    if (offer.size === 0)
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        'The file is empty.',
+        'size',
+      );
+    if (offer.chunkCount !== chunkCountFor(offer.size)) {
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        `A file of ${offer.size} bytes travels in ${chunkCountFor(offer.size)} chunks of ${Limits.fileChunkBytes} bytes.`,
+        'chunkCount',
+      );
+    }
+    const mine = [...this.transfers.values()].filter(
+      (t) => t.senderSession === sender.sessionId && t.state === 'uploading',
+    );
+    const inFlight = mine.reduce((sum, t) => sum + t.offer.size, 0);
+    if (mine.length >= UPLOADS_PER_USER || inFlight + offer.size > 2 * max) {
+      throw new FilesException(
+        ErrorCode.RateLimited,
+        'Too many unfinished uploads; finish or cancel one first.',
+        'transferId',
+      );
+    }
+  }
+
+  private recipientsOf(
+    sender: Member,
+    to: string | undefined,
+  ): { recipients: Set<string>; to: string | null } {
+    if (to !== undefined) {
+      const recipient = this.sessions.findOnline(to);
+      if (!recipient || recipient === sender) {
+        throw new FilesException(
+          ErrorCode.RecipientUnavailable,
+          `${to.slice(0, 32)} is not online; nothing was sent.`,
+          'to',
+        );
+      }
+      return { recipients: new Set([recipient.key]), to: recipient.username };
+    }
+    const everyone = this.sessions
+      .all()
+      .filter((m) => m !== sender && m.socket)
+      .map((m) => m.key);
+    if (everyone.length === 0) {
+      throw new FilesException(
+        ErrorCode.RecipientUnavailable,
+        'Nobody else is online; nothing was sent.',
+        'to',
+      );
+    }
+    return { recipients: new Set(everyone), to: null };
+  }
+
+  /** Every chunk is in: the SHA-256 must match before anybody is offered the file (F23). */
+  private async complete(sender: Member, transfer: Transfer): Promise<void> {
+    const hash = createHash('sha256');
+    for (let index = 0; index < transfer.offer.chunkCount; index++) {
+      hash.update(await this.store.read(transfer.storageId, index));
+    }
+    const actual = hash.digest('hex');
+    if (actual !== transfer.offer.sha256) {
+      await this.audit.record('file_failed', {
+        actor: sender.username,
+        detail: {
+          transferId: transfer.offer.transferId,
+          reason: 'sha256_mismatch',
+          expected: transfer.offer.sha256,
+          actual,
+        },
+      });
+      await this.end(transfer, 'sha256_mismatch');
+      return;
+    }
+    transfer.state = 'ready';
+    await this.audit.record('file_completed', {
+      actor: sender.username,
+      detail: {
+        transferId: transfer.offer.transferId,
+        size: transfer.offer.size,
+        sha256: actual,
+      },
+    });
+    this.progress(sender, transfer);
+    for (const key of transfer.recipients) {
+      const recipient = this.sessions.all().find((m) => m.key === key);
+      if (recipient?.socket)
+        this.realtime.send(
+          recipient.socket,
+          ServerEvent.FileOffered,
+          transfer.offer,
+        );
+    }
+  }
+
+  private offeredTo(member: Member, transferId: string): Transfer {
+    const transfer = this.transfers.get(transferId);
+    // not a recipient, or not offered yet: the same answer as a transfer that does not exist
+    if (
+      !transfer ||
+      transfer.state !== 'ready' ||
+      !transfer.recipients.has(member.key)
+    )
+      throw notFound();
+    return transfer;
+  }
+
+  private progress(sender: Member, transfer: Transfer): void {
+    if (!sender.socket) return;
+    this.realtime.send(sender.socket, ServerEvent.FileUploadProgress, {
+      transferId: transfer.offer.transferId,
+      nextIndex: transfer.received,
+      chunkCount: transfer.offer.chunkCount,
+      verified: transfer.state === 'ready',
+    });
+  }
+
+  /** A private file is done once its recipient downloaded or rejected it. */
+  private async releaseIfDone(transfer: Transfer): Promise<void> {
+    const open = [...transfer.recipients].some(
+      (key) => transfer.answers.get(key) !== false,
+    );
+    if (!open) await this.end(transfer, undefined);
+  }
+
+  /** Removes the data; tells the sender and the offered recipients why, when it ended early. */
+  private async end(
+    transfer: Transfer,
+    reason: FileEndReason | undefined,
+  ): Promise<void> {
+    if (this.transfers.get(transfer.offer.transferId) !== transfer) return;
+    this.transfers.delete(transfer.offer.transferId);
+    for (const download of transfer.downloads.values()) download.active = false;
+    await this.store.remove(transfer.storageId);
+    if (!reason) return;
+    const message = {
+      sha256_mismatch: `${transfer.offer.name} arrived damaged (SHA-256 mismatch) and was discarded.`,
+      cancelled: `${transfer.offer.name} was cancelled.`,
+      expired: `${transfer.offer.name} expired before it was completed.`,
+      sender_left: `${transfer.offer.name} is gone: its sender left.`,
+    }[reason];
+    const payload = { transferId: transfer.offer.transferId, reason, message };
+    const recipients =
+      transfer.state === 'ready' ? transfer.recipients : new Set<string>();
+    for (const member of this.sessions.all()) {
+      const concerned =
+        member.sessionId === transfer.senderSession ||
+        recipients.has(member.key);
+      if (concerned && member.socket)
+        this.realtime.send(member.socket, ServerEvent.FileEnded, payload);
+    }
+  }
+
+  /** Transfers past their time are removed, data and all (F25). */
+  private async sweep(now = Date.now()): Promise<void> {
+    for (const transfer of [...this.transfers.values()]) {
+      if (transfer.expiresAt > now) continue;
+      await this.audit.record('file_swept', {
+        detail: {
+          transferId: transfer.offer.transferId,
+          state: transfer.state,
+        },
+      });
+      await this.end(transfer, 'expired');
+    }
+  }
+
+  /** Waits while the socket has many chunks queued, so a slow reader cannot fill memory. */
+  private async drained(socket: ChatSocket): Promise<void> {
+    const connection = socket.conn as unknown as {
+      writeBuffer: unknown[];
+    } & NodeJS.EventEmitter;
+    while (socket.connected && connection.writeBuffer.length > QUEUED_CHUNKS) {
+      await Promise.race([
+        once(connection, 'drain'),
+        once(connection, 'close'),
+        new Promise((r) => setTimeout(r, 1000)),
+      ]);
+    }
+  }
+}

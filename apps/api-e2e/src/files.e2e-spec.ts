@@ -12,7 +12,7 @@ import {
 
 import { useChatRoom } from './support/chat-room';
 import { download, sha256, upload } from './support/file-transfer';
-import { auditRows, sleep } from './support/test-server';
+import { auditRows, sleep, startServer } from './support/test-server';
 
 const MB = 1024 * 1024;
 
@@ -422,6 +422,27 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     expect(sha256(received)).toBe(offer.sha256);
   }, 60_000);
 
+  it('removes orphaned file data left by an earlier run when the server starts', async () => {
+    const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
+    const dir = join(
+      server().config.files.dir,
+      '..',
+      `orphans-${randomUUID()}`,
+    );
+    const orphan = join(dir, randomUUID());
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(join(orphan, '0.chunk'), 'left over');
+    const other = await startServer({ FILES_DIR: dir });
+    try {
+      expect(existsSync(orphan)).toBe(false);
+      expect((await auditRows(other, 'files_swept'))[0].detail).toContain(
+        '"orphans":1',
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a private file to someone offline is refused with a notice, like a private message', async () => {
     const alice = await room.login('alice');
     await alice.send(ClientEvent.FileOffer, {
@@ -437,4 +458,54 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
       code: ErrorCode.RecipientUnavailable,
     });
   });
+});
+
+describe('file downloads to a slow reader (default TTL)', () => {
+  const slowRoom = useChatRoom();
+
+  it('L34: a recipient who stops reading holds up only their own download, which resumes when they read again', async () => {
+    const alice = await slowRoom.login('alice');
+    const bob = await slowRoom.login('bob');
+    const carol = await slowRoom.login('carol');
+    const bytes = randomBytes(20 * MB);
+    const transferId = await upload(alice, bytes);
+    const offer = await bob.next(ServerEvent.FileOffered);
+    await bob.send(ClientEvent.FileAnswer, { transferId, accept: true });
+    await bob.send(ClientEvent.FileFetch, { transferId, from: 0 });
+    // stop reading bob's TCP socket: the kernel buffers fill and the server must wait, not queue 20 MB
+    const tcp = (
+      bob.socket.io.engine.transport as unknown as {
+        ws: { _socket: { pause(): void; resume(): void } };
+      }
+    ).ws._socket;
+    tcp.pause();
+    await sleep(1500);
+    const downloaded = await auditRows(slowRoom.server, 'file_downloaded');
+    expect(
+      downloaded.filter((row) => row.detail.includes(transferId)),
+    ).toHaveLength(0);
+    // everyone else is unaffected meanwhile
+    await alice.send(ClientEvent.MessageSend, {
+      clientId: 'l34',
+      text: 'still chatting',
+    });
+    await carol.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'still chatting',
+    );
+    tcp.resume();
+    const chunks: Uint8Array[] = [];
+    for (let index = 0; index < offer.chunkCount; index++) {
+      chunks.push(
+        (
+          await bob.next(
+            ServerEvent.FileData,
+            (c) => c.transferId === transferId && c.index === index,
+            20_000,
+          )
+        ).data,
+      );
+    }
+    expect(sha256(Buffer.concat(chunks))).toBe(offer.sha256);
+  }, 60_000);
 });

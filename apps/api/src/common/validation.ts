@@ -36,7 +36,12 @@ export function findForbiddenKey(
   depth = 0,
 ): string | undefined {
   // typed arrays (file chunk bytes) hold numbers only: nothing to pollute, a lot to walk
-  if (typeof value !== 'object' || value === null || depth > 8 || ArrayBuffer.isView(value)) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    depth > 8 ||
+    ArrayBuffer.isView(value)
+  ) {
     return undefined;
   }
   for (const key of Object.keys(value)) {

@@ -2,11 +2,13 @@
 export interface ChatEntry {
   /** Unique and stable: Angular tracks entries by it. */
   key: string;
-  kind: 'global' | 'private' | 'system';
+  kind: 'global' | 'private' | 'system' | 'file';
   at: string;
   from?: string;
   to?: string;
   text: string;
+  /** For `file` entries: the transfer shown. */
+  transferId?: string;
   /** Sent or received by me (private messages show both directions). */
   mine?: boolean;
 }

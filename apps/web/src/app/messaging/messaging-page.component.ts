@@ -4,6 +4,8 @@ import { MatToolbar } from '@angular/material/toolbar';
 
 import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
+import type { FileAction } from '../files/components/file-card.component';
+import { FilesStore } from '../files/files.store';
 import { ConnectionStatusComponent } from '../sessions/connection-status.component';
 import { SessionStore } from '../sessions/session.store';
 import { ComposeBoxComponent } from './components/compose-box.component';
@@ -45,7 +47,12 @@ import { MessagingStore } from './messaging.store';
           />
         </aside>
         <section class="chat">
-          <app-message-list class="history" [entries]="store.entries()" />
+          <app-message-list
+            class="history"
+            [entries]="store.timeline()"
+            [files]="files.transfers()"
+            (fileAction)="onFileAction($event.action, $event.transferId)"
+          />
           <app-compose-box
             class="compose"
             [recipient]="store.recipient()"
@@ -53,6 +60,7 @@ import { MessagingStore } from './messaging.store';
             [disabled]="socket.status() !== 'connected'"
             (send)="send($event)"
             (clearRecipient)="store.recipient.set(undefined)"
+            (file)="files.send($event, store.recipient())"
           />
         </section>
       </div>
@@ -127,6 +135,7 @@ export class MessagingPageComponent {
   readonly store = inject(MessagingStore);
   readonly socket = inject(SocketService);
   readonly emoji = inject(EmojiService);
+  readonly files = inject(FilesStore);
 
   constructor() {
     // fetch the shortcode data now, in the background, rather than on the first send
@@ -135,6 +144,10 @@ export class MessagingPageComponent {
 
   send(event: { text: string; done: (sent: boolean) => void }): void {
     void this.store.submit(event.text).then(event.done);
+  }
+
+  onFileAction(action: FileAction, transferId: string): void {
+    void this.files[action](transferId);
   }
 
   async logout(): Promise<void> {

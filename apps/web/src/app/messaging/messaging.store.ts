@@ -1,4 +1,10 @@
-import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+import {
+  DestroyRef,
+  Injectable,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ClientEvent,
@@ -11,6 +17,7 @@ import {
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
+import { FilesStore } from '../files/files.store';
 import { SessionStore } from '../sessions/session.store';
 import type { ChatEntry } from './chat-entry.model';
 
@@ -38,6 +45,25 @@ export class MessagingStore {
   private systemSeq = 0;
 
   readonly entries = signal<ChatEntry[]>([]);
+  private readonly files = inject(FilesStore);
+  /** Messages, presence and file transfers in one time-ordered history. */
+  readonly timeline = computed<ChatEntry[]>(() => {
+    const transfers = [...this.files.transfers().values()].map<ChatEntry>(
+      (t) => ({
+        key: `f${t.transferId}`,
+        kind: 'file',
+        at: t.at,
+        from: t.from,
+        to: t.to ?? undefined,
+        text: t.name,
+        transferId: t.transferId,
+      }),
+    );
+    if (transfers.length === 0) return this.entries();
+    return [...this.entries(), ...transfers].sort((a, b) =>
+      a.at.localeCompare(b.at),
+    );
+  });
   /** The user a plain message goes to privately, chosen in the user list. */
   readonly recipient = signal<string | undefined>(undefined);
 

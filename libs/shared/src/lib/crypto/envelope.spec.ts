@@ -49,12 +49,20 @@ describe('binary payloads (file chunks)', () => {
   it('round-trips header fields and raw bytes without base64', async () => {
     const { encodePayload, decodePayload } = await import('./envelope');
     const data = new Uint8Array(48 * 1024).map((_, i) => i % 251);
-    const encoded = encodePayload('file:chunk', { transferId: 't1', index: 3, data });
+    const encoded = encodePayload('file:chunk', {
+      transferId: 't1',
+      index: 3,
+      data,
+    });
     expect(encoded.length).toBeLessThan(data.length + 64);
     const decoded = decodePayload('file:chunk', encoded);
     expect(decoded['transferId']).toBe('t1');
     expect(decoded['index']).toBe(3);
-    expect(Buffer.from(decoded['data'] as Uint8Array).equals(Buffer.from(data))).toBe(true);
-    expect(() => decodePayload('file:chunk', new Uint8Array([0, 0, 0, 99, 1]))).toThrow('decrypt_failed');
+    expect(
+      Buffer.from(decoded['data'] as Uint8Array).equals(Buffer.from(data)),
+    ).toBe(true);
+    expect(() =>
+      decodePayload('file:chunk', new Uint8Array([0, 0, 0, 99, 1])),
+    ).toThrow('decrypt_failed');
   });
 });

@@ -86,7 +86,10 @@ export function readEnvelope(
  * Events whose payload carries raw bytes (`data`): their plaintext is a 4-byte header length,
  * the JSON of the other fields, then the bytes, so a 48 KB chunk is not inflated by base64.
  */
-const BINARY_EVENTS: ReadonlySet<string> = new Set([ClientEvent.FileChunk, ServerEvent.FileData]);
+const BINARY_EVENTS: ReadonlySet<string> = new Set([
+  ClientEvent.FileChunk,
+  ServerEvent.FileData,
+]);
 
 export function encodePayload(event: string, payload: unknown): Uint8Array {
   if (!BINARY_EVENTS.has(event)) return utf8(JSON.stringify(payload));
@@ -98,12 +101,22 @@ export function encodePayload(event: string, payload: unknown): Uint8Array {
 }
 
 /** Opened plaintext must be a JSON object (plus bytes for binary events); anything else is a failed open. */
-export function decodePayload(event: string, plaintext: Uint8Array): Record<string, unknown> {
+export function decodePayload(
+  event: string,
+  plaintext: Uint8Array,
+): Record<string, unknown> {
   try {
-    if (!BINARY_EVENTS.has(event)) return asObject(JSON.parse(fromUtf8(plaintext)));
-    const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+    if (!BINARY_EVENTS.has(event))
+      return asObject(JSON.parse(fromUtf8(plaintext)));
+    const view = new DataView(
+      plaintext.buffer,
+      plaintext.byteOffset,
+      plaintext.byteLength,
+    );
     const length = view.getUint32(0);
-    const header = asObject(JSON.parse(fromUtf8(plaintext.subarray(4, 4 + length))));
+    const header = asObject(
+      JSON.parse(fromUtf8(plaintext.subarray(4, 4 + length))),
+    );
     return { ...header, data: plaintext.slice(4 + length) };
   } catch {
     throw new DecryptFailedError();

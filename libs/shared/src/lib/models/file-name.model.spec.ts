@@ -1,5 +1,9 @@
 import { Limits } from '../protocol/limits';
-import { chunkCountFor, expectedChunkBytes, sanitizeFileName } from './file-name.model';
+import {
+  chunkCountFor,
+  expectedChunkBytes,
+  sanitizeFileName,
+} from './file-name.model';
 
 describe('sanitizeFileName (F20)', () => {
   it.each([

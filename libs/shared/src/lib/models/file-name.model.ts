@@ -1,8 +1,9 @@
 import { Limits } from '../protocol/limits';
 
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069/\\:*?"<>|]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069/\\:*?"<>|]/g;
 
 /**
  * A file name safe to show and to save under: no path, no control or bidi characters, no
@@ -11,13 +12,20 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069/\\:*?"<>|]
  */
 export function sanitizeFileName(name: string): string {
   const base = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
-  let clean = base.replace(UNSAFE, '_').replace(/^[.\s]+|[.\s]+$/g, '').trim();
+  let clean = base
+    .replace(UNSAFE, '_')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .trim();
   if (RESERVED.test(clean)) clean = `_${clean}`;
   const chars = Array.from(clean);
   if (chars.length > Limits.fileNameMaxChars) {
     const dot = clean.lastIndexOf('.');
-    const extension = dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : '';
-    clean = chars.slice(0, Limits.fileNameMaxChars - Array.from(extension).length).join('') + extension;
+    const extension =
+      dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : '';
+    clean =
+      chars
+        .slice(0, Limits.fileNameMaxChars - Array.from(extension).length)
+        .join('') + extension;
   }
   return clean || 'file';
 }
@@ -31,5 +39,7 @@ export function chunkCountFor(size: number): number {
 export function expectedChunkBytes(size: number, index: number): number {
   const count = chunkCountFor(size);
   if (index < 0 || index >= count) return -1;
-  return index < count - 1 ? Limits.fileChunkBytes : size - Limits.fileChunkBytes * (count - 1);
+  return index < count - 1
+    ? Limits.fileChunkBytes
+    : size - Limits.fileChunkBytes * (count - 1);
 }

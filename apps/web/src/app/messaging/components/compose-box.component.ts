@@ -76,6 +76,28 @@ interface Suggestion {
       >
         😊
       </button>
+      <button
+        mat-icon-button
+        type="button"
+        class="emoji-button"
+        data-testid="file-button"
+        [attr.aria-label]="
+          recipient()
+            ? 'Send a file to ' + recipient()
+            : 'Send a file to everyone'
+        "
+        [disabled]="disabled()"
+        (click)="fileInput.click()"
+      >
+        📎
+      </button>
+      <input
+        #fileInput
+        type="file"
+        hidden
+        data-testid="file-input"
+        (change)="pickFile(fileInput)"
+      />
       <mat-form-field
         appearance="outline"
         class="field"
@@ -169,6 +191,8 @@ export class ComposeBoxComponent {
   readonly shortcodes = input<EmojiShortcodes>();
   readonly send = output<{ text: string; done: (sent: boolean) => void }>();
   readonly clearRecipient = output();
+  /** A file chosen in the file chooser, to send to the same target as a message. */
+  readonly file = output<File>();
 
   readonly text = signal('');
   readonly pickerOpen = signal(false);
@@ -262,6 +286,12 @@ export class ComposeBoxComponent {
     inject(DestroyRef).onDestroy(() =>
       host.removeEventListener('keydown', onTab, true),
     );
+  }
+
+  pickFile(input: HTMLInputElement): void {
+    const [file] = Array.from(input.files ?? []);
+    input.value = '';
+    if (file) this.file.emit(file);
   }
 
   togglePicker(): void {

@@ -4,11 +4,17 @@ import {
   type ElementRef,
   afterRenderEffect,
   input,
+  output,
   viewChild,
 } from '@angular/core';
 import { NgTemplateOutlet } from '@angular/common';
 import { formatClock, isEmojiOnly } from '@app/shared';
 
+import {
+  type FileAction,
+  FileCardComponent,
+} from '../../files/components/file-card.component';
+import type { FileTransfer } from '../../files/files.store';
 import type { ChatEntry } from '../chat-entry.model';
 
 /**
@@ -17,7 +23,7 @@ import type { ChatEntry } from '../chat-entry.model';
  */
 @Component({
   selector: 'app-message-list',
-  imports: [NgTemplateOutlet],
+  imports: [NgTemplateOutlet, FileCardComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <ol
@@ -52,6 +58,22 @@ import type { ChatEntry } from '../chat-entry.model';
               >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
                 entry.text
               }}</bdi>
+            }
+            @case ('file') {
+              @if (files().get(entry.transferId!); as transfer) {
+                <ng-container
+                  *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+                />&ngsp;<bdi class="from">{{ entry.from }}</bdi>
+                <app-file-card
+                  [transfer]="transfer"
+                  (act)="
+                    fileAction.emit({
+                      action: $event,
+                      transferId: transfer.transferId,
+                    })
+                  "
+                />
+              }
             }
             @default {
               <ng-container
@@ -138,6 +160,8 @@ import type { ChatEntry } from '../chat-entry.model';
 })
 export class MessageListComponent {
   readonly entries = input.required<ChatEntry[]>();
+  readonly files = input<ReadonlyMap<string, FileTransfer>>(new Map());
+  readonly fileAction = output<{ action: FileAction; transferId: string }>();
   private readonly list =
     viewChild.required<ElementRef<HTMLOListElement>>('list');
   /** Follow new messages unless the user scrolled up to read. */

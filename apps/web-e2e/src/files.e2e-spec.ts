@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+import { login } from './support/browser';
+import { useBrowserRoom } from './support/browser-room';
+
+const sha256 = (bytes: Uint8Array) =>
+  createHash('sha256').update(bytes).digest('hex');
+
+describe('file sharing in a real browser', () => {
+  const room = useBrowserRoom();
+
+  it('sends a file through the real file chooser; the other accepts and saves exactly the same bytes', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await login(alice, 'alice');
+    await login(bob, 'bob');
+    await alice.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'bob' })
+      .waitFor();
+    const bytes = randomBytes(3 * 1024 * 1024 + 123);
+
+    const chooser = alice.page.waitForEvent('filechooser');
+    await alice.page.getByTestId('file-button').click();
+    await (
+      await chooser
+    ).setFiles({
+      name: 'report <final>.pdf',
+      mimeType: 'application/pdf',
+      buffer: bytes,
+    });
+
+    const offer = bob.page
+      .getByTestId('file-offer')
+      .filter({ hasText: 'report _final_.pdf' });
+    await offer.waitFor({ timeout: 20_000 });
+    expect(await offer.textContent()).toContain('from alice');
+    await offer.getByTestId('file-accept').click();
+
+    const save = bob.page.getByTestId('file-download');
+    await save.waitFor({ timeout: 20_000 });
+    const sent = alice.page.getByTestId('file-sent');
+    await sent
+      .getByTestId('file-answers')
+      .filter({ hasText: 'bob accepted' })
+      .waitFor();
+    const downloading = bob.page.waitForEvent('download');
+    await save.click();
+    const file = await downloading;
+    expect(file.suggestedFilename()).toBe('report _final_.pdf');
+    const saved = readFileSync(await file.path());
+    expect(sha256(saved)).toBe(sha256(bytes));
+    expect(saved.equals(bytes)).toBe(true);
+  });
+
+  it('shows progress bars on both sides that end at 100', async () => {
+    const carol = await room.open();
+    const dave = await room.open();
+    await login(carol, 'carol');
+    await login(dave, 'dave');
+    await carol.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'dave' })
+      .waitFor();
+    const bytes = randomBytes(8 * 1024 * 1024);
+    await carol.page
+      .getByTestId('file-input')
+      .setInputFiles({
+        name: 'big.bin',
+        mimeType: 'application/octet-stream',
+        buffer: bytes,
+      });
+
+    const valueOf = (page: typeof carol.page) =>
+      page
+        .getByTestId('file-progress')
+        .getAttribute('aria-valuenow')
+        .then(Number);
+    const reaches100 = (page: typeof carol.page) =>
+      page.waitForFunction(
+        () =>
+          document
+            .querySelector('[data-testid="file-progress"]')
+            ?.getAttribute('aria-valuenow') === '100',
+        null,
+        { timeout: 20_000 },
+      );
+
+    await carol.page.getByTestId('file-progress').waitFor();
+    await reaches100(carol.page);
+    expect(await carol.page.getByTestId('file-sent').textContent()).toContain(
+      'Verified by the server',
+    );
+
+    await dave.page.getByTestId('file-accept').click();
+    await dave.page.getByTestId('file-progress').waitFor();
+    await reaches100(dave.page);
+    expect(await valueOf(dave.page)).toBe(100);
+    await dave.page.getByTestId('file-download').waitFor();
+  });
+
+  it('a rejected offer streams nothing and the sender sees it', async () => {
+    const erin = await room.open();
+    const frank = await room.open();
+    await login(erin, 'erin');
+    await login(frank, 'frank');
+    await erin.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'frank' })
+      .click();
+    await erin.page
+      .getByTestId('file-input')
+      .setInputFiles({
+        name: 'nope.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('no thanks'),
+      });
+    await frank.page
+      .getByTestId('file-offer')
+      .getByTestId('file-reject')
+      .click();
+    await erin.page
+      .getByTestId('file-answers')
+      .filter({ hasText: 'frank rejected' })
+      .waitFor();
+    expect(await frank.page.getByTestId('file-download').count()).toBe(0);
+    expect(await frank.page.getByTestId('file-offer').textContent()).toContain(
+      'You rejected this file.',
+    );
+  });
+
+  it('a file over 20 MB is refused before a byte is sent, with a notice', async () => {
+    const gina = await room.open();
+    const hank = await room.open();
+    await login(gina, 'gina');
+    await login(hank, 'hank');
+    await gina.page
+      .getByTestId('file-input')
+      .setInputFiles({
+        name: 'huge.bin',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.alloc(20 * 1024 * 1024 + 1),
+      });
+    await gina.page
+      .getByTestId('notice')
+      .filter({ hasText: 'the limit is 20 MB' })
+      .waitFor();
+    expect(await gina.page.getByTestId('file-sent').count()).toBe(0);
+    expect(await hank.page.getByTestId('file-offer').count()).toBe(0);
+  });
+});

@@ -422,6 +422,39 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     expect(sha256(received)).toBe(offer.sha256);
   }, 60_000);
 
+  it('either side can cancel: the recipient stops their download, the sender ends it for everyone', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const carol = await room.login('carol');
+    const bytes = randomBytes(4 * Limits.fileChunkBytes);
+    const transferId = await upload(alice, bytes);
+    await bob.next(ServerEvent.FileOffered);
+    await carol.next(ServerEvent.FileOffered);
+
+    await bob.send(ClientEvent.FileAnswer, { transferId, accept: true });
+    await bob.send(ClientEvent.FileCancel, { transferId });
+    expect(
+      await alice.next(
+        ServerEvent.FileAnswered,
+        (a) => a.by === 'bob' && !a.accepted,
+      ),
+    ).toBeDefined();
+
+    await alice.send(ClientEvent.FileCancel, { transferId });
+    expect(await carol.next(ServerEvent.FileEnded)).toMatchObject({
+      transferId,
+      reason: 'cancelled',
+    });
+    await carol.send(ClientEvent.FileAnswer, { transferId, accept: true });
+    expect(await carol.nextError(ClientEvent.FileAnswer)).toMatchObject({
+      code: ErrorCode.NotFound,
+    });
+    expect(added()).toEqual([]);
+    expect(
+      (await auditRows(server(), 'file_cancelled')).at(-1)!.detail,
+    ).toContain(transferId);
+  });
+
   it('removes orphaned file data left by an earlier run when the server starts', async () => {
     const { mkdirSync, writeFileSync, existsSync } = await import('node:fs');
     const dir = join(

@@ -27,6 +27,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     prepareSqliteFile(config.database.path);
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    // on shutdown, close keep-alive and long-polling HTTP connections instead of waiting for them
+    forceCloseConnections: true,
   });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

@@ -5,13 +5,28 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config.service';
 
+/** A graceful shutdown (final audit checkpoint, database closed) gets this long, then we exit anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('Main').log(
+  const logger = new Logger('Main');
+  logger.log(
     `FUV Secure Chat listening on http://${config.host}:${config.port}`,
   );
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: shutting down`);
+      setTimeout(() => {
+        logger.error(
+          `shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting`,
+        );
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+    });
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -36,9 +36,12 @@ export function useBrowserRoom(): BrowserRoom {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.remove();
+    try {
+      await browser?.close();
+    } finally {
+      await server?.stop();
+      server?.remove();
+    }
   });
 
   const room: BrowserRoom = {

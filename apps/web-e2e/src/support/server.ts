@@ -78,9 +78,21 @@ export async function startBuiltServer(
     dir,
     output: () => log,
     stop: () =>
-      new Promise<void>((done) => {
+      new Promise<void>((done, fail) => {
         if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
+        // the server bounds its own graceful shutdown; past that, something is wrong
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          fail(
+            new Error(
+              `server did not stop within 20 s after SIGTERM:\n${log.slice(-4000)}`,
+            ),
+          );
+        }, 20_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          done();
+        });
         child.kill('SIGTERM');
       }),
     remove: () => rmSync(dir, { recursive: true, force: true }),

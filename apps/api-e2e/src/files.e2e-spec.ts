@@ -17,7 +17,7 @@ import { auditRows, sleep, startServer } from './support/test-server';
 const MB = 1024 * 1024;
 
 describe('encrypted file sharing (real app, real SQLite, real socket.io-client)', () => {
-  const room = useChatRoom({ FILE_TTL_SECONDS: '2' });
+  const room = useChatRoom();
   const server = () => room.server;
   const stored = () => readdirSync(server().config.files.dir);
   /** Folders this test left in the store (other tests' files may still wait for their TTL). */
@@ -321,41 +321,6 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     expect(added()).toEqual([]);
   });
 
-  it('F25: unfinished uploads per user are capped, and abandoned ones are swept with their data', async () => {
-    const alice = await room.login('alice');
-    await room.login('bob');
-    const bytes = randomBytes(2 * Limits.fileChunkBytes);
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++)
-      ids.push(await upload(alice, bytes, { stopAfter: 1 }));
-    await alice.send(ClientEvent.FileOffer, {
-      transferId: randomUUID(),
-      name: 'x',
-      size: bytes.length,
-      type: '',
-      sha256: sha256(bytes),
-      chunkCount: 2,
-    });
-    expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
-      code: ErrorCode.RateLimited,
-    });
-    expect(added()).toHaveLength(3);
-
-    for (const id of ids) {
-      expect(
-        await alice.next(
-          ServerEvent.FileEnded,
-          (e) => e.transferId === id,
-          6000,
-        ),
-      ).toMatchObject({ reason: 'expired' });
-    }
-    expect(added()).toEqual([]);
-    expect(
-      (await auditRows(server(), 'file_swept')).length,
-    ).toBeGreaterThanOrEqual(3);
-  });
-
   it('a chunk with a flipped bit is refused and a correct resend continues the transfer', async () => {
     const alice = await room.login('alice');
     const bob = await room.login('bob');
@@ -541,4 +506,43 @@ describe('file downloads to a slow reader (default TTL)', () => {
     }
     expect(sha256(Buffer.concat(chunks))).toBe(offer.sha256);
   }, 60_000);
+});
+
+describe('abandoned uploads (2-second TTL)', () => {
+  const shortRoom = useChatRoom({ FILE_TTL_SECONDS: '2' });
+
+  it('F25: unfinished uploads per user are capped, and abandoned ones are swept with their data', async () => {
+    const alice = await shortRoom.login('alice');
+    await shortRoom.login('bob');
+    const bytes = randomBytes(2 * Limits.fileChunkBytes);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(await upload(alice, bytes, { stopAfter: 1 }));
+    await alice.send(ClientEvent.FileOffer, {
+      transferId: randomUUID(),
+      name: 'x',
+      size: bytes.length,
+      type: '',
+      sha256: sha256(bytes),
+      chunkCount: 2,
+    });
+    expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
+      code: ErrorCode.RateLimited,
+    });
+    expect(readdirSync(shortRoom.server.config.files.dir)).toHaveLength(3);
+
+    for (const id of ids) {
+      expect(
+        await alice.next(
+          ServerEvent.FileEnded,
+          (e) => e.transferId === id,
+          6000,
+        ),
+      ).toMatchObject({ reason: 'expired' });
+    }
+    expect(readdirSync(shortRoom.server.config.files.dir)).toEqual([]);
+    expect(
+      (await auditRows(shortRoom.server, 'file_swept')).length,
+    ).toBeGreaterThanOrEqual(3);
+  });
 });

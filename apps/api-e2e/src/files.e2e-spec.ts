@@ -387,6 +387,18 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     expect(sha256(received)).toBe(offer.sha256);
   }, 60_000);
 
+  it('works over HTTP long-polling too: a base64-encoded 48 KB chunk fits the frame limit', async () => {
+    const alice = await room.connect({ transports: ['polling'] });
+    await alice.send(ClientEvent.SessionLogin, { username: 'polly' });
+    await alice.next(ServerEvent.SessionJoined);
+    const bob = await room.login('bob');
+    const bytes = randomBytes(3 * Limits.fileChunkBytes + 1);
+    await upload(alice, bytes);
+    const offer = await bob.next(ServerEvent.FileOffered);
+    expect((await download(bob, offer)).equals(bytes)).toBe(true);
+    expect(alice.socket.connected).toBe(true);
+  });
+
   it('either side can cancel: the recipient stops their download, the sender ends it for everyone', async () => {
     const alice = await room.login('alice');
     const bob = await room.login('bob');

@@ -34,12 +34,12 @@ describe('file sharing in a real browser', () => {
     const offer = bob.page
       .getByTestId('file-offer')
       .filter({ hasText: 'report _final_.pdf' });
-    await offer.waitFor({ timeout: 20_000 });
+    await offer.waitFor({ timeout: 45_000 });
     expect(await offer.textContent()).toContain('from alice');
     await offer.getByTestId('file-accept').click();
 
     const save = bob.page.getByTestId('file-download');
-    await save.waitFor({ timeout: 20_000 });
+    await save.waitFor({ timeout: 45_000 });
     const sent = alice.page.getByTestId('file-sent');
     await sent
       .getByTestId('file-answers')
@@ -82,7 +82,7 @@ describe('file sharing in a real browser', () => {
             .querySelector('[data-testid="file-progress"]')
             ?.getAttribute('aria-valuenow') === '100',
         null,
-        { timeout: 20_000 },
+        { timeout: 45_000 },
       );
 
     await carol.page.getByTestId('file-progress').waitFor();

@@ -7,10 +7,11 @@ export const Limits = {
   /** Username length in characters, after normalisation. */
   usernameMaxChars: 32,
   /**
-   * Largest Socket.IO frame the server accepts (`maxHttpBufferSize`). A 4,000-character message
-   * is at most 16 KB of UTF-8; a 48 KB file chunk also fits with headroom.
+   * Largest Socket.IO frame the server accepts (`maxHttpBufferSize`): the largest legitimate
+   * frame is a sealed 48 KB file chunk, about 49 KB raw on WebSocket and 66 KB once HTTP
+   * long-polling base64-encodes it. A 4,000-character message is at most 16 KB of UTF-8.
    */
-  maxFrameBytes: 64 * 1024,
+  maxFrameBytes: 80 * 1024,
   /** File transfers move in chunks of this size (the last one may be shorter). */
   fileChunkBytes: 48 * 1024,
   /** Default largest file; the server's MAX_FILE_MB may lower or raise it and says so at login. */

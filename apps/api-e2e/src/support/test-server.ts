@@ -40,6 +40,8 @@ export async function startServer(
   const config = loadConfig({
     DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
     KEYS_DIR,
+    // every server its own file store: a server sweeps what it finds there at start
+    FILES_DIR: join(dir, 'files'),
     WEB_ROOT: join(dir, 'no-web-client'),
     LOG_LEVEL: 'error',
     RESUME_GRACE_MS: '1500',

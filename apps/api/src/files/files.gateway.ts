@@ -3,19 +3,18 @@ import {
   MessageBody,
   SubscribeMessage,
 } from '@nestjs/websockets';
-import { ClientEvent, ErrorCode, type FileChunkPayload } from '@app/shared';
+import { ClientEvent, type FileChunkPayload } from '@app/shared';
 
 import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
 import { InvalidPayloadException } from '../common/domain.exception';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { type Member, SessionsService } from '../sessions/sessions.service';
+import { SessionsService } from '../sessions/sessions.service';
 import {
   FileAnswerDto,
   FileCancelDto,
   FileFetchDto,
   FileOfferDto,
 } from './dto/file.dto';
-import { FilesException } from './files.exception';
 import { FilesService } from './files.service';
 
 const TRANSFER_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -63,7 +62,7 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileOfferDto,
   ): Promise<void> {
-    await this.files.offer(this.member(socket), dto);
+    await this.files.offer(this.sessions.requireMember(socket), dto);
   }
 
   @SubscribeMessage(ClientEvent.FileChunk)
@@ -71,7 +70,10 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: FileChunkPayload,
   ): Promise<void> {
-    await this.files.chunk(this.member(socket), checkChunk(payload));
+    await this.files.chunk(
+      this.sessions.requireMember(socket),
+      checkChunk(payload),
+    );
   }
 
   @SubscribeMessage(ClientEvent.FileAnswer)
@@ -79,7 +81,11 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileAnswerDto,
   ): Promise<void> {
-    await this.files.answer(this.member(socket), dto.transferId, dto.accept);
+    await this.files.answer(
+      this.sessions.requireMember(socket),
+      dto.transferId,
+      dto.accept,
+    );
   }
 
   @SubscribeMessage(ClientEvent.FileFetch)
@@ -87,7 +93,7 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileFetchDto,
   ): void {
-    const member = this.member(socket);
+    const member = this.sessions.requireMember(socket);
     // streamed outside the socket's command queue, so the recipient can cancel meanwhile
     this.files
       .fetch(member, socket, dto.transferId, dto.from)
@@ -101,13 +107,9 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileCancelDto,
   ): Promise<void> {
-    await this.files.cancel(this.member(socket), dto.transferId);
-  }
-
-  private member(socket: ChatSocket): Member {
-    const member = this.sessions.memberOf(socket);
-    if (!member)
-      throw new FilesException(ErrorCode.NotLoggedIn, 'Please log in first.');
-    return member;
+    await this.files.cancel(
+      this.sessions.requireMember(socket),
+      dto.transferId,
+    );
   }
 }

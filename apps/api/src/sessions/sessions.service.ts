@@ -213,6 +213,20 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return undefined;
   }
 
+  /**
+   * The member behind a socket, for commands that need a username. Called by gateways inside
+   * the socket's command queue, so a login or resume sent just before has completed (A15).
+   */
+  requireMember(socket: ChatSocket): Member {
+    const member = this.memberOf(socket);
+    if (!member)
+      throw new SessionsException(
+        ErrorCode.NotLoggedIn,
+        'Please log in first.',
+      );
+    return member;
+  }
+
   memberOf(socket: ChatSocket): Member | undefined {
     const id = socket.data.sessionId;
     return id ? this.members.get(id) : undefined;

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const report = await verifyChain(
       readChain(db.manager),
       await readCheckpoints(db.manager),
-      keys.publicKey,
+      [keys.publicKey],
     );
     const seconds = (Date.now() - started) / 1000;
     const rss = process.memoryUsage().rss;

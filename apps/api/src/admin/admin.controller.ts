@@ -98,7 +98,7 @@ export class AdminController {
     return verifyChain(
       this.events.readChain(),
       await this.checkpoints.all(),
-      this.crypto.publicKey,
+      this.crypto.checkpointKeys,
     );
   }
 

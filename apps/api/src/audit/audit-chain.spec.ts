@@ -52,7 +52,7 @@ async function* stream(rows: HashedRow[]): AsyncIterable<HashedRow> {
 const verify = (
   rows: HashedRow[],
   checkpoints: AuditCheckpointPayload[] = [],
-) => verifyChain(stream(rows), checkpoints, keys.publicKey);
+) => verifyChain(stream(rows), checkpoints, [keys.publicKey]);
 
 describe('audit hash chain', () => {
   it('encodes a row canonically: same fields, same bytes, fixed order', () => {
@@ -159,6 +159,35 @@ describe('audit hash chain', () => {
     expect(report.checkpointProblems).toEqual([
       expect.objectContaining({ id: 1, problem: 'mismatch' }),
     ]);
+  });
+
+  it('accepts checkpoints signed by a retired server key it is told to trust, and no other', async () => {
+    const rows = buildChain(10);
+    const old = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const base = {
+      lastId: 10,
+      hash: rows[9].hash,
+      count: 10,
+      at: '2026-01-01T01:00:00.000Z',
+    };
+    const checkpoint = {
+      id: 1,
+      ...base,
+      signature: signCheckpoint(base, old.privateKey),
+    };
+    expect(
+      (
+        await verifyChain(
+          stream(rows),
+          [checkpoint],
+          [keys.publicKey, old.publicKey],
+        )
+      ).intact,
+    ).toBe(true);
+    expect(
+      (await verifyChain(stream(rows), [checkpoint], [keys.publicKey]))
+        .checkpointProblems[0].problem,
+    ).toBe('bad_signature');
   });
 
   it('reports a checkpoint with a bad signature, and rows cut off the end', async () => {

@@ -76,7 +76,15 @@ export function signCheckpoint(
   }).toString('base64');
 }
 
+/** True when one of the trusted keys (current or retired server keys) made the signature. */
 export function checkpointSignatureValid(
+  checkpoint: UnsignedCheckpoint & { signature: string },
+  publicKeys: readonly KeyObject[],
+): boolean {
+  return publicKeys.some((publicKey) => signedBy(checkpoint, publicKey));
+}
+
+function signedBy(
   checkpoint: UnsignedCheckpoint & { signature: string },
   publicKey: KeyObject,
 ): boolean {
@@ -106,7 +114,7 @@ export function checkpointSignatureValid(
 export async function verifyChain(
   rows: AsyncIterable<HashedRow>,
   checkpoints: AuditCheckpointPayload[],
-  publicKey: KeyObject,
+  publicKeys: readonly KeyObject[],
 ): Promise<ChainReportPayload> {
   const started = Date.now();
   const wanted = new Set(checkpoints.map((c) => c.lastId));
@@ -150,7 +158,7 @@ export async function verifyChain(
 
   const problems: ChainReportPayload['checkpointProblems'] = [];
   for (const checkpoint of checkpoints) {
-    if (!checkpointSignatureValid(checkpoint, publicKey)) {
+    if (!checkpointSignatureValid(checkpoint, publicKeys)) {
       problems.push({
         id: checkpoint.id,
         problem: 'bad_signature',

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
 import { DataSource } from 'typeorm';
 
 import { type AppConfig, loadConfig } from '../config/app-config.service';
-import { PUBLIC_KEY_FILE } from '../crypto/server-keys';
+import { loadCheckpointKeys } from '../crypto/server-keys';
 import { dataSourceOptions } from '../database/data-source';
 
 /** The configured database, opened directly (no server, no migrations) for the audit CLIs. */
@@ -24,8 +22,7 @@ export async function openDatabase(): Promise<{
   return { config, db };
 }
 
-export async function readPublicKey(config: AppConfig): Promise<KeyObject> {
-  return createPublicKey(
-    await readFile(join(config.keysDir, PUBLIC_KEY_FILE), 'utf8'),
-  );
+/** The current and retired server public keys, read from the keys folder. */
+export function readCheckpointKeys(config: AppConfig): Promise<KeyObject[]> {
+  return loadCheckpointKeys(config.keysDir);
 }

@@ -3,7 +3,7 @@ import { verifyChain } from './audit-chain';
 import { readCheckpoints } from './audit-checkpoints.repository';
 import { inertText as inert } from '@app/shared';
 
-import { openDatabase, readPublicKey } from './audit-cli.support';
+import { openDatabase, readCheckpointKeys } from './audit-cli.support';
 import { readChain } from './audit.repository';
 
 async function main(): Promise<void> {
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     const report = await verifyChain(
       readChain(db.manager),
       await readCheckpoints(db.manager),
-      await readPublicKey(config),
+      await readCheckpointKeys(config),
     );
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify(report, null, 2));

@@ -42,7 +42,14 @@ export class CryptoService {
   private readonly spki: Buffer;
   readonly fingerprint: string;
 
-  constructor(private readonly keys: ServerKeys) {
+  /** Keys an audit checkpoint may carry a signature of: this one first, then retired ones. */
+  readonly checkpointKeys: readonly KeyObject[];
+
+  constructor(
+    private readonly keys: ServerKeys,
+    retiredKeys: readonly KeyObject[] = [],
+  ) {
+    this.checkpointKeys = [keys.publicKey, ...retiredKeys];
     this.spki = keys.publicKey.export({ type: 'spki', format: 'der' });
     this.fingerprint = formatFingerprint(
       createHash('sha256').update(this.spki).digest(),

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import {
   PRIVATE_KEY_FILE,
   PUBLIC_KEY_FILE,
+  generateServerKeys,
+  loadCheckpointKeys,
   loadOrCreateServerKeys,
 } from './server-keys';
 
@@ -38,6 +40,17 @@ describe('server key files', () => {
     const spki = (k: typeof created) =>
       k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
     expect(spki(loaded)).toBe(spki(created));
+  });
+
+  it('keeps a replaced public key as retired, so checkpoints it signed still verify', async () => {
+    const first = await generateServerKeys(dir);
+    const second = await generateServerKeys(dir);
+    const der = (k: typeof first) =>
+      k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
+    const trusted = (await loadCheckpointKeys(dir)).map((k) =>
+      k.export({ type: 'spki', format: 'der' }).toString('hex'),
+    );
+    expect(trusted).toEqual([der(second), der(first)]);
   });
 
   it('refuses a weak or unreadable key without printing any key material', async () => {

@@ -1,10 +1,19 @@
 import {
+  createHash,
   generateKeyPair,
   createPrivateKey,
   createPublicKey,
   type KeyObject,
 } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -14,6 +23,9 @@ export interface ServerKeys {
   /** True when this call generated the pair (first start). */
   created?: boolean;
 }
+
+/** Public keys replaced by `npm run keys`, kept so checkpoints they signed still verify. */
+export const RETIRED_DIR = 'retired';
 
 export const PRIVATE_KEY_FILE = 'server.key.pem';
 export const PUBLIC_KEY_FILE = 'server.pub.pem';
@@ -29,6 +41,7 @@ export async function generateServerKeys(dir: string): Promise<ServerKeys> {
   });
   const privatePath = join(dir, PRIVATE_KEY_FILE);
   const publicPath = join(dir, PUBLIC_KEY_FILE);
+  await retirePublicKey(dir);
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' });
   await writeFile(`${privatePath}.tmp`, privatePem, { mode: 0o600 });
   await chmod(`${privatePath}.tmp`, 0o600);
@@ -68,4 +81,39 @@ export async function loadOrCreateServerKeys(dir: string): Promise<ServerKeys> {
     );
   }
   return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
+async function retirePublicKey(dir: string): Promise<void> {
+  let pem: string;
+  try {
+    pem = await readFile(join(dir, PUBLIC_KEY_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  const name = `${createHash('sha256').update(der).digest('hex').slice(0, 16)}.pub.pem`;
+  await mkdir(join(dir, RETIRED_DIR), { recursive: true });
+  await copyFile(join(dir, PUBLIC_KEY_FILE), join(dir, RETIRED_DIR, name));
+}
+
+/** The keys audit checkpoints may be signed with: the current one and every retired one. */
+export async function loadCheckpointKeys(dir: string): Promise<KeyObject[]> {
+  const keys = [
+    createPublicKey(await readFile(join(dir, PUBLIC_KEY_FILE), 'utf8')),
+  ];
+  let retired: string[] = [];
+  try {
+    retired = (await readdir(join(dir, RETIRED_DIR))).filter((f) =>
+      f.endsWith('.pub.pem'),
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  for (const file of retired.sort()) {
+    keys.push(
+      createPublicKey(await readFile(join(dir, RETIRED_DIR, file), 'utf8')),
+    );
+  }
+  return keys;
 }

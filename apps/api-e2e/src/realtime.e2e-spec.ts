@@ -18,6 +18,14 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     };
     expect(response.status).toBe(200);
     expect(body.status).toBe('ok');
+    // security headers: scripts from our origin only, no sniffing, no framing
+    const csp = response.headers.get('content-security-policy') ?? '';
+    const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+    expect(scriptSrc.trim()).toBe("'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-powered-by')).toBeNull();
     const client = await login('healthcheck');
     expect(client.fingerprint).toBe(body.fingerprint);
     // the database is readable by the server's user only

@@ -25,6 +25,12 @@ export function useBrowserRoom(): BrowserRoom {
 
   afterEach(async () => {
     for (const chat of pages.splice(0)) {
+      // the Content-Security-Policy never had to block anything the app itself does
+      expect(
+        chat.console.filter((line) =>
+          /Content Security Policy|Refused to/i.test(line),
+        ),
+      ).toEqual([]);
       // whatever the test did, the page never talked to another origin (no CDN, no analytics)
       expect(
         chat.requests.filter(

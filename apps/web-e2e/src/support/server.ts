@@ -48,7 +48,7 @@ export async function startBuiltServer(
         HOST: '127.0.0.1',
         DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
         KEYS_DIR: join(dir, 'keys'),
-      FILES_DIR: join(dir, 'files'),
+        FILES_DIR: join(dir, 'files'),
         WEB_ROOT: join(ROOT, 'dist/apps/web/browser'),
         RESUME_GRACE_MS: '3000',
         ADMIN_TOKEN,

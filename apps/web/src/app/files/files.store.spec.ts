@@ -1,51 +1,13 @@
 import { webcrypto } from 'node:crypto';
 
-import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import {
-  ClientEvent,
-  Limits,
-  type SealedServerEvent,
-  ServerEvent,
-  type ServerEventMap,
-} from '@app/shared';
-import { Subject, filter, map } from 'rxjs';
+import { ClientEvent, Limits, ServerEvent } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
+import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
 import { SocketService } from '../core/realtime/socket.service';
 import { FilesStore } from './files.store';
-
-class FakeSocketService {
-  readonly events = new Subject<{
-    event: SealedServerEvent;
-    payload: unknown;
-  }>();
-  readonly connected$ = new Subject<void>();
-  readonly problems = new Subject<{ message: string }>();
-  readonly status = signal('connected');
-  readonly send = jest.fn<Promise<boolean>, [string, unknown]>(async () => true);
-
-  on<E extends SealedServerEvent>(event: E) {
-    return this.events.pipe(
-      filter((e) => e.event === event),
-      map((e) => e.payload as ServerEventMap[E]),
-    );
-  }
-
-  emit<E extends SealedServerEvent>(
-    event: E,
-    payload: ServerEventMap[E],
-  ): void {
-    this.events.next({ event, payload });
-  }
-
-  sent(event: string): unknown[] {
-    return this.send.mock.calls
-      .filter(([e]) => e === event)
-      .map(([, payload]) => payload);
-  }
-}
 
 const hex = async (bytes: Uint8Array) =>
   Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');

@@ -1,43 +1,11 @@
-import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import {
-  ClientEvent,
-  type SealedServerEvent,
-  ServerEvent,
-  type ServerEventMap,
-} from '@app/shared';
-import { Subject, filter, map } from 'rxjs';
+import { ClientEvent, ServerEvent } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
+import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
 import { SocketService } from '../core/realtime/socket.service';
 import { MessagingStore } from './messaging.store';
-
-/** A Subject-backed stand-in for the socket: tests push server events and read what was sent. */
-class FakeSocketService {
-  readonly events = new Subject<{
-    event: SealedServerEvent;
-    payload: unknown;
-  }>();
-  readonly connected$ = new Subject<void>();
-  readonly problems = new Subject<{ message: string }>();
-  readonly status = signal('connected');
-  readonly send = jest.fn(async () => true);
-
-  on<E extends SealedServerEvent>(event: E) {
-    return this.events.pipe(
-      filter((e) => e.event === event),
-      map((e) => e.payload as ServerEventMap[E]),
-    );
-  }
-
-  emit<E extends SealedServerEvent>(
-    event: E,
-    payload: ServerEventMap[E],
-  ): void {
-    this.events.next({ event, payload });
-  }
-}
 
 describe('MessagingStore', () => {
   let socket: FakeSocketService;

@@ -11,7 +11,12 @@ import { FilesStore } from './files.store';
 
 const hex = async (bytes: Uint8Array) =>
   Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Waits (bounded) until the store leaves `state`: SHA-256 runs on real Web Crypto, off the test's clock. */
+const leaves = async (read: () => string | undefined, state: string) => {
+  for (let i = 0; i < 200 && read() === state; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
 
 describe('FilesStore', () => {
   let socket: FakeSocketService;
@@ -144,8 +149,10 @@ describe('FilesStore', () => {
       index: 1,
       data: bytes.subarray(Limits.fileChunkBytes),
     });
-    await settle();
-    await settle();
+    await leaves(
+      () => store.transfers().get(offer.transferId)?.state,
+      'downloading',
+    );
     expect(store.transfers().get(offer.transferId)).toMatchObject({
       state: 'saved',
       progress: 100,
@@ -172,8 +179,10 @@ describe('FilesStore', () => {
       index: 0,
       data: new Uint8Array([1, 2, 3, 4]),
     });
-    await settle();
-    await settle();
+    await leaves(
+      () => store.transfers().get(offer.transferId)?.state,
+      'downloading',
+    );
     expect(store.transfers().get(offer.transferId)).toMatchObject({
       state: 'failed',
     });

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const total = Number(values.rows);
   const dir = mkdtempSync(join(tmpdir(), 'fuv-bench-audit-'));
   const db = new DataSource(
-    dataSourceOptions({ type: 'sqlite', path: join(dir, 'bench.sqlite') }),
+    dataSourceOptions({
+      type: 'sqlite',
+      path: join(dir, 'bench.sqlite'),
+      busyTimeoutMs: 250,
+    }),
   );
   await db.initialize();
   const keys = generateKeyPairSync('rsa', { modulusLength: 3072 });

@@ -22,7 +22,11 @@ describe('audit chain under concurrent writers (real SQLite file, two connection
     dir = mkdtempSync(join(tmpdir(), 'fuv-chain-'));
     for (let i = 0; i < 2; i++) {
       const source = new DataSource(
-        dataSourceOptions({ type: 'sqlite', path: join(dir, 'chat.sqlite') }),
+        dataSourceOptions({
+          type: 'sqlite',
+          path: join(dir, 'chat.sqlite'),
+          busyTimeoutMs: 250,
+        }),
       );
       await source.initialize();
       sources.push(source);

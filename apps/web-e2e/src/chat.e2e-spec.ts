@@ -242,18 +242,56 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     }
   });
 
-  it('after a server restart the client reconnects and asks to log in again, with a notice', async () => {
+  it('R35/R36: across a server restart the client keeps its name, shows what it wrote meanwhile as sending, and delivers it once', async () => {
     const nina = await open();
+    const omar = await open();
     await login(nina, 'nina');
-    await room.restartServer();
+    await login(omar, 'omar');
+    const stopping = room.stopServer();
     await nina.page
       .getByTestId('notice')
-      .filter({ hasText: 'session has expired' })
+      .filter({ hasText: 'server is restarting' })
       .waitFor({ timeout: 20_000 });
-    await nina.page.getByTestId('username-input').waitFor();
-    // same key files, so the pinned key still matches: no warning
+    // written while the server is away: shown at once, marked as not yet confirmed
+    await sendMessage(nina, 'written during the restart');
+    const mine = nina.page
+      .getByTestId('message')
+      .filter({ hasText: 'written during the restart' });
+    await mine.getByTestId('message-pending').waitFor();
+    await stopping;
+    await room.startServer();
+    await nina.page
+      .getByTestId('notice')
+      .filter({ hasText: 'Reconnected as nina' })
+      .waitFor({ timeout: 20_000 });
+    await mine.getByTestId('message-pending').waitFor({ state: 'detached' });
+    const delivered = omar.page
+      .getByTestId('message')
+      .filter({ hasText: 'written during the restart' });
+    await delivered.waitFor({ timeout: 20_000 });
+    expect(await delivered.count()).toBe(1);
+    expect(await mine.count()).toBe(1);
+    // same key files, so the pinned key still matches: no warning, no login form
     expect(await nina.page.getByText('server key has changed').count()).toBe(0);
-    await login(nina, 'nina');
+    expect(await nina.page.getByTestId('username-input').count()).toBe(0);
+  });
+
+  it('a message the server refuses is marked not sent and can be retried', async () => {
+    const pia = await open();
+    await login(pia, 'pia');
+    await sendMessage(pia, '/w nobody-here are you there?');
+    const failed = pia.page
+      .getByTestId('message')
+      .filter({ hasText: 'are you there?' });
+    await failed.getByTestId('message-retry').waitFor();
+    await pia.page
+      .getByTestId('notice')
+      .filter({ hasText: 'nobody-here is not online' })
+      .waitFor();
+    await failed.getByTestId('message-retry').click();
+    // still nobody there: refused again, still offered for retry, never shown as delivered
+    await failed.getByTestId('message-retry').waitFor();
+    expect(await failed.count()).toBe(1);
   });
 
   it('C12: a changed server key blocks the client with a warning until the user decides', async () => {

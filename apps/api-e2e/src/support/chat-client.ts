@@ -1,13 +1,20 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   ClientEvent,
   type ClientEventMap,
+  ErrorCode,
   type ExceptionPayload,
+  type MessagePayload,
+  Outbox,
+  type Outgoing,
   type SealedEnvelope,
   SecureChatClient,
   type SecureClientFailure,
   ServerEvent,
   type ServerEventMap,
   type SessionJoinedPayload,
+  retryDelayMs,
 } from '@app/shared';
 import {
   io,
@@ -26,6 +33,14 @@ export interface ConnectOptions
   extends Partial<ManagerOptions & SocketOptions> {
   /** Pinned fingerprint; anything else is refused. Default: trust on first use. */
   pin?: string;
+  /**
+   * Behave like the browser after a drop: resume (or log in again) with the last public
+   * message id held, then resend what the server has not confirmed. Off by default so the
+   * protocol tests see exactly what they send.
+   */
+  resilient?: boolean;
+  /** Scales the outbox's retry delays (tests do not wait seconds). */
+  retryScale?: number;
 }
 
 /**
@@ -45,12 +60,18 @@ export class ChatClient {
     envelope: SealedEnvelope,
   ) => [string, SealedEnvelope];
   readonly sent: [string, SealedEnvelope][] = [];
+  /** Messages sent with `say`/`whisper` that the server has not confirmed yet. */
+  readonly outbox = new Outbox();
+  /** The highest public message id received (history or live). */
+  lastMessageId?: number;
   private readonly secure: SecureChatClient;
   private waiters: (() => void)[] = [];
 
   private constructor(
     readonly socket: Socket,
     pin?: string,
+    private readonly resilient = false,
+    private readonly retryScale = 1,
   ) {
     const emit = socket.emit.bind(socket) as (
       event: string,
@@ -71,15 +92,12 @@ export class ChatClient {
       onReady: (fp) => {
         this.fingerprint = fp;
         this.readyCount++;
+        if (this.resilient && this.readyCount > 1) this.rejoin();
         this.notify();
       },
       onEvent: (event, payload) => {
         this.received.push({ event, payload, taken: false });
-        if (event === ServerEvent.SessionJoined) {
-          const joined = payload as SessionJoinedPayload;
-          this.username = joined.username;
-          this.resumeToken = joined.resumeToken;
-        }
+        this.track(event, payload);
         this.notify();
       },
       onFailure: (reason) => {
@@ -94,7 +112,7 @@ export class ChatClient {
     url: string,
     options: ConnectOptions = {},
   ): Promise<ChatClient> {
-    const { pin, ...socketOptions } = options;
+    const { pin, resilient, retryScale, ...socketOptions } = options;
     const socket = io(url, {
       autoConnect: false,
       reconnectionDelay: 100,
@@ -103,7 +121,7 @@ export class ChatClient {
       forceNew: true,
       ...socketOptions,
     });
-    const client = new ChatClient(socket, pin);
+    const client = new ChatClient(socket, pin, resilient, retryScale);
     socket.connect();
     await client.until(
       () => client.readyCount > 0 || client.failures.length > 0,
@@ -113,11 +131,42 @@ export class ChatClient {
   }
 
   /** Connects as `username` and waits for the join to be confirmed. */
-  static async login(url: string, username: string): Promise<ChatClient> {
-    const client = await ChatClient.connect(url);
+  static async login(
+    url: string,
+    username: string,
+    options: ConnectOptions = {},
+  ): Promise<ChatClient> {
+    const client = await ChatClient.connect(url, options);
     await client.send(ClientEvent.SessionLogin, { username });
     await client.next(ServerEvent.SessionJoined);
     return client;
+  }
+
+  /** A public message through the outbox (at-least-once); returns its client id. */
+  say(text: string): string {
+    return this.queue({
+      event: ClientEvent.MessageSend,
+      payload: { clientId: randomUUID(), text },
+    });
+  }
+
+  /** A private message through the outbox; returns its client id. */
+  whisper(to: string, text: string): string {
+    return this.queue({
+      event: ClientEvent.PrivateMessageSend,
+      payload: { clientId: randomUUID(), to, text },
+    });
+  }
+
+  /** Every public message received, in arrival order (history pages and live). */
+  publicMessages(): MessagePayload[] {
+    return this.received.flatMap((r) =>
+      r.event === ServerEvent.MessageHistory
+        ? (r.payload as { messages: MessagePayload[] }).messages
+        : r.event === ServerEvent.MessageCreated
+          ? [r.payload as MessagePayload]
+          : [],
+    );
   }
 
   send<E extends keyof ClientEventMap>(
@@ -198,6 +247,77 @@ export class ChatClient {
       };
       this.waiters.push(check);
     });
+  }
+
+  private queue(item: Parameters<Outbox['add']>[0]): string {
+    const outgoing = this.outbox.add(item);
+    if (this.username) this.transmit(outgoing);
+    return outgoing.payload.clientId;
+  }
+
+  private transmit(item: Outgoing): void {
+    this.outbox.attempt(item.payload.clientId);
+    void this.secure
+      .send(item.event, item.payload as never)
+      .catch(() => undefined); // offline: resent after the next join
+  }
+
+  private rejoin(): void {
+    const lastMessageId = this.lastMessageId;
+    const request = this.resumeToken
+      ? this.send(ClientEvent.SessionResume, {
+          token: this.resumeToken,
+          lastMessageId,
+        })
+      : this.send(ClientEvent.SessionLogin, {
+          username: this.username!,
+          lastMessageId,
+        });
+    void request.catch(() => undefined);
+  }
+
+  private track(event: keyof ServerEventMap, payload: unknown): void {
+    if (event === ServerEvent.SessionJoined) {
+      const joined = payload as SessionJoinedPayload;
+      this.username = joined.username;
+      this.resumeToken = joined.resumeToken;
+      if (this.resilient)
+        for (const item of this.outbox.pending()) this.transmit(item);
+    } else if (
+      event === ServerEvent.MessageCreated ||
+      event === ServerEvent.MessageHistory
+    ) {
+      const messages =
+        event === ServerEvent.MessageCreated
+          ? [payload as MessagePayload]
+          : (payload as { messages: MessagePayload[] }).messages;
+      for (const m of messages) {
+        this.lastMessageId = Math.max(this.lastMessageId ?? 0, m.id);
+        if (m.from === this.username) this.outbox.acknowledge(m.clientId);
+      }
+    } else if (event === ServerEvent.PrivateMessageCreated) {
+      const m = payload as { from: string; clientId: string };
+      if (m.from === this.username) this.outbox.acknowledge(m.clientId);
+    } else if (event === ServerEvent.Exception) {
+      const error = payload as ExceptionPayload;
+      // the held name expired (long outage, restart): claim it again and keep our place
+      if (
+        this.resilient &&
+        error.event === ClientEvent.SessionResume &&
+        error.code === ErrorCode.ResumeFailed
+      ) {
+        this.resumeToken = undefined;
+        this.rejoin();
+        return;
+      }
+      const item = this.outbox.refuse(error);
+      if (this.resilient && item?.state === 'pending') {
+        setTimeout(
+          () => item.state === 'pending' && this.transmit(item),
+          retryDelayMs(item.attempts) * this.retryScale,
+        ).unref();
+      }
+    }
   }
 
   private notify(): void {

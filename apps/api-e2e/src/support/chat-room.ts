@@ -5,7 +5,7 @@ import { type TestServer, startServer, waitUntilEmpty } from './test-server';
 export interface ChatRoom {
   readonly server: TestServer;
   /** Connects and logs in. */
-  login(username: string): Promise<ChatClient>;
+  login(username: string, options?: ConnectOptions): Promise<ChatClient>;
   /** Connects (handshake done) without logging in. */
   connect(options?: ConnectOptions): Promise<ChatClient>;
   /** The clients of the current test. */
@@ -36,8 +36,8 @@ export function useChatRoom(env: NodeJS.ProcessEnv = {}): ChatRoom {
       if (!server) throw new Error('the room is only open inside tests');
       return server;
     },
-    login: async (username) =>
-      track(await ChatClient.login(room.server.url, username)),
+    login: async (username, options) =>
+      track(await ChatClient.login(room.server.url, username, options)),
     connect: async (options) =>
       track(await ChatClient.connect(room.server.url, options)),
     clients: () => clients,

@@ -21,6 +21,8 @@ export interface TestServer {
   port: number;
   config: AppConfig;
   db: DataSource;
+  /** Stops and starts the app again on the same port, database and files (a restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,17 +53,24 @@ export async function startServer(
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  return {
+  const server: TestServer = {
     app,
     config,
     port: address.port,
     url: `http://127.0.0.1:${address.port}`,
     db: app.get(DataSourceToken),
+    restart: async () => {
+      await server.app.close();
+      server.app = await createApp(config);
+      await server.app.listen(address.port, '127.0.0.1');
+      server.db = server.app.get(DataSourceToken);
+    },
     close: async () => {
-      await app.close();
+      await server.app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 export async function auditRows(

@@ -62,27 +62,27 @@ export class AuditRepository {
   ) {}
 
   /**
-   * Appends rows after the current head in one transaction: ids and hashes continue the chain.
-   * Two writers racing for the same place collide on the primary key, so the chain cannot fork;
-   * the loser's transaction fails and the caller retries on the new head.
+   * Appends rows after the current head: ids and hashes continue the chain. The rows go in one
+   * multi-row INSERT, atomic by itself, so no transaction is held open across awaits (on SQLite
+   * the one connection is shared with every other write). Two writers racing for the same
+   * place collide on the primary key, so the chain cannot fork; the loser retries on the new head.
    */
   async appendBatch(entries: Omit<ChainRow, 'id'>[]): Promise<HashedRow[]> {
-    return this.repository.manager.transaction(async (manager) => {
-      const [head] = await manager.find(AuditEventEntity, {
-        select: { id: true, hash: true },
-        order: { id: 'DESC' },
-        take: 1,
-      });
-      let prev = head?.hash ?? GENESIS_HASH;
-      let id = head ? Number(head.id) : 0;
-      const rows = entries.map((entry) => {
-        const row = { ...entry, id: ++id };
-        prev = chainHash(prev, row);
-        return { ...row, hash: prev };
-      });
-      await manager.insert(AuditEventEntity, rows);
-      return rows;
+    const manager = this.repository.manager;
+    const [head] = await manager.find(AuditEventEntity, {
+      select: { id: true, hash: true },
+      order: { id: 'DESC' },
+      take: 1,
     });
+    let prev = head?.hash ?? GENESIS_HASH;
+    let id = head ? Number(head.id) : 0;
+    const rows = entries.map((entry) => {
+      const row = { ...entry, id: ++id };
+      prev = chainHash(prev, row);
+      return { ...row, hash: prev };
+    });
+    await manager.insert(AuditEventEntity, rows);
+    return rows;
   }
 
   async head(): Promise<HashedRow | null> {

@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 
+import {
+  isDatabaseUnavailable,
+  isUniqueViolation,
+} from '../database/database-errors';
 import type { HashedRow } from './audit-chain';
 import { AuditRepository } from './audit.repository';
 
@@ -48,6 +52,8 @@ interface Pending {
 
 const MAX_BATCH = 500;
 const ATTEMPTS = 5;
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 2000;
 
 /**
  * The append-only, hash-chained audit log. Appends are serialised through one queue and
@@ -64,7 +70,10 @@ export class AuditService {
 
   constructor(private readonly repository: AuditRepository) {}
 
-  /** Appends one event; resolves once it is committed. A failed write is logged, never thrown. */
+  /**
+   * Appends one event; resolves once it is committed. Never throws: while the database is
+   * unavailable the event waits in the queue; any other failure is logged.
+   */
   record(type: AuditType, entry: AuditEntry = {}): Promise<void> {
     return new Promise((done) => {
       this.pending.push({
@@ -87,11 +96,26 @@ export class AuditService {
   }
 
   private async flush(): Promise<void> {
+    let backoffMs = RETRY_FIRST_MS;
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
+      // events leave the queue only once committed: a locked or unreachable database delays
+      // them (and whoever awaits them), it does not lose them (R39)
+      const batch = this.pending.slice(0, MAX_BATCH);
       try {
-        this.appended$.next(await this.append(batch.map((p) => p.row)));
+        const rows = await this.append(batch.map((p) => p.row));
+        this.pending.splice(0, batch.length);
+        backoffMs = RETRY_FIRST_MS;
+        this.appended$.next(rows);
       } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          this.logger.warn(
+            `audit write of ${this.pending.length} events waits: database unavailable`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, backoffMs));
+          backoffMs = Math.min(backoffMs * 2, RETRY_MAX_MS);
+          continue;
+        }
+        this.pending.splice(0, batch.length);
         this.logger.error(
           `audit write of ${batch.length} events failed`,
           (error as Error).stack,
@@ -108,13 +132,7 @@ export class AuditService {
       try {
         return await this.repository.appendBatch(rows);
       } catch (error) {
-        if (
-          attempt >= ATTEMPTS ||
-          !/unique|duplicate|constraint|busy|locked/i.test(
-            (error as Error).message,
-          )
-        )
-          throw error;
+        if (attempt >= ATTEMPTS || !isUniqueViolation(error)) throw error;
       }
     }
   }

@@ -33,6 +33,14 @@ export class AppConfigSchema {
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/)
   DATABASE_URL?: string;
 
+  /** SQLite only: how long a write waits for another process's lock before failing (default 250 ms). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DB_BUSY_TIMEOUT_MS?: number;
+
   @IsOptional()
   @IsString()
   @MinLength(1)

@@ -6,7 +6,7 @@ import { validateSync } from 'class-validator';
 import { AppConfigSchema } from './app-config.schema';
 
 export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
+  | { type: 'sqlite'; path: string; busyTimeoutMs: number }
   | { type: 'postgres'; url: string };
 
 export interface AppConfig {
@@ -30,11 +30,15 @@ export class AppConfigService {
   constructor(readonly config: AppConfig) {}
 }
 
-function parseDatabase(url: string | undefined): DatabaseConfig {
+function parseDatabase(
+  url: string | undefined,
+  busyTimeoutMs = 250,
+): DatabaseConfig {
   if (url?.startsWith('postgres')) return { type: 'postgres', url };
   return {
     type: 'sqlite',
     path: resolve(url?.slice('sqlite:'.length) ?? 'data/chat.sqlite'),
+    busyTimeoutMs,
   };
 }
 
@@ -59,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     port,
     host,
-    database: parseDatabase(schema.DATABASE_URL),
+    database: parseDatabase(schema.DATABASE_URL, schema.DB_BUSY_TIMEOUT_MS),
     keysDir: resolve(schema.KEYS_DIR ?? 'keys'),
     webRoot: resolve(schema.WEB_ROOT ?? 'dist/apps/web/browser'),
     allowedOrigins: extra,

@@ -7,6 +7,7 @@ import { MessageEntity } from '../messaging/message.entity';
 import { SessionEntity } from '../sessions/session.entity';
 import { CreateCoreTables1764100000000 } from './migrations/1764100000000-create-core-tables';
 import { AddAuditChain1764200000000 } from './migrations/1764200000000-add-audit-chain';
+import { IdempotentMessages1764300000000 } from './migrations/1764300000000-idempotent-messages';
 
 export const ENTITIES = [
   AuditEventEntity,
@@ -17,6 +18,7 @@ export const ENTITIES = [
 export const MIGRATIONS = [
   CreateCoreTables1764100000000,
   AddAuditChain1764200000000,
+  IdempotentMessages1764300000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */
@@ -37,7 +39,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: database.path,
     enableWAL: true,
-    // wait for a concurrent writer instead of failing at once (R39)
-    timeout: 5000,
+    // better-sqlite3 waits for a lock synchronously, freezing every user: wait briefly, then
+    // fail the write as "temporarily unavailable" and let the client and the audit queue retry (R39)
+    timeout: database.busyTimeoutMs,
   };
 }

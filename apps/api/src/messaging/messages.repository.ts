@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { MoreThan, type Repository } from 'typeorm';
 
+import { isUniqueViolation } from '../database/database-errors';
 import { MessageEntity } from './message.entity';
+
+export interface Appended {
+  row: MessageEntity;
+  /** The sender had already stored this message (a resend): `row` is the original. */
+  duplicate: boolean;
+}
 
 @Injectable()
 export class MessagesRepository {
@@ -11,9 +18,24 @@ export class MessagesRepository {
     private readonly repository: Repository<MessageEntity>,
   ) {}
 
-  async append(message: Omit<MessageEntity, 'id'>): Promise<MessageEntity> {
-    const result = await this.repository.insert(message);
-    return { ...message, id: Number(result.identifiers[0]['id']) };
+  /**
+   * Stores a message once per (sender, client id): a resend gets the stored original back. The
+   * unique index decides, so two resends racing on different connections still store one row.
+   */
+  async append(message: Omit<MessageEntity, 'id'>): Promise<Appended> {
+    const existing = await this.find(message.sender, message.clientId);
+    if (existing) return { row: existing, duplicate: true };
+    try {
+      const result = await this.repository.insert(message);
+      const id = Number(result.identifiers[0]['id']);
+      return { row: { ...message, id }, duplicate: false };
+    } catch (error) {
+      const raced = isUniqueViolation(error)
+        ? await this.find(message.sender, message.clientId)
+        : null;
+      if (!raced) throw error;
+      return { row: raced, duplicate: true };
+    }
   }
 
   /** The newest `limit` messages, oldest first. */
@@ -22,6 +44,29 @@ export class MessagesRepository {
       order: { id: 'DESC' },
       take: limit,
     });
-    return rows.reverse();
+    return rows.reverse().map(withNumericId);
   }
+
+  /** Up to `limit` messages after `id`, oldest first: the catch-up reads the log by offset. */
+  async after(id: number, limit: number): Promise<MessageEntity[]> {
+    const rows = await this.repository.find({
+      where: { id: MoreThan(id) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    return rows.map(withNumericId);
+  }
+
+  private async find(
+    sender: string,
+    clientId: string,
+  ): Promise<MessageEntity | null> {
+    const row = await this.repository.findOneBy({ sender, clientId });
+    return row && withNumericId(row);
+  }
+}
+
+// PostgreSQL returns integer columns of some types as strings
+function withNumericId(row: MessageEntity): MessageEntity {
+  return { ...row, id: Number(row.id) };
 }

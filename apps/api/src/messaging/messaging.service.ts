@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
 
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   ErrorCode,
   Limits,
   type MessagePayload,
+  type PrivateMessagePayload,
   ServerEvent,
 } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
 import { RealtimeService } from '../realtime/realtime.service';
-import { type Member, SessionsService } from '../sessions/sessions.service';
+import {
+  type Joined,
+  type Member,
+  SessionsService,
+} from '../sessions/sessions.service';
 import type { MessageEntity } from './message.entity';
 import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
+import { RecentMessages } from './recent-messages';
+
+/** Rows read per catch-up query; pages sent to the client are cut by size, not count. */
+const CATCH_UP_ROWS = 500;
 
 function toPayload(row: MessageEntity): MessagePayload {
   return {
@@ -25,9 +34,29 @@ function toPayload(row: MessageEntity): MessagePayload {
   };
 }
 
-/** Public messages (stored, broadcast) and private ones (delivered to two sockets, never stored). */
+/**
+ * Where a member's public timeline stands. While the catch-up reads the database, live messages
+ * wait in `backlog`; afterwards, anything up to `caughtUpTo` has been sent by the catch-up.
+ */
+interface Reader {
+  caughtUpTo: number;
+  backlog?: MessagePayload[];
+}
+
+/**
+ * Public messages (stored once per client id, acknowledged after commit, replayed by offset on
+ * every join) and private ones (delivered to two sockets, never stored).
+ */
 @Injectable()
 export class MessagingService implements OnModuleInit {
+  private readonly log = new Logger(MessagingService.name);
+  private readonly readers = new Map<Member, Reader>();
+  /** Private messages are not stored: their resends are recognised for ten minutes. */
+  private readonly recentPrivate = new RecentMessages<PrivateMessagePayload>(
+    10_000,
+    10 * 60_000,
+  );
+
   constructor(
     private readonly repository: MessagesRepository,
     private readonly sessions: SessionsService,
@@ -36,26 +65,35 @@ export class MessagingService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sessions.joined$.subscribe((member) => void this.sendHistory(member));
+    this.sessions.joined$.subscribe((joined) => void this.catchUp(joined));
+    this.sessions.left$.subscribe((member) => this.readers.delete(member));
   }
 
+  /** Stores, then broadcasts: the sender's copy is its acknowledgement, sent only after commit. */
   async sendPublic(
     sender: Member,
     clientId: string,
     text: string,
   ): Promise<void> {
     this.checkText(text);
-    const row = await this.repository.append({
+    const { row, duplicate } = await this.repository.append({
       clientId,
       sender: sender.username,
       text,
       at: new Date().toISOString(),
     });
+    const message = toPayload(row);
+    if (duplicate) {
+      // the first attempt was stored; everyone else has it or reads it at their next join
+      this.deliver(sender, message);
+      return;
+    }
     await this.audit.record('message_public', {
       actor: sender.username,
       detail: { id: row.id, text },
     });
-    this.sessions.broadcast(ServerEvent.MessageCreated, toPayload(row));
+    for (const member of this.sessions.connected())
+      this.deliver(member, message);
   }
 
   async sendPrivate(
@@ -65,6 +103,16 @@ export class MessagingService implements OnModuleInit {
     text: string,
   ): Promise<void> {
     this.checkText(text);
+    const resent = this.recentPrivate.get(`${sender.key}\n${clientId}`);
+    if (resent) {
+      if (sender.socket)
+        this.realtime.send(
+          sender.socket,
+          ServerEvent.PrivateMessageCreated,
+          resent,
+        );
+      return;
+    }
     const recipient = this.sessions.findOnline(to);
     if (!recipient?.socket) {
       throw new MessagingException(
@@ -94,6 +142,7 @@ export class MessagingService implements OnModuleInit {
       target: recipient.username,
       detail: { id: message.id, length: Array.from(text).length },
     });
+    this.recentPrivate.set(`${sender.key}\n${clientId}`, message);
     const sockets = [sender.socket, recipient.socket].filter(
       (s) => s !== undefined,
     );
@@ -104,13 +153,84 @@ export class MessagingService implements OnModuleInit {
     );
   }
 
-  private async sendHistory(member: Member): Promise<void> {
-    const rows = await this.repository.latest(Limits.historySize);
-    if (member.socket) {
-      this.realtime.send(member.socket, ServerEvent.MessageHistory, {
-        messages: rows.map(toPayload),
-      });
+  private deliver(member: Member, message: MessagePayload): void {
+    const reader = this.readers.get(member);
+    if (reader?.backlog) {
+      reader.backlog.push(message);
+      return;
     }
+    if (!member.socket || (reader && message.id <= reader.caughtUpTo)) return;
+    this.realtime.send(member.socket, ServerEvent.MessageCreated, message);
+  }
+
+  /**
+   * Sends a joining member every public message after the one it holds (a newcomer: the latest
+   * few), from the database by offset, oldest first. Live messages wait meanwhile, so the
+   * member sees each message once and in order, whatever the timing.
+   */
+  private async catchUp({ member, lastMessageId }: Joined): Promise<void> {
+    const backlog: MessagePayload[] = [];
+    const reader: Reader = { caughtUpTo: 0, backlog };
+    this.readers.set(member, reader);
+    const current = () => this.readers.get(member) === reader && member.socket;
+    try {
+      let cursor = lastMessageId ?? 0;
+      if (lastMessageId === undefined) {
+        const latest = await this.repository.latest(Limits.historySize);
+        if (!current()) return;
+        this.sendHistory(member, latest.map(toPayload));
+        cursor = latest.at(-1)?.id ?? 0;
+      }
+      for (;;) {
+        const rows = await this.repository.after(cursor, CATCH_UP_ROWS);
+        if (!current()) return;
+        this.sendHistory(member, rows.map(toPayload));
+        cursor = rows.at(-1)?.id ?? cursor;
+        if (rows.length < CATCH_UP_ROWS) break;
+      }
+      // synchronously from the last read on: nothing committed meanwhile can slip through
+      const late = backlog.filter((m) => m.id > cursor);
+      reader.caughtUpTo = cursor;
+      reader.backlog = undefined;
+      this.sendHistory(
+        member,
+        late.sort((a, b) => a.id - b.id),
+      );
+    } catch (error) {
+      const socket = current();
+      if (!socket) return;
+      this.log.warn(`catch-up failed: ${(error as Error).message}`);
+      this.readers.delete(member);
+      // dropping the transport (not the session) makes the client reconnect and ask again
+      this.realtime.send(socket, ServerEvent.Exception, {
+        code: ErrorCode.Unavailable,
+        message:
+          'The messages you missed could not be loaded; reconnecting to try again.',
+      });
+      socket.conn.close();
+    }
+  }
+
+  /** One `message:history` event per page, each well under the frame limit. */
+  private sendHistory(member: Member, messages: MessagePayload[]): void {
+    if (!member.socket || messages.length === 0) return;
+    let page: MessagePayload[] = [];
+    let bytes = 0;
+    for (const message of messages) {
+      const size = Buffer.byteLength(JSON.stringify(message));
+      if (page.length > 0 && bytes + size > Limits.historyPageBytes) {
+        this.realtime.send(member.socket, ServerEvent.MessageHistory, {
+          messages: page,
+        });
+        page = [];
+        bytes = 0;
+      }
+      page.push(message);
+      bytes += size;
+    }
+    this.realtime.send(member.socket, ServerEvent.MessageHistory, {
+      messages: page,
+    });
   }
 
   private checkText(text: string): void {

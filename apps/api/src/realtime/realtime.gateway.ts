@@ -1,10 +1,14 @@
-import { Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayInit,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { ServerEvent, type SessionReadyPayload } from '@app/shared';
+import { ErrorCode, ServerEvent, type SessionReadyPayload } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
 import { rejectRequest } from '../common/filters/ws-exceptions.filter';
@@ -14,12 +18,16 @@ import { attachEnvelopeOpener } from './envelope.middleware';
 import { RealtimeService } from './realtime.service';
 import { createHandshakeMiddleware } from './ws-auth.middleware';
 
+/** How long a shutdown waits for the disconnects it caused to be handled. */
+const DISCONNECT_WAIT_MS = 2000;
+
 /** Connection plumbing: the key exchange in `io.use`, then the signed answer and the envelope opener. */
 @WebSocketGateway()
 export class RealtimeGateway
-  implements OnGatewayInit, OnGatewayConnection, OnModuleInit
+  implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnModuleDestroy
 {
   private readonly log = new Logger('Realtime');
+  private server?: ChatServer;
 
   constructor(
     private readonly crypto: CryptoService,
@@ -34,7 +42,34 @@ export class RealtimeGateway
   }
 
   afterInit(server: ChatServer): void {
-    server.use(createHandshakeMiddleware(this.crypto, this.audit));
+    this.server = server;
+    server.use(
+      createHandshakeMiddleware(this.crypto, this.audit, this.realtime),
+    );
+  }
+
+  /**
+   * Graceful shutdown, first of all hooks (the database is still open): refuse new sessions,
+   * tell every client, drop the transports (clients reconnect by themselves, to this server
+   * once it is back or to another instance), and commit what their departure logged. Names
+   * stay claimed: the next start holds them for a grace period so clients resume them.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.realtime.closing = true;
+    const sockets = [...(this.server?.of('/').sockets.values() ?? [])];
+    for (const socket of sockets) {
+      this.realtime.send(socket, ServerEvent.Exception, {
+        code: ErrorCode.Unavailable,
+        message: 'The server is restarting; you will be reconnected.',
+      });
+      socket.conn.close();
+    }
+    const deadline = Date.now() + DISCONNECT_WAIT_MS;
+    while ((this.server?.of('/').sockets.size ?? 0) > 0) {
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await this.audit.drain();
   }
 
   handleConnection(socket: ChatSocket): void {

@@ -6,6 +6,9 @@ import type { ChatSocket } from './chat-socket';
 /** Sends sealed events: each socket gets the payload under its own session key. */
 @Injectable()
 export class RealtimeService {
+  /** Set when the server begins a graceful shutdown: no new sessions, drops are not timed out. */
+  closing = false;
+
   send<E extends SealedServerEvent>(
     socket: ChatSocket,
     event: E,

@@ -7,6 +7,7 @@ import { ErrorCode } from '@app/shared';
 import type { CryptoService } from '../crypto/crypto.service';
 import type { AuditService } from '../audit/audit.service';
 import type { ChatSocketData } from './chat-socket';
+import type { RealtimeService } from './realtime.service';
 
 /** Keeps addresses out of the log while still telling connections from one place apart. */
 export function hashAddress(address: string): string {
@@ -16,10 +17,12 @@ export function hashAddress(address: string): string {
     .slice(0, 16);
 }
 
+/** A refused handshake: the client's `connect_error` carries the code. */
 export class HandshakeError extends Error {
-  readonly data = { code: ErrorCode.HandshakeFailed };
-  constructor() {
-    super('handshake_failed');
+  readonly data: { code: ErrorCode };
+  constructor(code: ErrorCode = ErrorCode.HandshakeFailed) {
+    super(code);
+    this.data = { code };
   }
 }
 
@@ -30,8 +33,11 @@ export class HandshakeError extends Error {
 export function createHandshakeMiddleware(
   crypto: CryptoService,
   audit: AuditService,
+  realtime: RealtimeService,
 ) {
   return (socket: Socket, next: (error?: Error) => void): void => {
+    if (realtime.closing)
+      return next(new HandshakeError(ErrorCode.Unavailable));
     const addressHash = hashAddress(socket.handshake.address);
     try {
       const accepted = crypto.acceptOffer(socket.handshake.auth);

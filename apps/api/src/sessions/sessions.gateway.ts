@@ -20,7 +20,7 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: LoginDto,
   ): Promise<void> {
-    await this.sessions.login(socket, dto.username);
+    await this.sessions.login(socket, dto.username, dto.lastMessageId);
   }
 
   @SubscribeMessage(ClientEvent.SessionResume)
@@ -28,7 +28,7 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: ResumeDto,
   ): Promise<void> {
-    await this.sessions.resume(socket, dto.token);
+    await this.sessions.resume(socket, dto.token, dto.lastMessageId);
   }
 
   @SubscribeMessage(ClientEvent.SessionLogout)

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 
+import { isUniqueViolation } from '../database/database-errors';
 import { SessionEntity } from './session.entity';
 
 @Injectable()
@@ -17,11 +18,7 @@ export class SessionsRepository {
       await this.repository.insert(session);
       return true;
     } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        /unique|duplicate/i.test(error.message)
-      )
-        return false;
+      if (isUniqueViolation(error)) return false;
       throw error;
     }
   }
@@ -41,8 +38,13 @@ export class SessionsRepository {
     await this.repository.delete({ id });
   }
 
-  /** Drops the claims of a previous run: after a restart nobody is connected. */
-  async releaseAll(): Promise<void> {
-    await this.repository.clear();
+  /** Marks every claim as held until `heldUntil` (nobody is connected after a restart). */
+  async holdAll(heldUntil: number): Promise<SessionEntity[]> {
+    await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ heldUntil })
+      .execute();
+    return this.repository.find();
   }
 }

@@ -43,7 +43,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     release: jest.fn(async (id: string) => {
       for (const [key, row] of claims) if (row.id === id) claims.delete(key);
     }),
-    releaseAll: jest.fn(),
+    holdAll: jest.fn(async () => []),
   };
   const realtime = { send: jest.fn(), sendToEach: jest.fn() };
   const audit = { record: jest.fn() };

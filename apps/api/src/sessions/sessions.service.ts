@@ -39,6 +39,12 @@ export interface Member {
   graceTimer?: NodeJS.Timeout;
 }
 
+/** A member (re)joined; `lastMessageId` is the last public message its client holds. */
+export interface Joined {
+  member: Member;
+  lastMessageId?: number;
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -48,7 +54,7 @@ function hashToken(token: string): string {
 export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private readonly members = new Map<string, Member>();
   /** A member (re)joined and has been told so: other domains add what a newcomer needs. */
-  readonly joined$ = new Subject<Member>();
+  readonly joined$ = new Subject<Joined>();
   /** A member left for good (logout, timeout or kick): other domains drop what was theirs. */
   readonly left$ = new Subject<Member>();
 
@@ -61,7 +67,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.repository.releaseAll();
+    await this.holdPreviousClaims();
     // every client keeps the latest signed checkpoint: a copy of the log's head outside the database
     this.checkpoints.created$.subscribe((checkpoint) =>
       this.broadcast(ServerEvent.AuditCheckpoint, checkpoint),
@@ -73,7 +79,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.joined$.complete();
   }
 
-  async login(socket: ChatSocket, requested: string): Promise<void> {
+  async login(
+    socket: ChatSocket,
+    requested: string,
+    lastMessageId?: number,
+  ): Promise<void> {
     this.assertNotLoggedIn(socket);
     const check = checkUsername(requested);
     if (!check.ok) {
@@ -132,11 +142,15 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       { user: this.toUser(member), at: member.since },
       member,
     );
-    this.welcome(member, token, false);
+    this.welcome(member, token, false, lastMessageId);
   }
 
   /** Takes back a held name with the token issued at login; the old connection, if any, is dropped. */
-  async resume(socket: ChatSocket, token: string): Promise<void> {
+  async resume(
+    socket: ChatSocket,
+    token: string,
+    lastMessageId?: number,
+  ): Promise<void> {
     this.assertNotLoggedIn(socket);
     const row = await this.repository.findByTokenHash(hashToken(token));
     const member = row ? this.members.get(row.id) : undefined;
@@ -166,7 +180,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       actor: member.username,
       detail: { address: socket.data.addressHash },
     });
-    this.welcome(member, next, true);
+    this.welcome(member, next, true, lastMessageId);
   }
 
   async logout(socket: ChatSocket): Promise<void> {
@@ -185,7 +199,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       actor: socket.data.username ?? null,
       detail: { reason, address: socket.data.addressHash },
     });
-    if (!member || member.socket) return;
+    // shutting down: the name stays claimed, and the next start holds it for a resume
+    if (!member || member.socket || this.realtime.closing) return;
     if (
       reason === 'client namespace disconnect' ||
       reason === 'server namespace disconnect'
@@ -271,6 +286,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.realtime.sendToEach(this.sockets(except), event, payload);
   }
 
+  /** Members with a live connection. */
+  *connected(): Iterable<Member & { socket: ChatSocket }> {
+    for (const member of this.members.values()) {
+      if (member.socket) yield member as Member & { socket: ChatSocket };
+    }
+  }
+
   private *sockets(except?: Member): Iterable<ChatSocket> {
     for (const member of this.members.values()) {
       if (member !== except && member.socket) yield member.socket;
@@ -298,13 +320,43 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /**
+   * After a restart (or a crash) nobody is connected, but the users of the previous run still
+   * hold their resume tokens: their names are held for one grace period, so clients that
+   * reconnect take them back as after any dropped connection.
+   */
+  private async holdPreviousClaims(): Promise<void> {
+    const grace = this.configService.config.resumeGraceMs;
+    const heldUntil = Date.now() + grace;
+    for (const row of await this.repository.holdAll(heldUntil)) {
+      const member: Member = {
+        sessionId: row.id,
+        username: row.username,
+        key: row.nameKey,
+        since: row.connectedSince,
+        addressHash: '',
+      };
+      this.members.set(member.sessionId, member);
+      member.graceTimer = setTimeout(
+        () => void this.leave(member, 'timeout'),
+        grace,
+      );
+      member.graceTimer.unref();
+    }
+  }
+
   private attach(member: Member, socket: ChatSocket): void {
     member.socket = socket;
     socket.data.sessionId = member.sessionId;
     socket.data.username = member.username;
   }
 
-  private welcome(member: Member, resumeToken: string, resumed: boolean): void {
+  private welcome(
+    member: Member,
+    resumeToken: string,
+    resumed: boolean,
+    lastMessageId?: number,
+  ): void {
     const joined: SessionJoinedPayload = {
       username: member.username,
       resumeToken,
@@ -322,7 +374,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
           checkpoint,
         );
     }
-    this.joined$.next(member);
+    this.joined$.next({ member, lastMessageId });
   }
 
   private assertNotLoggedIn(socket: ChatSocket): void {

@@ -9,8 +9,9 @@ export interface BrowserRoom {
   readonly browser: Browser;
   /** A fresh browser profile on the app (`path` like `/admin`, or a whole URL). */
   open(pathOrUrl?: string): Promise<ChatPage>;
-  /** Stops the server and starts it again on the same port, database and keys. */
-  restartServer(): Promise<void>;
+  /** Stops the server (SIGTERM, graceful); `startServer` brings it back on the same port, database and keys. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
 }
 
 export function useBrowserRoom(): BrowserRoom {
@@ -67,9 +68,11 @@ export function useBrowserRoom(): BrowserRoom {
       pages.push(chat);
       return chat;
     },
-    async restartServer() {
-      const { dir, port } = room.server;
+    async stopServer() {
       await room.server.stop();
+    },
+    async startServer() {
+      const { dir, port } = room.server;
       server = await startBuiltServer({ dir, port });
     },
   };

@@ -9,6 +9,10 @@ import {
 import { ErrorCode, type ErrorPayload } from '@app/shared';
 import type { Response } from 'express';
 
+import {
+  DatabaseUnavailableException,
+  isDatabaseUnavailable,
+} from '../../database/database-errors';
 import { DomainException } from '../domain.exception';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -40,6 +44,10 @@ export class HttpExceptionsFilter implements ExceptionFilter {
         code: status === 404 ? ErrorCode.NotFound : ErrorCode.InvalidPayload,
         message: exception.message,
       };
+    } else if (isDatabaseUnavailable(exception)) {
+      const unavailable = new DatabaseUnavailableException();
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      body = { code: unavailable.code, message: unavailable.message };
     } else {
       this.log.error('unhandled error', (exception as Error)?.stack);
     }

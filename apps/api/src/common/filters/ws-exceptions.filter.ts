@@ -5,6 +5,10 @@ import { ErrorCode, type ExceptionPayload, ServerEvent } from '@app/shared';
 import { AuditService } from '../../audit/audit.service';
 import type { ChatSocket } from '../../realtime/chat-socket';
 import { RealtimeService } from '../../realtime/realtime.service';
+import {
+  DatabaseUnavailableException,
+  isDatabaseUnavailable,
+} from '../../database/database-errors';
 import { DomainException } from '../domain.exception';
 
 /**
@@ -43,6 +47,16 @@ export class WsExceptionsFilter extends BaseWsExceptionFilter {
         message: exception.message,
         event,
         field: exception.field,
+        clientId,
+      };
+    } else if (isDatabaseUnavailable(exception)) {
+      // nothing was committed, so nothing is acknowledged: the client retries (R39)
+      this.log.warn(`${event}: database unavailable`);
+      const unavailable = new DatabaseUnavailableException();
+      payload = {
+        code: unavailable.code,
+        message: unavailable.message,
+        event,
         clientId,
       };
     } else {

@@ -11,4 +11,8 @@ export interface ChatEntry {
   transferId?: string;
   /** Sent or received by me (private messages show both directions). */
   mine?: boolean;
+  /** My message not yet confirmed by the server (`pending`), or refused (`failed`, can be retried). */
+  status?: 'pending' | 'failed';
+  /** For my unconfirmed messages: the id the retry action resends under. */
+  clientId?: string;
 }

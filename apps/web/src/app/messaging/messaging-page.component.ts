@@ -52,12 +52,16 @@ import { MessagingStore } from './messaging.store';
             [entries]="store.timeline()"
             [files]="files.transfers()"
             (fileAction)="onFileAction($event.action, $event.transferId)"
+            (retry)="store.retry($event)"
           />
           <app-compose-box
             class="compose"
             [recipient]="store.recipient()"
             [shortcodes]="emoji.shortcodes()"
-            [disabled]="socket.status() !== 'connected'"
+            [disabled]="
+              socket.status() === 'untrusted' || socket.status() === 'failed'
+            "
+            [offline]="socket.status() !== 'connected'"
             (send)="send($event)"
             (clearRecipient)="store.recipient.set(undefined)"
             (file)="files.send($event, store.recipient())"

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { ClientEvent, ServerEvent } from '@app/shared';
+import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
 import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
@@ -145,6 +145,99 @@ describe('MessagingStore', () => {
       expect.stringContaining('the limit is 4000'),
     );
     expect(socket.send).not.toHaveBeenCalled();
+  });
+
+  describe('delivery (R35)', () => {
+    const joinAs = (username: string, resumed = false) =>
+      socket.emit(ServerEvent.SessionJoined, {
+        username,
+        resumeToken: 't',
+        graceMs: 1,
+        resumed,
+        users: [],
+      });
+    const statuses = () =>
+      store.entries().map((e) => [e.text, e.status ?? 'confirmed']);
+
+    it("shows a message as sending until the server's copy confirms it", async () => {
+      joinAs('alice');
+      await store.submit('hello');
+      expect(statuses()).toEqual([['hello', 'pending']]);
+      const [{ clientId }] = socket.sent(ClientEvent.MessageSend) as {
+        clientId: string;
+      }[];
+      socket.emit(ServerEvent.MessageCreated, {
+        id: 7,
+        clientId,
+        from: 'alice',
+        text: 'hello',
+        at: '2026-01-01T10:00:00.000Z',
+      });
+      expect(statuses()).toEqual([['hello', 'confirmed']]);
+    });
+
+    it('keeps what was sent offline and resends it, same id, after the next join', async () => {
+      joinAs('alice');
+      socket.status.set('reconnecting');
+      await store.submit('written offline');
+      expect(socket.send).not.toHaveBeenCalled();
+      socket.status.set('connected');
+      joinAs('alice', true);
+      joinAs('alice', true);
+      const sent = socket.sent(ClientEvent.MessageSend) as {
+        clientId: string;
+        text: string;
+      }[];
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toEqual(sent[1]);
+      expect(sent[0].text).toBe('written offline');
+    });
+
+    it('marks a refused message failed and resends it under the same id on retry', async () => {
+      joinAs('alice');
+      await store.submit('/w carol hi');
+      const [first] = socket.sent(ClientEvent.PrivateMessageSend) as {
+        clientId: string;
+      }[];
+      socket.emit(ServerEvent.Exception, {
+        code: ErrorCode.RecipientUnavailable,
+        message: 'carol is not online; the message was not sent.',
+        event: ClientEvent.PrivateMessageSend,
+        clientId: first.clientId,
+      });
+      expect(statuses()).toEqual([['hi', 'failed']]);
+      joinAs('alice', true);
+      expect(socket.sent(ClientEvent.PrivateMessageSend)).toHaveLength(1);
+
+      store.retry(first.clientId);
+      expect(statuses()).toEqual([['hi', 'pending']]);
+      expect(socket.sent(ClientEvent.PrivateMessageSend)).toEqual([
+        first,
+        first,
+      ]);
+    });
+
+    it('retries by itself after "temporarily unavailable"', async () => {
+      jest.useFakeTimers();
+      try {
+        joinAs('alice');
+        await store.submit('later');
+        const [first] = socket.sent(ClientEvent.MessageSend) as {
+          clientId: string;
+        }[];
+        socket.emit(ServerEvent.Exception, {
+          code: ErrorCode.Unavailable,
+          message: 'temporarily unavailable',
+          event: ClientEvent.MessageSend,
+          clientId: first.clientId,
+        });
+        expect(statuses()).toEqual([['later', 'pending']]);
+        jest.advanceTimersByTime(1000);
+        expect(socket.sent(ClientEvent.MessageSend)).toEqual([first, first]);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 
   it('drops the private recipient when they leave', () => {

@@ -10,8 +10,12 @@ import {
   ClientEvent,
   Limits,
   type MessagePayload,
+  Outbox,
+  type Outgoing,
+  type PrivateMessagePayload,
   ServerEvent,
   parseComposeCommand,
+  retryDelayMs,
 } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
@@ -23,6 +27,23 @@ import type { ChatEntry } from './chat-entry.model';
 
 /** Keeps the history readable in a long session without growing without bound. */
 const MAX_ENTRIES = 1000;
+
+function pendingEntry(item: Outgoing, from: string): ChatEntry {
+  return {
+    key: `c${item.payload.clientId}`,
+    kind: item.event === ClientEvent.MessageSend ? 'global' : 'private',
+    at: new Date().toISOString(),
+    from,
+    to:
+      item.event === ClientEvent.PrivateMessageSend
+        ? item.payload.to
+        : undefined,
+    text: item.payload.text,
+    mine: true,
+    clientId: item.payload.clientId,
+    status: 'pending',
+  };
+}
 
 function publicEntry(message: MessagePayload): ChatEntry {
   return {
@@ -43,6 +64,8 @@ export class MessagingStore {
   private readonly emoji = inject(EmojiService);
   private readonly destroyRef = inject(DestroyRef);
   private systemSeq = 0;
+  /** Sent messages not yet confirmed by the server: resent after every (re)join. */
+  private readonly outbox = new Outbox();
 
   readonly entries = signal<ChatEntry[]>([]);
   private readonly files = inject(FilesStore);
@@ -71,27 +94,37 @@ export class MessagingStore {
     this.socket
       .on(ServerEvent.MessageHistory)
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe(({ messages }) => this.merge(messages.map(publicEntry)));
+      .subscribe(({ messages }) => this.receivePublic(messages));
     this.socket
       .on(ServerEvent.MessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((m) => this.merge([publicEntry(m)]));
+      .subscribe((m) => this.receivePublic([m]));
     this.socket
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((m) =>
-        this.merge([
-          {
-            key: `p${m.id}`,
-            kind: 'private',
-            at: m.at,
-            from: m.from,
-            to: m.to,
-            text: m.text,
-            mine: m.from === this.session.username(),
-          },
-        ]),
-      );
+      .subscribe((m) => this.receivePrivate(m));
+    // joined (again): whatever the server has not confirmed goes out, in order, same ids
+    this.socket
+      .on(ServerEvent.SessionJoined)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => {
+        for (const item of this.outbox.pending()) void this.transmit(item);
+      });
+    this.socket
+      .on(ServerEvent.Exception)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((error) => {
+        const item = this.outbox.refuse(error);
+        if (!item) return;
+        if (item.state === 'failed') {
+          this.setStatus(item.payload.clientId, 'failed');
+          return;
+        }
+        // "not now" (database busy, rate limited): try again a little later, same id
+        setTimeout(() => {
+          if (item.state === 'pending') void this.transmit(item);
+        }, retryDelayMs(item.attempts));
+      });
     this.socket
       .on(ServerEvent.UserJoined)
       .pipe(takeUntilDestroyed(this.destroyRef))
@@ -129,13 +162,26 @@ export class MessagingStore {
     const clientId = crypto.randomUUID();
     // shortcodes typed or pasted anywhere in the text become emoji on send
     const text = await this.emoji.convert(command.text);
-    return command.kind === 'private'
-      ? this.socket.send(ClientEvent.PrivateMessageSend, {
-          clientId,
-          to: command.to,
-          text,
-        })
-      : this.socket.send(ClientEvent.MessageSend, { clientId, text });
+    const item = this.outbox.add(
+      command.kind === 'private'
+        ? {
+            event: ClientEvent.PrivateMessageSend,
+            payload: { clientId, to: command.to, text },
+          }
+        : { event: ClientEvent.MessageSend, payload: { clientId, text } },
+    );
+    // shown at once as "sending"; offline, it waits in the outbox for the next join
+    this.merge([pendingEntry(item, this.session.username() ?? '')]);
+    if (this.socket.status() === 'connected') void this.transmit(item);
+    return true;
+  }
+
+  /** Sends a message that failed again, under the same client id (stored at most once). */
+  retry(clientId: string): void {
+    const item = this.outbox.retry(clientId);
+    if (!item) return;
+    this.setStatus(clientId, 'pending');
+    if (this.socket.status() === 'connected') void this.transmit(item);
   }
 
   toggleRecipient(username: string): void {
@@ -147,8 +193,57 @@ export class MessagingStore {
   }
 
   clear(): void {
+    for (const item of this.outbox.pending())
+      this.outbox.discard(item.payload.clientId);
     this.entries.set([]);
     this.recipient.set(undefined);
+  }
+
+  private transmit(item: Outgoing): Promise<boolean> {
+    this.outbox.attempt(item.payload.clientId);
+    return item.event === ClientEvent.MessageSend
+      ? this.socket.send(item.event, item.payload)
+      : this.socket.send(item.event, item.payload);
+  }
+
+  /** Public messages from history or live; ours among them confirm what we sent. */
+  private receivePublic(messages: MessagePayload[]): void {
+    const me = this.session.username();
+    for (const message of messages) {
+      this.session.noteMessage(message.id);
+      if (message.from === me) this.confirm(message.clientId);
+    }
+    this.merge(messages.map(publicEntry));
+  }
+
+  private receivePrivate(m: PrivateMessagePayload): void {
+    const mine = m.from === this.session.username();
+    if (mine) this.confirm(m.clientId);
+    this.merge([
+      {
+        key: `p${m.id}`,
+        kind: 'private',
+        at: m.at,
+        from: m.from,
+        to: m.to,
+        text: m.text,
+        mine,
+      },
+    ]);
+  }
+
+  /** The server's copy replaces the "sending" line. */
+  private confirm(clientId: string): void {
+    if (!this.outbox.acknowledge(clientId)) return;
+    this.entries.update((entries) =>
+      entries.filter((e) => e.key !== `c${clientId}`),
+    );
+  }
+
+  private setStatus(clientId: string, status: 'pending' | 'failed'): void {
+    this.entries.update((entries) =>
+      entries.map((e) => (e.key === `c${clientId}` ? { ...e, status } : e)),
+    );
   }
 
   private system(at: string, text: string): void {

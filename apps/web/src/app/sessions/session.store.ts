@@ -28,6 +28,10 @@ export class SessionStore {
   private readonly destroyRef = inject(DestroyRef);
   /** Reclaims the name after a dropped connection; kept in memory only, never in storage. */
   private resumeToken?: string;
+  /** The last public message we hold: every (re)join asks for what came after it. */
+  private lastMessageId?: number;
+  /** Logging in again under our name because the server no longer held it (e.g. after a restart). */
+  private rejoining = false;
 
   readonly username = signal<string | undefined>(undefined);
   readonly users = signal<UserPayload[]>([]);
@@ -43,9 +47,10 @@ export class SessionStore {
         this.username.set(joined.username);
         this.users.set(joined.users);
         this.pending.set(false);
-        if (joined.resumed)
+        if (joined.resumed || this.rejoining)
           this.notify.info(`Reconnected as ${joined.username}.`);
         else void this.router.navigateByUrl('/chat');
+        this.rejoining = false;
       });
     this.socket
       .on(ServerEvent.UserJoined)
@@ -69,8 +74,24 @@ export class SessionStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((error) => {
         if (error.event === ClientEvent.SessionLogin) this.pending.set(false);
-        // the name is gone (expired, never held, or an administrator removed us): log in again
+        // the held name expired (a long outage, a server restart): claim it again, keeping our place
+        const username = this.username();
         if (
+          error.event === ClientEvent.SessionResume &&
+          error.code === ErrorCode.ResumeFailed &&
+          username
+        ) {
+          this.rejoining = true;
+          this.resumeToken = undefined;
+          void this.socket.send(ClientEvent.SessionLogin, {
+            username,
+            lastMessageId: this.lastMessageId,
+          });
+          return;
+        }
+        // the name is gone (taken meanwhile, or an administrator removed us): log in again
+        if (
+          (error.event === ClientEvent.SessionLogin && this.rejoining) ||
           error.event === ClientEvent.SessionResume ||
           error.code === ErrorCode.NotLoggedIn ||
           error.code === ErrorCode.Kicked
@@ -84,8 +105,15 @@ export class SessionStore {
         if (this.resumeToken)
           void this.socket.send(ClientEvent.SessionResume, {
             token: this.resumeToken,
+            lastMessageId: this.lastMessageId,
           });
       });
+  }
+
+  /** Notes a public message we now hold (the catch-up after a reconnect starts after it). */
+  noteMessage(id: number): void {
+    if (this.lastMessageId === undefined || id > this.lastMessageId)
+      this.lastMessageId = id;
   }
 
   async login(requested: string): Promise<void> {
@@ -112,6 +140,8 @@ export class SessionStore {
   private forget(): void {
     const wasLoggedIn = this.loggedIn();
     this.resumeToken = undefined;
+    this.lastMessageId = undefined;
+    this.rejoining = false;
     this.username.set(undefined);
     this.users.set([]);
     if (wasLoggedIn) void this.router.navigateByUrl('/');

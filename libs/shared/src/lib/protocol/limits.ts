@@ -2,8 +2,10 @@
 export const Limits = {
   /** Longest chat message, in characters (code points). */
   messageMaxChars: 4000,
-  /** Public messages a user sees when joining. */
+  /** Public messages a newcomer sees when joining (a returning client gets all it missed). */
   historySize: 50,
+  /** Payload budget of one `message:history` page: well under the frame limit, also for clients. */
+  historyPageBytes: 48 * 1024,
   /** Username length in characters, after normalisation. */
   usernameMaxChars: 32,
   /**

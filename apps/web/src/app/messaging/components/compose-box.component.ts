@@ -86,7 +86,7 @@ interface Suggestion {
             ? 'Send a file to ' + recipient()
             : 'Send a file to everyone'
         "
-        [disabled]="disabled()"
+        [disabled]="offline() || disabled()"
         (click)="fileInput.click()"
       >
         📎
@@ -186,7 +186,10 @@ interface Suggestion {
 })
 export class ComposeBoxComponent {
   readonly recipient = input<string>();
+  /** Nothing can be sent (the server is not trusted, or the channel failed). */
   readonly disabled = input(false);
+  /** Reconnecting: messages still go (into the outbox), files wait for the connection. */
+  readonly offline = input(false);
   /** Shortcode data; until it has loaded the box works without emoji help. */
   readonly shortcodes = input<EmojiShortcodes>();
   readonly send = output<{ text: string; done: (sent: boolean) => void }>();

@@ -8,6 +8,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { NgTemplateOutlet } from '@angular/common';
+import { MatButtonModule } from '@angular/material/button';
 import { formatClock, isEmojiOnly } from '@app/shared';
 
 import {
@@ -23,7 +24,7 @@ import type { ChatEntry } from '../chat-entry.model';
  */
 @Component({
   selector: 'app-message-list',
-  imports: [NgTemplateOutlet, FileCardComponent],
+  imports: [NgTemplateOutlet, MatButtonModule, FileCardComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <ol
@@ -49,6 +50,9 @@ import type { ChatEntry } from '../chat-entry.model';
               >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
                 entry.text
               }}</bdi>
+              <ng-container
+                *ngTemplateOutlet="delivery; context: { $implicit: entry }"
+              />
             }
             @case ('private') {
               <span class="tag">(Private)</span>&ngsp;<ng-container
@@ -58,6 +62,9 @@ import type { ChatEntry } from '../chat-entry.model';
               >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
                 entry.text
               }}</bdi>
+              <ng-container
+                *ngTemplateOutlet="delivery; context: { $implicit: entry }"
+              />
             }
             @case ('file') {
               @if (files().get(entry.transferId!); as transfer) {
@@ -86,6 +93,21 @@ import type { ChatEntry } from '../chat-entry.model';
         <li class="empty">No messages yet. Say hello!</li>
       }
     </ol>
+    <ng-template #delivery let-entry>
+      @if (entry.status === 'pending') {
+        <span class="status" data-testid="message-pending">sending…</span>
+      } @else if (entry.status === 'failed') {
+        <span class="status failed">not sent</span>
+        <button
+          mat-button
+          type="button"
+          data-testid="message-retry"
+          (click)="retry.emit(entry.clientId)"
+        >
+          Retry
+        </button>
+      }
+    </ng-template>
     <ng-template #time let-at>
       <span class="time"
         >(<time data-testid="message-time" [attr.datetime]="at">{{
@@ -129,6 +151,15 @@ import type { ChatEntry } from '../chat-entry.model';
     .text {
       unicode-bidi: isolate;
     }
+    .status {
+      margin-left: 8px;
+      font-size: 0.85em;
+      opacity: 0.7;
+    }
+    .status.failed {
+      color: #b91c1c;
+      opacity: 1;
+    }
     .text.jumbo {
       font-size: 2.2em;
       line-height: 1.2;
@@ -162,6 +193,8 @@ export class MessageListComponent {
   readonly entries = input.required<ChatEntry[]>();
   readonly files = input<ReadonlyMap<string, FileTransfer>>(new Map());
   readonly fileAction = output<{ action: FileAction; transferId: string }>();
+  /** The user asks to send a refused message again (its client id). */
+  readonly retry = output<string>();
   private readonly list =
     viewChild.required<ElementRef<HTMLOListElement>>('list');
   /** Follow new messages unless the user scrolled up to read. */

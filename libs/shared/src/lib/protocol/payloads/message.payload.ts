@@ -1,6 +1,9 @@
 /** `message:send`: a public message to everyone. */
 export interface SendMessagePayload {
-  /** Client-generated id (UUID) so the sender recognises its own message. */
+  /**
+   * Client-generated id (UUID): the sender recognises its own message by it, and a resend with
+   * the same id is stored once and answered with the original message (at-least-once delivery).
+   */
   clientId: string;
   text: string;
 }
@@ -22,7 +25,10 @@ export interface MessagePayload {
   at: string;
 }
 
-/** `message:history`: the latest public messages, oldest first, sent after every join. */
+/**
+ * `message:history`: after every join, the public messages after the client's `lastMessageId`
+ * (or the latest ones for a newcomer), oldest first, in as many pages as the frame limit needs.
+ */
 export interface MessageHistoryPayload {
   messages: MessagePayload[];
 }

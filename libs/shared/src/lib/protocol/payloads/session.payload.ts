@@ -1,11 +1,15 @@
 /** `session:login`: claim a username for this connection. */
 export interface LoginPayload {
   username: string;
+  /** Id of the last public message this client holds: the server sends every later one. */
+  lastMessageId?: number;
 }
 
 /** `session:resume`: take back the name held for us after a dropped connection. */
 export interface ResumePayload {
   token: string;
+  /** As in `session:login`: the catch-up starts after this public message. */
+  lastMessageId?: number;
 }
 
 /** `session:logout`: leave at once, releasing the name. */

@@ -34,7 +34,10 @@ async function rowsWithClientId(
 }
 
 describe('delivery: at-least-once, exactly-once stored (R35)', () => {
-  const room = useChatRoom({ DB_BUSY_TIMEOUT_MS: '100' });
+  const room = useChatRoom({
+    DB_BUSY_TIMEOUT_MS: '100',
+    RATE_EVENTS_BURST: '1000',
+  });
 
   it('R35: a resend with the same client id, on the same or a new connection, is stored once and answered with the original', async () => {
     const alice = await room.login('alice');
@@ -110,7 +113,8 @@ describe('delivery: at-least-once, exactly-once stored (R35)', () => {
 });
 
 describe('catch-up after a disconnect (R36)', () => {
-  const room = useChatRoom();
+  // these tests send bursts of messages faster than a person could
+  const room = useChatRoom({ RATE_EVENTS_BURST: '1000' });
 
   it('R36: a client that dropped receives every public message it missed, in order, once (also while others keep talking)', async () => {
     const alice = await room.login('alice');
@@ -237,7 +241,10 @@ describe('catch-up after a disconnect (R36)', () => {
 });
 
 describe('a locked database (R39)', () => {
-  const room = useChatRoom({ DB_BUSY_TIMEOUT_MS: '100' });
+  const room = useChatRoom({
+    DB_BUSY_TIMEOUT_MS: '100',
+    RATE_EVENTS_BURST: '1000',
+  });
 
   it('R39: SQLite held with BEGIN EXCLUSIVE: no acknowledgement until stored, "temporarily unavailable", then recovery by itself', async () => {
     const alice = await room.login('alice', {

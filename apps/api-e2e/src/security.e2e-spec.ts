@@ -14,7 +14,12 @@ import WebSocket from 'ws';
 
 import { connectError } from './support/chat-client';
 import { useChatRoom } from './support/chat-room';
-import { auditRows, messageCount, sleep } from './support/test-server';
+import {
+  ADMIN_TOKEN,
+  auditRows,
+  messageCount,
+  sleep,
+} from './support/test-server';
 
 /** The bad-input catalogue of ../shared/SECURITY.md that the core must withstand, by id. */
 describe('attack and fault catalogue (core)', () => {
@@ -532,6 +537,52 @@ describe('attack and fault catalogue (core)', () => {
       text: 'honest',
     });
     expect((await bob.next(ServerEvent.MessageCreated)).from).toBe('alice');
+  });
+
+  describe('A19 no way back in for a user who left or was removed', () => {
+    it('A19: a logged-out user cannot resume with the old token, even at once', async () => {
+      const alice = await login('alice');
+      const token = alice.resumeToken!;
+      await alice.send(ClientEvent.SessionLogout, {});
+      const again = await connect();
+      await again.send(ClientEvent.SessionResume, { token });
+      expect(await again.nextError(ClientEvent.SessionResume)).toMatchObject({
+        code: ErrorCode.ResumeFailed,
+      });
+      await again.send(ClientEvent.MessageSend, { clientId: 'x', text: 'hi' });
+      expect(await again.nextError(ClientEvent.MessageSend)).toMatchObject({
+        code: ErrorCode.NotLoggedIn,
+      });
+    });
+
+    it('A19: a kicked user cannot resume, and a dropped connection never restores a session by itself', async () => {
+      const mallory = await login('mallory');
+      const token = mallory.resumeToken!;
+      const response = await fetch(
+        `${server().url}/api/admin/users/mallory/kick`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        },
+      );
+      expect(response.status).toBe(200);
+      await mallory.until(() => !mallory.socket.connected, 'kicked');
+      const again = await connect();
+      await again.send(ClientEvent.SessionResume, { token });
+      expect(await again.nextError(ClientEvent.SessionResume)).toMatchObject({
+        code: ErrorCode.ResumeFailed,
+      });
+
+      // no connection-state recovery: a reconnected socket is anonymous until it resumes
+      const bob = await login('bob');
+      const ready = bob.readyCount;
+      bob.socket.io.engine.close();
+      await bob.until(() => bob.readyCount > ready, 'reconnected');
+      await bob.send(ClientEvent.MessageSend, { clientId: 'y', text: 'hi' });
+      expect(await bob.nextError(ClientEvent.MessageSend)).toMatchObject({
+        code: ErrorCode.NotLoggedIn,
+      });
+    });
   });
 
   describe('L33 oversized frames', () => {

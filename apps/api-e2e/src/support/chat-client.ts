@@ -50,6 +50,8 @@ export interface ConnectOptions
 export class ChatClient {
   readonly received: Received[] = [];
   readonly failures: SecureClientFailure[] = [];
+  /** Codes of refused handshakes (`connect_error`), e.g. `rate_limited`. */
+  readonly connectErrors: string[] = [];
   fingerprint?: string;
   readyCount = 0;
   username?: string;
@@ -87,6 +89,13 @@ export class ChatClient {
       this.sent.push(out);
       return emit(...out);
     }) as Socket['emit'];
+    socket.on(
+      'connect_error',
+      (error: Error & { data?: { code?: string } }) => {
+        this.connectErrors.push(error.data?.code ?? error.message);
+        this.notify();
+      },
+    );
     this.secure = new SecureChatClient(socket, {
       trust: (fp) => pin === undefined || fp === pin,
       onReady: (fp) => {
@@ -124,7 +133,11 @@ export class ChatClient {
     const client = new ChatClient(socket, pin, resilient, retryScale);
     socket.connect();
     await client.until(
-      () => client.readyCount > 0 || client.failures.length > 0,
+      () =>
+        client.readyCount > 0 ||
+        client.failures.length > 0 ||
+        (socketOptions.reconnection === false &&
+          client.connectErrors.length > 0),
       'channel ready',
     );
     return client;

@@ -17,6 +17,7 @@ export type AuditType =
   | 'disconnect'
   | 'handshake_succeeded'
   | 'handshake_failed'
+  | 'handshake_refused'
   | 'login_accepted'
   | 'login_rejected'
   | 'session_resumed'

@@ -109,6 +109,62 @@ export class AppConfigSchema {
   @MaxLength(256)
   ADMIN_TOKEN?: string;
 
+  /** Chat commands (messages, logins, file offers…) per socket per second (default 20)… */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_EVENTS_PER_SECOND?: number;
+
+  /** …and how many may come at once (default 40). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_EVENTS_BURST?: number;
+
+  /** File chunks per socket per second (default 1000, about 48 MB/s). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_CHUNKS_PER_SECOND?: number;
+
+  /** New connections per address per minute (default 300). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  RATE_HANDSHAKES_PER_MINUTE?: number;
+
+  /** Open connections per address (default 500; a NAT hides many users behind one). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  MAX_CONNECTIONS_PER_ADDRESS?: number;
+
+  /** Open connections not yet logged in, all addresses together (default 1000). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  MAX_UNAUTHENTICATED?: number;
+
+  /** A connection that has not logged in within this is closed (default 60 s). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  LOGIN_TIMEOUT_MS?: number;
+
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug';

@@ -19,10 +19,22 @@ export interface AppConfig {
   allowedOrigins: string[];
   resumeGraceMs: number;
   audit: { checkpointEvery: number; checkpointSeconds: number };
+  /** Abuse limits (L30, L31): per socket, per address and overall. */
+  limits: ConnectionLimits;
   files: { maxBytes: number; dir: string; ttlMs: number };
   /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
   adminToken?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export interface ConnectionLimits {
+  eventsPerSecond: number;
+  eventBurst: number;
+  chunksPerSecond: number;
+  handshakesPerMinute: number;
+  maxConnectionsPerAddress: number;
+  maxUnauthenticated: number;
+  loginTimeoutMs: number;
 }
 
 /** Injection token wrapper: the one place the rest of the server gets its settings from. */
@@ -76,6 +88,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     audit: {
       checkpointEvery: schema.AUDIT_CHECKPOINT_EVERY ?? 100,
       checkpointSeconds: schema.AUDIT_CHECKPOINT_SECONDS ?? 60,
+    },
+    limits: {
+      eventsPerSecond: schema.RATE_EVENTS_PER_SECOND ?? 20,
+      eventBurst: schema.RATE_EVENTS_BURST ?? 40,
+      chunksPerSecond: schema.RATE_CHUNKS_PER_SECOND ?? 1000,
+      handshakesPerMinute: schema.RATE_HANDSHAKES_PER_MINUTE ?? 300,
+      maxConnectionsPerAddress: schema.MAX_CONNECTIONS_PER_ADDRESS ?? 500,
+      maxUnauthenticated: schema.MAX_UNAUTHENTICATED ?? 1000,
+      loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,
     },
     adminToken: schema.ADMIN_TOKEN,
     logLevel: schema.LOG_LEVEL ?? 'log',

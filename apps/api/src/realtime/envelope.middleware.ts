@@ -9,6 +9,7 @@ import {
 
 import { findForbiddenKey } from '../common/validation';
 import type { ChatSocket } from './chat-socket';
+import type { EventVerdict } from './connection-guard';
 
 const MAX_EVENT_NAME = 64;
 
@@ -20,6 +21,7 @@ const MAX_EVENT_NAME = 64;
 export function attachEnvelopeOpener(
   socket: ChatSocket,
   reject: (socket: ChatSocket, problem: ExceptionPayload) => void,
+  limit: (socket: ChatSocket, event: string) => EventVerdict,
 ): void {
   socket.use((packet, next) => {
     const [event, raw] = packet as unknown[];
@@ -44,6 +46,24 @@ export function attachEnvelopeOpener(
         message: 'The message could not be decrypted.',
         event,
       });
+    }
+    // opened first (cheap) so the receive sequence stays in step, then counted (L30)
+    const verdict = limit(socket, event);
+    if (verdict !== 'ok') {
+      reject(socket, {
+        code: ErrorCode.RateLimited,
+        message:
+          verdict === 'refused'
+            ? 'Too many requests; slow down.'
+            : 'Too many requests; disconnected.',
+        event,
+        clientId:
+          typeof payload['clientId'] === 'string'
+            ? payload['clientId'].slice(0, 64)
+            : undefined,
+      });
+      if (verdict === 'disconnect') socket.disconnect(true);
+      return;
     }
     if (!isClientEvent(event)) {
       return reject(socket, {

@@ -5,6 +5,7 @@ import {
 } from '@nestjs/common';
 import {
   type OnGatewayConnection,
+  type OnGatewayDisconnect,
   type OnGatewayInit,
   WebSocketGateway,
 } from '@nestjs/websockets';
@@ -15,6 +16,7 @@ import { rejectRequest } from '../common/filters/ws-exceptions.filter';
 import { CryptoService } from '../crypto/crypto.service';
 import type { ChatServer, ChatSocket } from './chat-socket';
 import { attachEnvelopeOpener } from './envelope.middleware';
+import { ConnectionGuard } from './connection-guard';
 import { RealtimeService } from './realtime.service';
 import { createHandshakeMiddleware } from './ws-auth.middleware';
 
@@ -24,7 +26,12 @@ const DISCONNECT_WAIT_MS = 2000;
 /** Connection plumbing: the key exchange in `io.use`, then the signed answer and the envelope opener. */
 @WebSocketGateway()
 export class RealtimeGateway
-  implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnModuleDestroy
+  implements
+    OnGatewayInit,
+    OnGatewayConnection,
+    OnGatewayDisconnect,
+    OnModuleInit,
+    OnModuleDestroy
 {
   private readonly log = new Logger('Realtime');
   private server?: ChatServer;
@@ -33,6 +40,7 @@ export class RealtimeGateway
     private readonly crypto: CryptoService,
     private readonly audit: AuditService,
     private readonly realtime: RealtimeService,
+    private readonly guard: ConnectionGuard,
   ) {}
 
   onModuleInit(): void {
@@ -44,8 +52,26 @@ export class RealtimeGateway
   afterInit(server: ChatServer): void {
     this.server = server;
     server.use(
-      createHandshakeMiddleware(this.crypto, this.audit, this.realtime),
+      createHandshakeMiddleware(
+        this.crypto,
+        this.audit,
+        this.realtime,
+        this.guard,
+      ),
     );
+  }
+
+  handleDisconnect(socket: ChatSocket): void {
+    this.guard.closed(socket);
+  }
+
+  /** No login within the timeout: an idle unauthenticated socket only holds resources (L31). */
+  private closeIdle(socket: ChatSocket): void {
+    rejectRequest(this.realtime, this.audit, socket, {
+      code: ErrorCode.NotLoggedIn,
+      message: 'Closed: no login in time.',
+    });
+    socket.disconnect(true);
   }
 
   /**
@@ -73,8 +99,11 @@ export class RealtimeGateway
   }
 
   handleConnection(socket: ChatSocket): void {
-    attachEnvelopeOpener(socket, (s, problem) =>
-      rejectRequest(this.realtime, this.audit, s, problem),
+    this.guard.opened(socket, () => this.closeIdle(socket));
+    attachEnvelopeOpener(
+      socket,
+      (s, problem) => rejectRequest(this.realtime, this.audit, s, problem),
+      (s, event) => this.guard.check(s, event),
     );
     const data = socket.data as ChatSocket['data'] & {
       ready?: SessionReadyPayload;

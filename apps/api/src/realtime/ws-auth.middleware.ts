@@ -7,6 +7,7 @@ import { ErrorCode } from '@app/shared';
 import type { CryptoService } from '../crypto/crypto.service';
 import type { AuditService } from '../audit/audit.service';
 import type { ChatSocketData } from './chat-socket';
+import type { ConnectionGuard } from './connection-guard';
 import type { RealtimeService } from './realtime.service';
 
 /** Keeps addresses out of the log while still telling connections from one place apart. */
@@ -34,11 +35,20 @@ export function createHandshakeMiddleware(
   crypto: CryptoService,
   audit: AuditService,
   realtime: RealtimeService,
+  guard: ConnectionGuard,
 ) {
   return (socket: Socket, next: (error?: Error) => void): void => {
     if (realtime.closing)
       return next(new HandshakeError(ErrorCode.Unavailable));
     const addressHash = hashAddress(socket.handshake.address);
+    // limits first: a refused handshake costs no RSA signature (L31)
+    const refused = guard.admit(socket.handshake.address);
+    if (refused) {
+      void audit.record('handshake_refused', {
+        detail: { reason: refused, address: addressHash },
+      });
+      return next(new HandshakeError(refused));
+    }
     try {
       const accepted = crypto.acceptOffer(socket.handshake.auth);
       const data = socket.data as ChatSocketData & { ready?: unknown };

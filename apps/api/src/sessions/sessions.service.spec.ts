@@ -6,6 +6,7 @@ import type { AuditCheckpointsService } from '../audit/audit-checkpoints.service
 import type { AuditService } from '../audit/audit.service';
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
+import type { ConnectionGuard } from '../realtime/connection-guard';
 import type { RealtimeService } from '../realtime/realtime.service';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -65,6 +66,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     service = new SessionsService(
       repository as unknown as SessionsRepository,
       realtime as unknown as RealtimeService,
+      { authenticated: jest.fn() } as unknown as ConnectionGuard,
       audit as unknown as AuditService,
       new AppConfigService({ ...loadConfig({}), resumeGraceMs: 30_000 }),
       {

@@ -23,6 +23,7 @@ import { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import { AuditService } from '../audit/audit.service';
 import { AppConfigService } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
+import { ConnectionGuard } from '../realtime/connection-guard';
 import { RealtimeService } from '../realtime/realtime.service';
 import { SessionsException } from './sessions.exception';
 import { SessionsRepository } from './sessions.repository';
@@ -61,6 +62,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly repository: SessionsRepository,
     private readonly realtime: RealtimeService,
+    private readonly guard: ConnectionGuard,
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
     private readonly checkpoints: AuditCheckpointsService,
@@ -346,6 +348,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private attach(member: Member, socket: ChatSocket): void {
+    this.guard.authenticated(socket);
     member.socket = socket;
     socket.data.sessionId = member.sessionId;
     socket.data.username = member.username;

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
+
+import { useChatRoom } from './support/chat-room';
+import { auditRows, messageCount, sleep } from './support/test-server';
+
+describe('abuse limits: one socket flooding (L30)', () => {
+  const room = useChatRoom({
+    RATE_EVENTS_PER_SECOND: '20',
+    RATE_EVENTS_BURST: '40',
+  });
+
+  it("L30: 1,000 events/s from one socket get rate_limited, then a disconnect; other users' latency stays normal", async () => {
+    const flooder = await room.login('flooder');
+    const bob = await room.login('bob');
+    const carol = await room.login('carol');
+    const before = await messageCount(room.server);
+
+    const flood = (async () => {
+      for (let i = 0; i < 1000; i++) {
+        await flooder
+          .send(ClientEvent.MessageSend, {
+            clientId: randomUUID(),
+            text: `spam ${i}`,
+          })
+          .catch(() => undefined); // disconnected part way: the rest cannot go
+      }
+    })();
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      const clientId = bob.whisper('carol', `ping ${i}`);
+      await carol.next(
+        ServerEvent.PrivateMessageCreated,
+        (m) => m.clientId === clientId,
+      );
+      latencies.push(performance.now() - started);
+      await sleep(10);
+    }
+    await flood;
+
+    const limited = flooder
+      .all(ServerEvent.Exception)
+      .filter((e) => e.code === ErrorCode.RateLimited);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0].message).toBe('Too many requests; slow down.');
+    await flooder.until(() => !flooder.socket.connected, 'disconnected');
+    expect(limited.at(-1)?.message).toBe('Too many requests; disconnected.');
+    // the flooder's name is released; only the burst (and the steady rate) was stored
+    await bob.next(ServerEvent.UserLeft, (u) => u.username === 'flooder');
+    expect((await messageCount(room.server)) - before).toBeLessThan(100);
+    // bob and carol chatted on undisturbed (a bound, not a benchmark)
+    expect(Math.max(...latencies)).toBeLessThan(500);
+  });
+
+  it('L30: a burst over the budget is slowed down, not lost: the outbox resends what was refused, same ids', async () => {
+    const alice = await room.login('alice', {
+      resilient: true,
+      retryScale: 0.2,
+    });
+    // 60 messages at once: 40 go, the rest are told to slow down and are resent by the outbox
+    const ids = Array.from({ length: 60 }, (_, i) => alice.say(`burst ${i}`));
+    await alice.until(() => alice.outbox.size === 0, 'all stored', 15_000);
+    const [{ n }] = (await room.server.db.query(
+      `SELECT COUNT(*) AS n FROM messages WHERE client_id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    )) as [{ n: number }];
+    expect(Number(n)).toBe(60);
+    expect(alice.socket.connected).toBe(true);
+  });
+});
+
+describe('abuse limits: handshake storms and idle sockets (L31)', () => {
+  const room = useChatRoom({
+    RATE_HANDSHAKES_PER_MINUTE: '40',
+    MAX_UNAUTHENTICATED: '10',
+    LOGIN_TIMEOUT_MS: '600',
+  });
+
+  it('L31: 200 handshakes at once from one address: capped before any cryptography; idle sockets closed at the login timeout; logged-in users unaffected', async () => {
+    const bob = await room.login('bob');
+    const carol = await room.login('carol');
+    const attempts = await Promise.all(
+      Array.from({ length: 200 }, () => room.connect({ reconnection: false })),
+    );
+    const accepted = attempts.filter((c) => c.readyCount > 0);
+    const refused = attempts.filter((c) => c.connectErrors.length > 0);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(accepted.length).toBeLessThanOrEqual(10);
+    expect(accepted.length + refused.length).toBe(200);
+    expect(new Set(refused.map((c) => c.connectErrors[0]))).toEqual(
+      new Set([ErrorCode.RateLimited]),
+    );
+
+    // meanwhile, chat goes on
+    const clientId = bob.whisper('carol', 'still here?');
+    await carol.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === clientId,
+    );
+
+    // nobody logged in on the accepted ones: each is told and closed
+    for (const idle of accepted) {
+      await idle.until(() => !idle.socket.connected, 'closed', 3000);
+      expect(idle.all(ServerEvent.Exception)).toContainEqual(
+        expect.objectContaining({ code: ErrorCode.NotLoggedIn }),
+      );
+    }
+    const logged = await auditRows(room.server, 'handshake_refused');
+    expect(logged.length).toBe(refused.length);
+    expect(logged[0].detail).not.toContain('127.0.0.1');
+    expect(bob.socket.connected && carol.socket.connected).toBe(true);
+  });
+});

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { ClientEvent, ErrorCode } from '@app/shared';
+
+import { AppConfigService } from '../config/app-config.service';
+import type { ConnectionLimits } from '../config/app-config.service';
+import { FixedWindowLimiter, TokenBucket } from '../common/rate-limiter';
+import type { ChatSocket } from './chat-socket';
+
+/** Refusals a socket may collect within REFUSAL_WINDOW_MS before it is disconnected. */
+const REFUSALS_BEFORE_DISCONNECT = 50;
+const REFUSAL_WINDOW_MS = 10_000;
+
+export type EventVerdict = 'ok' | 'refused' | 'disconnect';
+
+/** One socket's budgets: chat commands and file chunks apart (one file is many chunks). */
+export class SocketRateLimit {
+  private readonly events: TokenBucket;
+  private readonly chunks: TokenBucket;
+  private refused = 0;
+  private windowStart: number;
+
+  constructor(limits: ConnectionLimits, now = Date.now()) {
+    this.events = new TokenBucket(
+      limits.eventsPerSecond,
+      limits.eventBurst,
+      now,
+    );
+    this.chunks = new TokenBucket(
+      limits.chunksPerSecond,
+      // a window of chunks in flight, plus a resume's re-sent ones
+      Math.max(64, limits.chunksPerSecond / 5),
+      now,
+    );
+    this.windowStart = now;
+  }
+
+  check(event: string, now = Date.now()): EventVerdict {
+    const bucket = event === ClientEvent.FileChunk ? this.chunks : this.events;
+    if (bucket.take(now)) return 'ok';
+    if (now - this.windowStart > REFUSAL_WINDOW_MS) {
+      this.windowStart = now;
+      this.refused = 0;
+    }
+    this.refused++;
+    return this.refused > REFUSALS_BEFORE_DISCONNECT ? 'disconnect' : 'refused';
+  }
+}
+
+interface GuardState {
+  rate: SocketRateLimit;
+  authenticated: boolean;
+  loginTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Who may connect and how fast (L30, L31): new connections per address, open connections per
+ * address, connections not logged in (all together, and each for at most the login timeout),
+ * and every socket's event rate. All state is per open socket or bounded, so a flood of
+ * handshakes cannot grow memory without limit.
+ */
+@Injectable()
+export class ConnectionGuard {
+  private readonly limits: ConnectionLimits;
+  private readonly handshakes: FixedWindowLimiter;
+  private readonly openPerAddress = new Map<string, number>();
+  private readonly states = new WeakMap<ChatSocket, GuardState>();
+  private unauthenticated = 0;
+
+  constructor(config: AppConfigService) {
+    this.limits = config.config.limits;
+    this.handshakes = new FixedWindowLimiter(
+      this.limits.handshakesPerMinute,
+      60_000,
+    );
+  }
+
+  /** Checked before any cryptography is spent on a handshake; a code means "refuse". */
+  admit(address: string): ErrorCode | undefined {
+    if (!this.handshakes.take(address)) return ErrorCode.RateLimited;
+    if (
+      (this.openPerAddress.get(address) ?? 0) >=
+        this.limits.maxConnectionsPerAddress ||
+      this.unauthenticated >= this.limits.maxUnauthenticated
+    )
+      return ErrorCode.RateLimited;
+    return undefined;
+  }
+
+  /** A connection was accepted; `onLoginTimeout` runs if it has not logged in in time. */
+  opened(socket: ChatSocket, onLoginTimeout: () => void): void {
+    const address = socket.handshake.address;
+    this.openPerAddress.set(
+      address,
+      (this.openPerAddress.get(address) ?? 0) + 1,
+    );
+    this.unauthenticated++;
+    const state: GuardState = {
+      rate: new SocketRateLimit(this.limits),
+      authenticated: false,
+    };
+    state.loginTimer = setTimeout(() => {
+      if (!state.authenticated) onLoginTimeout();
+    }, this.limits.loginTimeoutMs);
+    state.loginTimer.unref();
+    this.states.set(socket, state);
+  }
+
+  /** The socket logged in or resumed a session. */
+  authenticated(socket: ChatSocket): void {
+    const state = this.states.get(socket);
+    if (!state || state.authenticated) return;
+    state.authenticated = true;
+    this.unauthenticated--;
+    clearTimeout(state.loginTimer);
+  }
+
+  closed(socket: ChatSocket): void {
+    const state = this.states.get(socket);
+    if (!state) return;
+    this.states.delete(socket);
+    clearTimeout(state.loginTimer);
+    if (!state.authenticated) this.unauthenticated--;
+    const address = socket.handshake.address;
+    const open = (this.openPerAddress.get(address) ?? 1) - 1;
+    if (open > 0) this.openPerAddress.set(address, open);
+    else this.openPerAddress.delete(address);
+  }
+
+  /** Counts one incoming event against the socket's budget. */
+  check(socket: ChatSocket, event: string): EventVerdict {
+    return this.states.get(socket)?.rate.check(event) ?? 'ok';
+  }
+}

@@ -41,8 +41,16 @@ export default [
               onlyDependOnLibsWithTags: ['scope:shared'],
             },
             {
+              sourceTag: 'scope:testing',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+            },
+            {
               sourceTag: 'scope:e2e',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:api'],
+              onlyDependOnLibsWithTags: [
+                'scope:shared',
+                'scope:api',
+                'scope:testing',
+              ],
             },
           ],
         },
@@ -50,7 +58,12 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/support/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/support/**/*.ts',
+      'libs/testing/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

@@ -10,5 +10,6 @@ module.exports = {
   moduleNameMapper: {
     '^@app/shared$': path.join(__dirname, 'libs/shared/src/index.ts'),
     '^@app/api$': path.join(__dirname, 'apps/api/src/index.ts'),
+    '^@app/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
   },
 };

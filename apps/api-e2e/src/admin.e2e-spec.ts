@@ -13,7 +13,7 @@ import {
   ServerEvent,
 } from '@app/shared';
 
-import { ChatClient } from './support/chat-client';
+import { ChatClient } from '@app/testing';
 import {
   ADMIN_TOKEN,
   type TestServer,

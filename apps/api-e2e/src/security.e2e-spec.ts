@@ -12,7 +12,7 @@ import {
 } from '@app/shared';
 import WebSocket from 'ws';
 
-import { connectError } from './support/chat-client';
+import { connectError } from '@app/testing';
 import { useChatRoom } from './support/chat-room';
 import {
   ADMIN_TOKEN,

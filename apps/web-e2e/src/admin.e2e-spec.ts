@@ -1,6 +1,6 @@
 import { login, sendMessage } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
-import { ADMIN_TOKEN } from './support/server';
+import { ADMIN_TOKEN } from '@app/testing';
 
 describe('admin page in a real browser', () => {
   const room = useBrowserRoom();

@@ -1,6 +1,6 @@
 import { login, sendMessage } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
-import { startTcpProxy } from './support/tcp-proxy';
+import { startTcpProxy } from '@app/testing';
 
 const CLOCK = /\(\d{2}:\d{2}:\d{2}\)/;
 

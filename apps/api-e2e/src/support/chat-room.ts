@@ -1,4 +1,4 @@
-import { ChatClient, type ConnectOptions } from './chat-client';
+import { ChatClient, type ConnectOptions } from '@app/testing';
 import { type TestServer, startServer, waitUntilEmpty } from './test-server';
 
 /** A suite's room: one server for the suite, clients closed and names released after each test. */

@@ -8,7 +8,7 @@ import {
   chunkCountFor,
 } from '@app/shared';
 
-import type { ChatClient } from './chat-client';
+import type { ChatClient } from '@app/testing';
 
 export const sha256 = (bytes: Uint8Array) =>
   createHash('sha256').update(bytes).digest('hex');

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 
 import { type ChatPage, launchBrowser, openChat } from './browser';
-import { type RunningServer, startBuiltServer } from './server';
+import { type RunningServer, startBuiltServer } from '@app/testing';
 
 /** A suite's browser and server: pages closed after each test, everything stopped at the end. */
 export interface BrowserRoom {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '../../../..');
+const ROOT = resolve(__dirname, '../../..');
 
 /** The admin token the browser suites' servers accept. */
 export const ADMIN_TOKEN = 'web-e2e-admin-token-0123456789';
@@ -13,8 +13,13 @@ export interface RunningServer {
   url: string;
   port: number;
   dir: string;
+  /** The server process id (to sample its CPU and memory, or to kill it). */
+  pid: number;
   output: () => string;
+  /** SIGTERM: the graceful shutdown (fails past 20 s). */
   stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing flushed. */
+  kill(): Promise<void>;
   /** Deletes the database and keys folder. */
   remove(): void;
 }
@@ -30,11 +35,14 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The built server (dist/apps/api) serving the built web client, as `npm start` runs it. */
+/**
+ * The built server (dist/apps/api) serving the built web client, as `npm start` runs it, with
+ * its own folder for database, keys and files (`dir`, reused to restart on the same data).
+ */
 export async function startBuiltServer(
-  options: { dir?: string; port?: number } = {},
+  options: { dir?: string; port?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningServer> {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fuv-chat-web-e2e-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fuv-chat-process-'));
   const port = options.port ?? (await freePort());
   let log = '';
   const child: ChildProcess = spawn(
@@ -52,6 +60,7 @@ export async function startBuiltServer(
         WEB_ROOT: join(ROOT, 'dist/apps/web/browser'),
         RESUME_GRACE_MS: '3000',
         ADMIN_TOKEN,
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -73,11 +82,18 @@ export async function startBuiltServer(
       throw new Error(`server did not become healthy:\n${log}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return {
     url,
     port,
     dir,
+    pid: child.pid!,
     output: () => log,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill('SIGKILL');
+      await exited;
+    },
     stop: () =>
       new Promise<void>((done, fail) => {
         if (child.exitCode !== null) return done();

@@ -1,0 +1,4 @@
+/** Test and load-tool helpers: a real protocol client and the built server as a process. */
+export * from './built-server';
+export * from './chat-client';
+export * from './tcp-proxy';

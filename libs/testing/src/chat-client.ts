@@ -41,6 +41,12 @@ export interface ConnectOptions
   resilient?: boolean;
   /** Scales the outbox's retry delays (tests do not wait seconds). */
   retryScale?: number;
+  /**
+   * Sees every opened event. With `keep: false` events are only passed here, not recorded
+   * (load tools with thousands of clients would otherwise hold every message many times).
+   */
+  observe?: (event: keyof ServerEventMap, payload: unknown) => void;
+  keep?: boolean;
 }
 
 /**
@@ -74,6 +80,8 @@ export class ChatClient {
     pin?: string,
     private readonly resilient = false,
     private readonly retryScale = 1,
+    private readonly observe?: ConnectOptions['observe'],
+    private readonly keep = true,
   ) {
     const emit = socket.emit.bind(socket) as (
       event: string,
@@ -105,8 +113,9 @@ export class ChatClient {
         this.notify();
       },
       onEvent: (event, payload) => {
-        this.received.push({ event, payload, taken: false });
+        if (this.keep) this.received.push({ event, payload, taken: false });
         this.track(event, payload);
+        this.observe?.(event, payload);
         this.notify();
       },
       onFailure: (reason) => {
@@ -121,7 +130,8 @@ export class ChatClient {
     url: string,
     options: ConnectOptions = {},
   ): Promise<ChatClient> {
-    const { pin, resilient, retryScale, ...socketOptions } = options;
+    const { pin, resilient, retryScale, observe, keep, ...socketOptions } =
+      options;
     const socket = io(url, {
       autoConnect: false,
       reconnectionDelay: 100,
@@ -130,7 +140,14 @@ export class ChatClient {
       forceNew: true,
       ...socketOptions,
     });
-    const client = new ChatClient(socket, pin, resilient, retryScale);
+    const client = new ChatClient(
+      socket,
+      pin,
+      resilient,
+      retryScale,
+      observe,
+      keep,
+    );
     socket.connect();
     await client.until(
       () =>
@@ -151,7 +168,9 @@ export class ChatClient {
   ): Promise<ChatClient> {
     const client = await ChatClient.connect(url, options);
     await client.send(ClientEvent.SessionLogin, { username });
-    await client.next(ServerEvent.SessionJoined);
+    if (options.keep === false)
+      await client.until(() => client.username !== undefined, 'joined');
+    else await client.next(ServerEvent.SessionJoined);
     return client;
   }
 

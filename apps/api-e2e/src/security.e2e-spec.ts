@@ -612,5 +612,75 @@ describe('attack and fault catalogue (core)', () => {
         await expectRoomStillWorks();
       },
     );
+
+    /** Sends one raw HTTP request; resolves with the status, or `closed` if the socket was cut. */
+    function raw(
+      path: string,
+      options: {
+        method?: string;
+        headers?: Record<string, string>;
+        body?: Buffer;
+      } = {},
+    ): Promise<number | 'closed'> {
+      return new Promise((resolve) => {
+        const req = request(
+          `${server().url}${path}`,
+          { method: options.method ?? 'GET', headers: options.headers },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', () => resolve('closed'));
+        req.end(options.body);
+      });
+    }
+
+    async function pollingSid(): Promise<string> {
+      const response = await fetch(
+        `${server().url}/socket.io/?EIO=4&transport=polling`,
+      );
+      const text = await response.text();
+      return (JSON.parse(text.slice(1)) as { sid: string }).sid;
+    }
+
+    it('L33: crafted HTTP requests to /socket.io/ (CVE-2022-41940, CVE-2023-31125) and invalid binary POSTs (CVE-2026-59725) get 400 or a close; the process stays up', async () => {
+      const bystander = await login('watcher');
+      const sid = await pollingSid();
+      const answers = [
+        await raw('/socket.io/?EIO=4&transport=polling&sid=not-a-session'),
+        await raw('/socket.io/?EIO=999&transport=polling'),
+        await raw('/socket.io/?EIO=4&transport=carrier-pigeon'),
+        await raw('/socket.io/?EIO=4&transport=websocket'),
+        await raw('/socket.io/?EIO=4&transport=websocket', {
+          headers: {
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': '%%%not base64%%%',
+          },
+        }),
+        await raw(`/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream' },
+          body: Buffer.from([0xff, 0x00, 0x04, 0x9c, 0x1e, 0x00]),
+        }),
+        await raw(`/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+          body: Buffer.from('4' + 'x'.repeat(Limits.maxFrameBytes * 2)),
+        }),
+        await raw('/socket.io/?EIO=4&transport=polling', {
+          method: 'POST',
+          body: Buffer.from('40{"__proto__":{"x":1}}'),
+        }),
+      ];
+      for (const answer of answers) {
+        if (answer !== 'closed') expect([400, 403, 413]).toContain(answer);
+      }
+      expect((await fetch(`${server().url}/api/health`)).status).toBe(200);
+      expect(bystander.socket.connected).toBe(true);
+      await expectRoomStillWorks();
+    });
   });
 });

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     env: {
       LOG_LEVEL: 'warn',
       RATE_HANDSHAKES_PER_MINUTE: '1000000',
+      RATE_ADDRESS_EVENTS_PER_SECOND: '1000000',
       MAX_CONNECTIONS_PER_ADDRESS: '1000000',
       MAX_UNAUTHENTICATED: '1000000',
     },

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { dataSourceOptions, readChain, verifyChain } from '@app/api';
-import { ServerEvent } from '@app/shared';
+import { ErrorCode, ServerEvent } from '@app/shared';
 import {
   ChatClient,
   type RunningServer,
@@ -159,6 +159,48 @@ describe('faults with real processes (R38, R36)', () => {
     // the half-finished upload of the dead process was swept at start
     expect(storedFiles(server)).toEqual([]);
   }, 90_000);
+
+  it('SIGTERM: clients are told, what was logged is committed with a final signed checkpoint, the database is closed cleanly, exit 0', async () => {
+    server = await startBuiltServer({ env: { LOG_LEVEL: 'warn' } });
+    const alice = await ChatClient.login(server.url, 'alice', {
+      resilient: true,
+    });
+    clients.push(alice);
+    alice.say('last words');
+    await alice.until(() => alice.outbox.size === 0, 'stored');
+    await server.stop();
+    expect(server.exitCode()).toBe(0);
+    expect(alice.all(ServerEvent.Exception)).toContainEqual(
+      expect.objectContaining({
+        code: ErrorCode.Unavailable,
+        message: 'The server is restarting; you will be reconnected.',
+      }),
+    );
+    // the last connection closed: SQLite folded its write-ahead log back into the database
+    expect(existsSync(join(server.dir, 'chat.sqlite-wal'))).toBe(false);
+    const db = await openDatabase(server);
+    try {
+      const [last] = await db.query(
+        'SELECT id, type FROM audit_events ORDER BY id DESC LIMIT 2',
+      );
+      const [checkpoint] = await db.query(
+        'SELECT last_id FROM audit_checkpoints ORDER BY id DESC LIMIT 1',
+      );
+      // the final checkpoint covers everything before its own row, server_stopped included
+      expect(last.type).toBe('checkpoint_created');
+      expect(Number(checkpoint.last_id)).toBe(Number(last.id) - 1);
+      const stopped = await db.query(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE type = 'server_stopped'",
+      );
+      expect(Number(stopped[0].n)).toBe(1);
+      const disconnects = await db.query(
+        "SELECT detail FROM audit_events WHERE type = 'disconnect' AND actor = 'alice'",
+      );
+      expect(disconnects).toHaveLength(1);
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
 
   it('R36: a network that drops mid-conversation: the client reconnects and catches up with no gap and no duplicate', async () => {
     server = await startBuiltServer({ env: { LOG_LEVEL: 'warn' } });

@@ -141,6 +141,14 @@ export class AppConfigSchema {
   @Max(10000000)
   RATE_HANDSHAKES_PER_MINUTE?: number;
 
+  /** Chat commands of all connections from one address per second (default 500). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  RATE_ADDRESS_EVENTS_PER_SECOND?: number;
+
   /** Open connections per address (default 500; a NAT hides many users behind one). */
   @IsOptional()
   @Type(() => Number)

@@ -32,6 +32,7 @@ export interface ConnectionLimits {
   eventBurst: number;
   chunksPerSecond: number;
   handshakesPerMinute: number;
+  addressEventsPerSecond: number;
   maxConnectionsPerAddress: number;
   maxUnauthenticated: number;
   loginTimeoutMs: number;
@@ -94,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       eventBurst: schema.RATE_EVENTS_BURST ?? 40,
       chunksPerSecond: schema.RATE_CHUNKS_PER_SECOND ?? 1000,
       handshakesPerMinute: schema.RATE_HANDSHAKES_PER_MINUTE ?? 300,
+      addressEventsPerSecond: schema.RATE_ADDRESS_EVENTS_PER_SECOND ?? 500,
       maxConnectionsPerAddress: schema.MAX_CONNECTIONS_PER_ADDRESS ?? 500,
       maxUnauthenticated: schema.MAX_UNAUTHENTICATED ?? 1000,
       loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,

@@ -1,13 +1,16 @@
 import { ClientEvent } from '@app/shared';
 
 import type { ConnectionLimits } from '../config/app-config.service';
-import { SocketRateLimit } from './connection-guard';
+import { AppConfigService, loadConfig } from '../config/app-config.service';
+import type { ChatSocket } from './chat-socket';
+import { ConnectionGuard, SocketRateLimit } from './connection-guard';
 
 const limits: ConnectionLimits = {
   eventsPerSecond: 10,
   eventBurst: 20,
   chunksPerSecond: 1000,
   handshakesPerMinute: 300,
+  addressEventsPerSecond: 30,
   maxConnectionsPerAddress: 500,
   maxUnauthenticated: 1000,
   loginTimeoutMs: 60_000,
@@ -17,7 +20,7 @@ describe('SocketRateLimit (L30)', () => {
   it('refuses chat commands past the burst, then disconnects a socket that keeps going', () => {
     const limit = new SocketRateLimit(limits, 0);
     const verdicts = Array.from({ length: 100 }, () =>
-      limit.check(ClientEvent.MessageSend, 0),
+      limit.check(ClientEvent.MessageSend, true, 0),
     );
     expect(verdicts.slice(0, 20)).toEqual(Array(20).fill('ok'));
     expect(verdicts.slice(20, 70)).toEqual(Array(50).fill('refused'));
@@ -27,8 +30,14 @@ describe('SocketRateLimit (L30)', () => {
   it('counts file chunks apart, so a file transfer does not starve chat', () => {
     const limit = new SocketRateLimit(limits, 0);
     for (let i = 0; i < 200; i++)
-      expect(limit.check(ClientEvent.FileChunk, 0)).toBe('ok');
-    expect(limit.check(ClientEvent.MessageSend, 0)).toBe('ok');
+      expect(limit.check(ClientEvent.FileChunk, true, 0)).toBe('ok');
+    expect(limit.check(ClientEvent.MessageSend, true, 0)).toBe('ok');
+  });
+
+  it('refuses when the address as a whole is over its budget', () => {
+    const limit = new SocketRateLimit(limits, 0);
+    expect(limit.check(ClientEvent.MessageSend, false, 0)).toBe('refused');
+    expect(limit.check(ClientEvent.MessageSend, true, 0)).toBe('ok');
   });
 
   it('forgives occasional refusals once the window has passed', () => {
@@ -37,10 +46,80 @@ describe('SocketRateLimit (L30)', () => {
     // one short burst over the limit every 11 s, for a long time: never disconnected
     for (let round = 0; round < 20; round++, now += 11_000) {
       const verdicts = Array.from({ length: 30 }, () =>
-        limit.check(ClientEvent.MessageSend, now),
+        limit.check(ClientEvent.MessageSend, true, now),
       );
       expect(verdicts).not.toContain('disconnect');
       expect(verdicts).toContain('refused');
+    }
+  });
+});
+
+describe('ConnectionGuard (L30, L31)', () => {
+  const socket = (address: string) =>
+    ({ handshake: { address } }) as unknown as ChatSocket;
+  const guard = () =>
+    new ConnectionGuard(
+      new AppConfigService({
+        ...loadConfig({}),
+        limits: {
+          ...limits,
+          maxConnectionsPerAddress: 2,
+          maxUnauthenticated: 3,
+        },
+      }),
+    );
+
+  it('shares one chat budget among the connections of an address', () => {
+    const g = guard();
+    const [a, b, c] = [
+      socket('10.0.0.1'),
+      socket('10.0.0.1'),
+      socket('10.0.0.2'),
+    ];
+    for (const s of [a, b, c]) g.opened(s, () => undefined);
+    const verdicts = Array.from({ length: 40 }, (_, i) =>
+      g.check(i % 2 ? a : b, ClientEvent.MessageSend),
+    );
+    // 30 per second for the address, though each socket alone could send 20 at once
+    expect(verdicts.filter((v) => v === 'ok')).toHaveLength(30);
+    expect(g.check(c, ClientEvent.MessageSend)).toBe('ok');
+    for (const s of [a, b, c]) g.closed(s);
+  });
+
+  it('caps open connections per address and connections not logged in, and frees them on close', () => {
+    const g = guard();
+    const sockets = [socket('10.0.0.1'), socket('10.0.0.1')];
+    for (const s of sockets) {
+      expect(g.admit('10.0.0.1')).toBeUndefined();
+      g.opened(s, () => undefined);
+    }
+    expect(g.admit('10.0.0.1')).toBe('rate_limited');
+    expect(g.admit('10.0.0.3')).toBeUndefined();
+    g.opened(socket('10.0.0.3'), () => undefined);
+    // three not logged in: the cap, for every address
+    expect(g.admit('10.0.0.4')).toBe('rate_limited');
+    g.authenticated(sockets[0]);
+    expect(g.admit('10.0.0.4')).toBeUndefined();
+    g.closed(sockets[1]);
+    expect(g.admit('10.0.0.1')).toBeUndefined();
+  });
+
+  it('closes a connection that has not logged in within the timeout', () => {
+    jest.useFakeTimers();
+    try {
+      const g = guard();
+      const idle = jest.fn();
+      const patient = jest.fn();
+      const a = socket('10.0.0.1');
+      const b = socket('10.0.0.2');
+      g.opened(a, idle);
+      g.opened(b, patient);
+      g.authenticated(b);
+      jest.advanceTimersByTime(limits.loginTimeoutMs);
+      expect(idle).toHaveBeenCalledTimes(1);
+      expect(patient).not.toHaveBeenCalled();
+    } finally {
+      jest.useRealTimers();
     }
   });
 });

@@ -34,9 +34,10 @@ export class SocketRateLimit {
     this.windowStart = now;
   }
 
-  check(event: string, now = Date.now()): EventVerdict {
+  /** `addressOk`: the client's address as a whole is still within its own budget. */
+  check(event: string, addressOk = true, now = Date.now()): EventVerdict {
     const bucket = event === ClientEvent.FileChunk ? this.chunks : this.events;
-    if (bucket.take(now)) return 'ok';
+    if (addressOk && bucket.take(now)) return 'ok';
     if (now - this.windowStart > REFUSAL_WINDOW_MS) {
       this.windowStart = now;
       this.refused = 0;
@@ -62,6 +63,8 @@ interface GuardState {
 export class ConnectionGuard {
   private readonly limits: ConnectionLimits;
   private readonly handshakes: FixedWindowLimiter;
+  /** Chat commands of all connections from one address, per second. */
+  private readonly addressEvents: FixedWindowLimiter;
   private readonly openPerAddress = new Map<string, number>();
   private readonly states = new WeakMap<ChatSocket, GuardState>();
   private unauthenticated = 0;
@@ -71,6 +74,10 @@ export class ConnectionGuard {
     this.handshakes = new FixedWindowLimiter(
       this.limits.handshakesPerMinute,
       60_000,
+    );
+    this.addressEvents = new FixedWindowLimiter(
+      this.limits.addressEventsPerSecond,
+      1000,
     );
   }
 
@@ -128,6 +135,12 @@ export class ConnectionGuard {
 
   /** Counts one incoming event against the socket's budget. */
   check(socket: ChatSocket, event: string): EventVerdict {
-    return this.states.get(socket)?.rate.check(event) ?? 'ok';
+    const state = this.states.get(socket);
+    if (!state) return 'ok';
+    // many connections from one address share one budget for chat commands (not file chunks)
+    const addressOk =
+      event === ClientEvent.FileChunk ||
+      this.addressEvents.take(socket.handshake.address);
+    return state.rate.check(event, addressOk);
   }
 }

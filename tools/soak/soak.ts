@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --clients 1000 --minutes 10 --senders 10 --rate 1 --json soak.json]`
+ * `npm run soak [-- --clients 1000 --minutes 10 --senders 10 --rate 0.2 --json soak.json]`
  *
  * A bounded soak of the built server as a real process on loopback: N clients log in through
  * the real handshake (the shared protocol client), S of them send public messages at R msg/s
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '1000' },
       minutes: { type: 'string', default: '10' },
       senders: { type: 'string', default: '10' },
-      rate: { type: 'string', default: '1' },
+      rate: { type: 'string', default: '0.2' },
       json: { type: 'string' },
     },
   });
@@ -85,9 +85,9 @@ async function main(): Promise<void> {
   const receipts: Receipts[] = [];
   try {
     const connectStart = Date.now();
-    for (let i = 0; i < clientCount; i += 50) {
+    for (let i = 0; i < clientCount; i += 25) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(50, clientCount - i) }, (_, j) => {
+        Array.from({ length: Math.min(25, clientCount - i) }, (_, j) => {
           const index = i + j;
           return ChatClient.login(server.url, `soak${index}`, {
             resilient: true,

@@ -169,7 +169,8 @@ export class ChatClient {
     const client = await ChatClient.connect(url, options);
     await client.send(ClientEvent.SessionLogin, { username });
     if (options.keep === false)
-      await client.until(() => client.username !== undefined, 'joined');
+      // load tools: a login among thousands may wait behind everyone else's
+      await client.until(() => client.username !== undefined, 'joined', 60_000);
     else await client.next(ServerEvent.SessionJoined);
     return client;
   }

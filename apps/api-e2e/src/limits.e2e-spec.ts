@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
+import { AuditService } from '@app/api';
 import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
 
 import { useChatRoom } from './support/chat-room';
@@ -51,8 +52,9 @@ describe('abuse limits: one socket flooding (L30)', () => {
     // the flooder's name is released; only the burst (and the steady rate) was stored
     await bob.next(ServerEvent.UserLeft, (u) => u.username === 'flooder');
     expect((await messageCount(room.server)) - before).toBeLessThan(100);
-    // bob and carol chatted on undisturbed (a bound, not a benchmark)
-    expect(Math.max(...latencies)).toBeLessThan(500);
+    // bob and carol chatted on undisturbed: a generous bound (the suite may share the CPU with
+    // other test tasks), far below what a stalled event loop or a queue behind 1,000 events gives
+    expect(Math.max(...latencies)).toBeLessThan(1500);
   });
 
   it('L30: a burst over the budget is slowed down, not lost: the outbox resends what was refused, same ids', async () => {
@@ -108,6 +110,7 @@ describe('abuse limits: handshake storms and idle sockets (L31)', () => {
         expect.objectContaining({ code: ErrorCode.NotLoggedIn }),
       );
     }
+    await room.server.app.get(AuditService).drain();
     const logged = await auditRows(room.server, 'handshake_refused');
     expect(logged.length).toBe(refused.length);
     expect(logged[0].detail).not.toContain('127.0.0.1');

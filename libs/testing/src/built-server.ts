@@ -20,8 +20,6 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** SIGKILL: a crash, nothing flushed. */
   kill(): Promise<void>;
-  /** The exit code once the process ended (null while running or when killed by a signal). */
-  exitCode(): number | null;
   /** Deletes the database and keys folder. */
   remove(): void;
 }
@@ -91,7 +89,6 @@ export async function startBuiltServer(
     dir,
     pid: child.pid!,
     output: () => log,
-    exitCode: () => child.exitCode,
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null)
         child.kill('SIGKILL');

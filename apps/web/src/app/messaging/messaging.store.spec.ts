@@ -19,6 +19,15 @@ describe('MessagingStore', () => {
     at,
   });
 
+  const joinAs = (username: string, resumed = false) =>
+    socket.emit(ServerEvent.SessionJoined, {
+      username,
+      resumeToken: 't',
+      graceMs: 1,
+      resumed,
+      users: [],
+    });
+
   beforeEach(() => {
     notify.error.mockReset();
     TestBed.configureTestingModule({
@@ -91,6 +100,7 @@ describe('MessagingStore', () => {
   });
 
   it('sends plain text publicly, to the selected user privately, and /w to the named user', async () => {
+    joinAs('bob');
     await store.submit('hello all');
     expect(socket.send).toHaveBeenLastCalledWith(ClientEvent.MessageSend, {
       clientId: expect.any(String),
@@ -121,6 +131,7 @@ describe('MessagingStore', () => {
   });
 
   it('turns shortcodes into emoji in what it sends, public or private', async () => {
+    joinAs('bob');
     await store.submit('ship it :rocket: :+1::skin-tone-3: at 12:30:45 :nope:');
     expect(socket.send).toHaveBeenLastCalledWith(ClientEvent.MessageSend, {
       clientId: expect.any(String),
@@ -148,14 +159,6 @@ describe('MessagingStore', () => {
   });
 
   describe('delivery (R35)', () => {
-    const joinAs = (username: string, resumed = false) =>
-      socket.emit(ServerEvent.SessionJoined, {
-        username,
-        resumeToken: 't',
-        graceMs: 1,
-        resumed,
-        users: [],
-      });
     const statuses = () =>
       store.entries().map((e) => [e.text, e.status ?? 'confirmed']);
 
@@ -179,8 +182,9 @@ describe('MessagingStore', () => {
     it('keeps what was sent offline and resends it, same id, after the next join', async () => {
       joinAs('alice');
       socket.status.set('reconnecting');
+      socket.connected$.next();
       await store.submit('written offline');
-      expect(socket.send).not.toHaveBeenCalled();
+      expect(socket.sent(ClientEvent.MessageSend)).toEqual([]);
       socket.status.set('connected');
       joinAs('alice', true);
       joinAs('alice', true);

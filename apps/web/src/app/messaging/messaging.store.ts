@@ -66,6 +66,8 @@ export class MessagingStore {
   private systemSeq = 0;
   /** Sent messages not yet confirmed by the server: resent after every (re)join. */
   private readonly outbox = new Outbox();
+  /** Joined on the current channel: only then may messages go (before, they wait in the outbox). */
+  private joined = false;
 
   readonly entries = signal<ChatEntry[]>([]);
   private readonly files = inject(FilesStore);
@@ -103,11 +105,16 @@ export class MessagingStore {
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((m) => this.receivePrivate(m));
+    // a new channel has no user until the resume (or login) is confirmed
+    this.socket.connected$
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(() => (this.joined = false));
     // joined (again): whatever the server has not confirmed goes out, in order, same ids
     this.socket
       .on(ServerEvent.SessionJoined)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => {
+        this.joined = true;
         for (const item of this.outbox.pending()) void this.transmit(item);
       });
     this.socket
@@ -122,7 +129,8 @@ export class MessagingStore {
         }
         // "not now" (database busy, rate limited): try again a little later, same id
         setTimeout(() => {
-          if (item.state === 'pending') void this.transmit(item);
+          if (item.state === 'pending' && this.canSend())
+            void this.transmit(item);
         }, retryDelayMs(item.attempts));
       });
     this.socket
@@ -172,7 +180,7 @@ export class MessagingStore {
     );
     // shown at once as "sending"; offline, it waits in the outbox for the next join
     this.merge([pendingEntry(item, this.session.username() ?? '')]);
-    if (this.socket.status() === 'connected') void this.transmit(item);
+    if (this.canSend()) void this.transmit(item);
     return true;
   }
 
@@ -181,7 +189,7 @@ export class MessagingStore {
     const item = this.outbox.retry(clientId);
     if (!item) return;
     this.setStatus(clientId, 'pending');
-    if (this.socket.status() === 'connected') void this.transmit(item);
+    if (this.canSend()) void this.transmit(item);
   }
 
   toggleRecipient(username: string): void {
@@ -197,6 +205,10 @@ export class MessagingStore {
       this.outbox.discard(item.payload.clientId);
     this.entries.set([]);
     this.recipient.set(undefined);
+  }
+
+  private canSend(): boolean {
+    return this.joined && this.socket.status() === 'connected';
   }
 
   private transmit(item: Outgoing): Promise<boolean> {

@@ -5,6 +5,7 @@ import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
 import { NotifyService } from '../core/notify/notify.service';
 import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
 import { SocketService } from '../core/realtime/socket.service';
+import { SessionStore } from '../sessions/session.store';
 import { MessagingStore } from './messaging.store';
 
 describe('MessagingStore', () => {
@@ -161,6 +162,23 @@ describe('MessagingStore', () => {
   describe('delivery (R35)', () => {
     const statuses = () =>
       store.entries().map((e) => [e.text, e.status ?? 'confirmed']);
+
+    it('sends when joined before the store existed (the chat page opens after the login)', async () => {
+      TestBed.resetTestingModule();
+      TestBed.configureTestingModule({
+        providers: [
+          provideRouter([{ path: '**', children: [] }]),
+          { provide: SocketService, useClass: FakeSocketService },
+          { provide: NotifyService, useValue: notify },
+        ],
+      });
+      socket = TestBed.inject(SocketService) as unknown as FakeSocketService;
+      TestBed.inject(SessionStore);
+      joinAs('alice');
+      const late = TestBed.inject(MessagingStore);
+      await late.submit('hello');
+      expect(socket.sent(ClientEvent.MessageSend)).toHaveLength(1);
+    });
 
     it("shows a message as sending until the server's copy confirms it", async () => {
       joinAs('alice');

@@ -66,8 +66,6 @@ export class MessagingStore {
   private systemSeq = 0;
   /** Sent messages not yet confirmed by the server: resent after every (re)join. */
   private readonly outbox = new Outbox();
-  /** Joined on the current channel: only then may messages go (before, they wait in the outbox). */
-  private joined = false;
 
   readonly entries = signal<ChatEntry[]>([]);
   private readonly files = inject(FilesStore);
@@ -105,16 +103,11 @@ export class MessagingStore {
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((m) => this.receivePrivate(m));
-    // a new channel has no user until the resume (or login) is confirmed
-    this.socket.connected$
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe(() => (this.joined = false));
     // joined (again): whatever the server has not confirmed goes out, in order, same ids
     this.socket
       .on(ServerEvent.SessionJoined)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => {
-        this.joined = true;
         for (const item of this.outbox.pending()) void this.transmit(item);
       });
     this.socket
@@ -207,8 +200,9 @@ export class MessagingStore {
     this.recipient.set(undefined);
   }
 
+  /** Only once joined on the current channel: before, messages wait in the outbox. */
   private canSend(): boolean {
-    return this.joined && this.socket.status() === 'connected';
+    return this.session.joined() && this.socket.status() === 'connected';
   }
 
   private transmit(item: Outgoing): Promise<boolean> {

@@ -37,6 +37,8 @@ export class SessionStore {
   readonly users = signal<UserPayload[]>([]);
   readonly pending = signal(false);
   readonly loggedIn = computed(() => this.username() !== undefined);
+  /** Logged in on the current channel (after a reconnect: once the resume is confirmed). */
+  readonly joined = signal(false);
 
   constructor() {
     this.socket
@@ -45,6 +47,7 @@ export class SessionStore {
       .subscribe((joined) => {
         this.resumeToken = joined.resumeToken;
         this.username.set(joined.username);
+        this.joined.set(true);
         this.users.set(joined.users);
         this.pending.set(false);
         if (joined.resumed || this.rejoining)
@@ -102,6 +105,7 @@ export class SessionStore {
     this.socket.connected$
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => {
+        this.joined.set(false);
         if (this.resumeToken)
           void this.socket.send(ClientEvent.SessionResume, {
             token: this.resumeToken,
@@ -142,6 +146,7 @@ export class SessionStore {
     this.resumeToken = undefined;
     this.lastMessageId = undefined;
     this.rejoining = false;
+    this.joined.set(false);
     this.username.set(undefined);
     this.users.set([]);
     if (wasLoggedIn) void this.router.navigateByUrl('/');

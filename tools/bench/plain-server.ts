@@ -1,0 +1,39 @@
+/**
+ * The baseline: a minimal plain Socket.IO chat server, no encryption, no persistence, no
+ * validation. Same events in spirit as ours (login, public broadcast, private to one), so the
+ * benchmark can run the identical load against both. Listens on PORT, prints "ready".
+ */
+import { createServer } from 'node:http';
+
+import { Server } from 'socket.io';
+
+const http = createServer();
+const io = new Server(http, { maxHttpBufferSize: 80 * 1024 });
+const byName = new Map<string, string>();
+
+io.on('connection', (socket) => {
+  socket.on('login', (username: string) => {
+    byName.set(username, socket.id);
+    socket.data.username = username;
+    socket.emit('joined', { username, users: byName.size });
+    socket.broadcast.emit('user:joined', { username });
+  });
+  socket.on('message', (m: { clientId: string; text: string }) => {
+    io.emit('message', { ...m, from: socket.data.username, at: Date.now() });
+  });
+  socket.on('private', (m: { clientId: string; to: string; text: string }) => {
+    const to = byName.get(m.to);
+    const message = { ...m, from: socket.data.username, at: Date.now() };
+    if (to) io.to(to).emit('private', message);
+    socket.emit('private', message);
+  });
+  socket.on('disconnect', () => {
+    if (byName.get(socket.data.username) === socket.id)
+      byName.delete(socket.data.username);
+  });
+});
+
+http.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
+  const address = http.address() as { port: number };
+  console.log(`ready ${address.port}`);
+});

@@ -29,6 +29,11 @@ export class SessionChannel {
   private static readonly recv: Direction = 'c2s';
 
   seal(event: string, payload: unknown): SealedEnvelope {
+    return this.sealEncoded(event, encodePayload(event, payload));
+  }
+
+  /** Seals a payload already encoded with `encodePayload` (a broadcast encodes it once for all). */
+  sealEncoded(event: string, plaintext: Uint8Array): SealedEnvelope {
     const seq = this.sendSeq++;
     const cipher = createCipheriv(
       'aes-256-gcm',
@@ -36,7 +41,7 @@ export class SessionChannel {
       envelopeNonce(SessionChannel.send, seq),
     );
     cipher.setAAD(envelopeAad(SessionChannel.send, event, seq));
-    const body = cipher.update(encodePayload(event, payload));
+    const body = cipher.update(plaintext);
     const box = Buffer.concat([body, cipher.final(), cipher.getAuthTag()]);
     return { v: ENVELOPE_VERSION, seq, box };
   }

@@ -10,6 +10,7 @@ import {
 } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
+import type { ChatSocket } from '../realtime/chat-socket';
 import { RealtimeService } from '../realtime/realtime.service';
 import {
   type Joined,
@@ -92,8 +93,10 @@ export class MessagingService implements OnModuleInit {
       actor: sender.username,
       detail: { id: row.id, text },
     });
+    const sockets: ChatSocket[] = [];
     for (const member of this.sessions.connected())
-      this.deliver(member, message);
+      if (this.due(member, message)) sockets.push(member.socket);
+    this.realtime.sendToEach(sockets, ServerEvent.MessageCreated, message);
   }
 
   async sendPrivate(
@@ -154,13 +157,18 @@ export class MessagingService implements OnModuleInit {
   }
 
   private deliver(member: Member, message: MessagePayload): void {
+    if (member.socket && this.due(member, message))
+      this.realtime.send(member.socket, ServerEvent.MessageCreated, message);
+  }
+
+  /** Whether a live message goes to this member now (not held back, not sent by the catch-up). */
+  private due(member: Member, message: MessagePayload): boolean {
     const reader = this.readers.get(member);
     if (reader?.backlog) {
       reader.backlog.push(message);
-      return;
+      return false;
     }
-    if (!member.socket || (reader && message.id <= reader.caughtUpTo)) return;
-    this.realtime.send(member.socket, ServerEvent.MessageCreated, message);
+    return !reader || message.id > reader.caughtUpTo;
   }
 
   /**

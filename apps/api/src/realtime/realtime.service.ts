@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { SealedServerEvent, ServerEventMap } from '@app/shared';
+import {
+  type SealedServerEvent,
+  type ServerEventMap,
+  encodePayload,
+} from '@app/shared';
 
 import type { ChatSocket } from './chat-socket';
 
@@ -14,18 +18,23 @@ export class RealtimeService {
     event: E,
     payload: ServerEventMap[E],
   ): void {
-    const envelope = socket.data.channel.seal(event, payload);
-    (socket.emit as (event: string, ...args: unknown[]) => boolean)(
-      event,
-      envelope,
-    );
+    this.sendToEach([socket], event, payload);
   }
 
+  /** The payload is encoded once; each socket gets its own seal (its key, its sequence number). */
   sendToEach<E extends SealedServerEvent>(
     sockets: Iterable<ChatSocket>,
     event: E,
     payload: ServerEventMap[E],
   ): void {
-    for (const socket of sockets) this.send(socket, event, payload);
+    let plaintext: Uint8Array | undefined;
+    for (const socket of sockets) {
+      plaintext ??= encodePayload(event, payload);
+      const envelope = socket.data.channel.sealEncoded(event, plaintext);
+      (socket.emit as (event: string, ...args: unknown[]) => boolean)(
+        event,
+        envelope,
+      );
+    }
   }
 }

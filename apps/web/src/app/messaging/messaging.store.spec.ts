@@ -29,8 +29,8 @@ describe('MessagingStore', () => {
       users: [],
     });
 
-  beforeEach(() => {
-    notify.error.mockReset();
+  /** A fresh injector with the fake socket; the stores are created when first injected. */
+  const configure = () => {
     TestBed.configureTestingModule({
       providers: [
         provideRouter([{ path: '**', children: [] }]),
@@ -39,6 +39,11 @@ describe('MessagingStore', () => {
       ],
     });
     socket = TestBed.inject(SocketService) as unknown as FakeSocketService;
+  };
+
+  beforeEach(() => {
+    notify.error.mockReset();
+    configure();
     store = TestBed.inject(MessagingStore);
   });
 
@@ -165,14 +170,7 @@ describe('MessagingStore', () => {
 
     it('sends when joined before the store existed (the chat page opens after the login)', async () => {
       TestBed.resetTestingModule();
-      TestBed.configureTestingModule({
-        providers: [
-          provideRouter([{ path: '**', children: [] }]),
-          { provide: SocketService, useClass: FakeSocketService },
-          { provide: NotifyService, useValue: notify },
-        ],
-      });
-      socket = TestBed.inject(SocketService) as unknown as FakeSocketService;
+      configure();
       TestBed.inject(SessionStore);
       joinAs('alice');
       const late = TestBed.inject(MessagingStore);

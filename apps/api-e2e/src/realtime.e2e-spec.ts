@@ -210,6 +210,34 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     );
   });
 
+  it('a resume whose answer was lost can be repeated with the same token; once the new token is used, the old one is refused', async () => {
+    const bob = await login('bob');
+    const first = bob.resumeToken!;
+    const drop = async (handshakes: number) => {
+      bob.socket.io.engine.close();
+      await bob.until(() => bob.readyCount === handshakes, 'reconnected');
+    };
+    const resume = async (token: string) => {
+      await bob.send(ClientEvent.SessionResume, { token });
+      return bob.next(ServerEvent.SessionJoined, (j) => j.resumed);
+    };
+
+    // the connection drops before the client could keep the rotated token
+    await drop(2);
+    await resume(first);
+    await drop(3);
+    const second = (await resume(first)).resumeToken;
+
+    // the client used the new token: the first one is spent
+    await drop(4);
+    await resume(second);
+    await drop(5);
+    await bob.send(ClientEvent.SessionResume, { token: first });
+    expect((await bob.nextError(ClientEvent.SessionResume)).code).toBe(
+      ErrorCode.ResumeFailed,
+    );
+  });
+
   it('releases a dropped name when the grace period ends, and refuses the stale token', async () => {
     const alice = await login('alice');
     const bob = await login('bob');

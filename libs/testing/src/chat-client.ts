@@ -60,6 +60,7 @@ export class ChatClient {
   readonly connectErrors: string[] = [];
   fingerprint?: string;
   readyCount = 0;
+  disconnects = 0;
   username?: string;
   resumeToken?: string;
   /** Rewrites the next outgoing envelope (tamper tests). */
@@ -97,6 +98,10 @@ export class ChatClient {
       this.sent.push(out);
       return emit(...out);
     }) as Socket['emit'];
+    socket.on('disconnect', () => {
+      this.disconnects++;
+      this.notify();
+    });
     socket.on(
       'connect_error',
       (error: Error & { data?: { code?: string } }) => {
@@ -153,8 +158,9 @@ export class ChatClient {
       () =>
         client.readyCount > 0 ||
         client.failures.length > 0 ||
+        // without reconnection, a refusal or a close before the channel was ready is final
         (socketOptions.reconnection === false &&
-          client.connectErrors.length > 0),
+          client.connectErrors.length + client.disconnects > 0),
       'channel ready',
     );
     return client;

@@ -8,6 +8,7 @@ import { SessionEntity } from '../sessions/session.entity';
 import { CreateCoreTables1764100000000 } from './migrations/1764100000000-create-core-tables';
 import { AddAuditChain1764200000000 } from './migrations/1764200000000-add-audit-chain';
 import { IdempotentMessages1764300000000 } from './migrations/1764300000000-idempotent-messages';
+import { PreviousResumeToken1764400000000 } from './migrations/1764400000000-previous-resume-token';
 
 export const ENTITIES = [
   AuditEventEntity,
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   CreateCoreTables1764100000000,
   AddAuditChain1764200000000,
   IdempotentMessages1764300000000,
+  PreviousResumeToken1764400000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

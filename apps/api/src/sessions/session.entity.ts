@@ -17,6 +17,15 @@ export class SessionEntity {
   @Column({ name: 'resume_token_hash', type: 'varchar', length: 64 })
   resumeTokenHash!: string;
 
+  /** The token the last resume replaced: good until the new one is used (its answer may be lost). */
+  @Column({
+    name: 'previous_token_hash',
+    type: 'varchar',
+    length: 64,
+    nullable: true,
+  })
+  previousTokenHash!: string | null;
+
   @Column({ name: 'connected_since', type: 'varchar', length: 32 })
   connectedSince!: string;
 

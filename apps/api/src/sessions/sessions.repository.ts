@@ -23,13 +23,18 @@ export class SessionsRepository {
     }
   }
 
-  findByTokenHash(resumeTokenHash: string): Promise<SessionEntity | null> {
-    return this.repository.findOneBy({ resumeTokenHash });
+  /** The claim whose current or previous resume token has this hash. */
+  findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
+    return this.repository.findOne({
+      where: [{ resumeTokenHash: tokenHash }, { previousTokenHash: tokenHash }],
+    });
   }
 
   async update(
     id: string,
-    changes: Partial<Pick<SessionEntity, 'resumeTokenHash' | 'heldUntil'>>,
+    changes: Partial<
+      Pick<SessionEntity, 'resumeTokenHash' | 'previousTokenHash' | 'heldUntil'>
+    >,
   ): Promise<void> {
     await this.repository.update({ id }, changes);
   }

@@ -115,6 +115,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       username: member.username,
       nameKey: member.key,
       resumeTokenHash: hashToken(token),
+      previousTokenHash: null,
       connectedSince: member.since,
       heldUntil: null,
     });
@@ -154,9 +155,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     lastMessageId?: number,
   ): Promise<void> {
     this.assertNotLoggedIn(socket);
-    const row = await this.repository.findByTokenHash(hashToken(token));
+    const tokenHash = hashToken(token);
+    const row = await this.repository.findByTokenHash(tokenHash);
     const member = row ? this.members.get(row.id) : undefined;
-    if (!member) {
+    if (!row || !member) {
       await this.audit.record('resume_rejected', {
         detail: { address: socket.data.addressHash },
       });
@@ -172,9 +174,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       previous.data.sessionId = undefined;
       previous.disconnect(true);
     }
+    // the token is rotated; the one this resume proved stays good until the new one is used,
+    // in case this connection drops before the new token reaches the client
     const next = randomBytes(32).toString('base64url');
     await this.repository.update(member.sessionId, {
       resumeTokenHash: hashToken(next),
+      previousTokenHash:
+        row.resumeTokenHash === tokenHash ? tokenHash : row.previousTokenHash,
       heldUntil: null,
     });
     this.attach(member, socket);

@@ -118,8 +118,10 @@ export class SecureChatClient {
         const session = await completeClientHandshake(offer, ready, (fp) =>
           this.options.trust(fp),
         );
-        if (generation !== this.generation) return undefined;
-        this.options.onReady(session.fingerprint);
+        // a channel that completes after a disconnect still opens the frames that arrived on it
+        // (a "log in in time" notice, say); only a current one counts as ready
+        if (generation === this.generation)
+          this.options.onReady(session.fingerprint);
         return session.channel;
       } catch (error) {
         this.options.onFailure(

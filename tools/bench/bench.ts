@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario a,c,e --clients-scale 0.5 --seconds 15 --json bench.json]`
+ * `npm run bench [-- --scenario a,c,e --clients-scale 0.5 --seconds 15 --json bench.json --profile dir]`
  *
  * Load benchmark over loopback, our server against a minimal plain Socket.IO server in the same
  * run (tools/bench/plain-server.ts), with identical load: N clients connect and log in (ours:
@@ -14,9 +14,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
+  ClientEvent,
+  Limits,
   type MessagePayload,
   type PrivateMessagePayload,
   ServerEvent,
+  UploadWindow,
 } from '@app/shared';
 import { ChatClient } from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
@@ -25,6 +28,23 @@ import { processStats, startLoadServer } from '../load/load-server';
 
 const ROOT = resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MB = 1024 * 1024;
+
+/** SHA-256 as the browser computes it (Web Crypto). */
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Buffer.from(digest).toString('hex');
+}
+
+/** Rejects when `promise` takes longer than `ms`: every phase is bounded. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+}
 
 /** What a load client needs from either server. */
 interface LoadClient {
@@ -39,11 +59,16 @@ interface Target {
   url: string;
   pid: number;
   connect(username: string, onMessage: OnMessage): Promise<LoadClient>;
+  /**
+   * Sends `bytes` from one fresh client to another in 48 KB chunks, a window in flight; resolves
+   * with the milliseconds from the sender's SHA-256 to the recipient's verified copy.
+   */
+  transfer(bytes: Uint8Array<ArrayBuffer>): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function ours(): Promise<Target> {
-  const server = await startLoadServer();
+async function ours(profileDir?: string): Promise<Target> {
+  const server = await startLoadServer(profileDir);
   return {
     name: 'ours',
     url: server.url,
@@ -63,6 +88,57 @@ async function ours(): Promise<Target> {
         whisper: (to, text) => void client.whisper(to, text),
         close: () => client.close(),
       };
+    },
+    async transfer(bytes) {
+      const [sender, recipient] = await Promise.all([
+        ChatClient.login(server.url, 'sender'),
+        ChatClient.login(server.url, 'recipient'),
+      ]);
+      try {
+        const started = performance.now();
+        const upload = new UploadWindow(bytes);
+        const transferId = randomUUID();
+        await sender.send(ClientEvent.FileOffer, {
+          transferId,
+          name: 'bench.bin',
+          size: bytes.length,
+          type: 'application/octet-stream',
+          sha256: await sha256Hex(bytes),
+          chunkCount: upload.chunkCount,
+          to: 'recipient',
+        });
+        for (;;) {
+          const ack = await sender.next(
+            ServerEvent.FileUploadProgress,
+            (p) => p.transferId === transferId,
+            30_000,
+          );
+          if (ack.verified) break;
+          for (const chunk of upload.acknowledged(ack.nextIndex))
+            void sender.send(ClientEvent.FileChunk, { transferId, ...chunk });
+        }
+        const offer = await recipient.next(ServerEvent.FileOffered);
+        await recipient.send(ClientEvent.FileAnswer, {
+          transferId,
+          accept: true,
+        });
+        await recipient.send(ClientEvent.FileFetch, { transferId, from: 0 });
+        const whole = new Uint8Array(bytes.length);
+        for (let index = 0; index < offer.chunkCount; index++) {
+          const chunk = await recipient.next(
+            ServerEvent.FileData,
+            (c) => c.transferId === transferId && c.index === index,
+            30_000,
+          );
+          whole.set(chunk.data, index * Limits.fileChunkBytes);
+        }
+        if ((await sha256Hex(whole)) !== offer.sha256)
+          throw new Error('SHA-256 mismatch');
+        return performance.now() - started;
+      } finally {
+        sender.close();
+        recipient.close();
+      }
     },
     async stop() {
       await server.stop().catch(() => server.kill());
@@ -94,17 +170,9 @@ async function plain(): Promise<Target> {
         .split(' ')[0] || child.pid,
     ),
     async connect(username, onMessage) {
-      const socket: Socket = io(url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-      });
+      const socket = await plainLogin(url, username);
       socket.on('message', (m: { text: string }) => onMessage(m.text));
       socket.on('private', (m: { text: string }) => onMessage(m.text));
-      await new Promise<void>((done) => {
-        socket.once('joined', () => done());
-        socket.emit('login', username);
-      });
       return {
         say: (text) => socket.emit('message', { clientId: randomUUID(), text }),
         whisper: (to, text) =>
@@ -112,11 +180,60 @@ async function plain(): Promise<Target> {
         close: () => socket.close(),
       };
     },
+    async transfer(bytes) {
+      const [sender, recipient] = await Promise.all([
+        plainLogin(url, 'sender'),
+        plainLogin(url, 'recipient'),
+      ]);
+      try {
+        const started = performance.now();
+        const sha256 = await sha256Hex(bytes);
+        const upload = new UploadWindow(bytes);
+        const whole = new Uint8Array(bytes.length);
+        let received = 0;
+        const done = new Promise<void>((resolve) =>
+          recipient.on('chunk', (c: { index: number; data: Buffer }) => {
+            whole.set(c.data, c.index * Limits.fileChunkBytes);
+            if (++received === upload.chunkCount) resolve();
+          }),
+        );
+        const send = (ack: number) => {
+          for (const chunk of upload.acknowledged(ack))
+            sender.emit('chunk', { to: 'recipient', ...chunk });
+        };
+        sender.on('chunk-ack', send);
+        send(0);
+        await within(done, 60_000, 'plain transfer');
+        if ((await sha256Hex(whole)) !== sha256)
+          throw new Error('SHA-256 mismatch');
+        return performance.now() - started;
+      } finally {
+        sender.close();
+        recipient.close();
+      }
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((done) => child.once('exit', done));
     },
   };
+}
+
+async function plainLogin(url: string, username: string): Promise<Socket> {
+  const socket: Socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
+  await within(
+    new Promise<void>((done) => {
+      socket.once('joined', () => done());
+      socket.emit('login', username);
+    }),
+    30_000,
+    'plain login',
+  );
+  return socket;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -143,6 +260,8 @@ interface Figures {
   serverCpuPercent: number;
   serverRssMb: number;
   idleRssPerClientKb: number;
+  /** Deliveries/s at the highest ramp step still within RAMP_P99_MS, nothing lost. */
+  sustainedDeliveriesPerSecond: number;
 }
 
 interface Scenario {
@@ -152,6 +271,18 @@ interface Scenario {
   /** Public senders and their rate, or private pairs and their rate. */
   public?: { senders: number; rate: number };
   private?: { pairs: number; rate: number };
+  /** Step the rate up after the main phase (see RAMP). */
+  ramp?: boolean;
+  /** One file of this many MB from one client to another. */
+  fileMb?: number;
+}
+
+interface FileFigures {
+  mb: number;
+  seconds: number;
+  mbPerSecond: number;
+  serverCpuPercent: number;
+  serverRssMb: number;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -160,6 +291,7 @@ const SCENARIOS: Scenario[] = [
     title: '1,000 clients, 5 senders × 4 msg/s public',
     clients: 1000,
     public: { senders: 5, rate: 4 },
+    ramp: true,
   },
   {
     id: 'b',
@@ -173,63 +305,100 @@ const SCENARIOS: Scenario[] = [
     clients: 1000,
     private: { pairs: 100, rate: 10 },
   },
+  {
+    id: 'd',
+    title: 'one 20 MB file, sender to recipient, both SHA-256 checks',
+    clients: 2,
+    fileMb: 20,
+  },
   { id: 'e', title: 'connect storm: 2,000 clients', clients: 2000 },
 ];
 
-async function run(
+/** Clients connected and logged in to one target, counting what reaches them. */
+interface Room {
+  clients: LoadClient[];
+  connectSeconds: number;
+  idleRssPerClientKb: number;
+  /** Copies received per message key, and the latency of each, for the phase running now. */
+  received: Map<string, number>;
+  latencies: number[];
+}
+
+async function connectRoom(
   target: Target,
   scenario: Scenario,
-  clients: number,
-  seconds: number,
-): Promise<Figures> {
+  count: number,
+): Promise<Room> {
   const baseline = processStats(target.pid);
-  const received = new Map<string, number>();
-  const latencies: number[] = [];
+  const room: Room = {
+    clients: [],
+    connectSeconds: 0,
+    idleRssPerClientKb: 0,
+    received: new Map(),
+    latencies: [],
+  };
   const onMessage: OnMessage = (text) => {
     const [key, sentAt] = text.split('|');
-    received.set(key, (received.get(key) ?? 0) + 1);
-    latencies.push(performance.now() - Number(sentAt));
+    room.received.set(key, (room.received.get(key) ?? 0) + 1);
+    room.latencies.push(performance.now() - Number(sentAt));
   };
   const started = performance.now();
-  const connected: LoadClient[] = [];
   const batch = scenario.public || scenario.private ? 25 : 100;
-  for (let i = 0; i < clients; i += batch) {
-    connected.push(
+  for (let i = 0; i < count; i += batch) {
+    room.clients.push(
       ...(await Promise.all(
-        Array.from({ length: Math.min(batch, clients - i) }, (_, j) =>
+        Array.from({ length: Math.min(batch, count - i) }, (_, j) =>
           target.connect(`u${i + j}`, onMessage),
         ),
       )),
     );
   }
-  const connectSeconds = (performance.now() - started) / 1000;
+  room.connectSeconds = (performance.now() - started) / 1000;
   await sleep(1000);
-  const idle = processStats(target.pid);
+  room.idleRssPerClientKb = Math.round(
+    ((processStats(target.pid).rssMb - baseline.rssMb) * 1024) / count,
+  );
+  return room;
+}
+
+/** Sends the scenario's load × `rateScale` for `seconds`, then waits (bounded) for every copy. */
+async function drive(
+  target: Target,
+  room: Room,
+  scenario: Scenario,
+  phase: string,
+  rateScale: number,
+  seconds: number,
+): Promise<Figures> {
+  const clients = room.clients.length;
+  room.received = new Map();
+  room.latencies = [];
   const expected = new Map<string, number>();
   let sent = 0;
   const cpuBefore = processStats(target.pid).cpu;
   const loadStart = performance.now();
   const senders: Promise<void>[] = [];
+  // each sender keeps to its schedule (message n at n / rate), whatever a send costs
   const loop = async (
     rate: number,
     send: (text: string) => void,
     copies: number,
     name: string,
   ) => {
-    for (let n = 0; performance.now() - loadStart < seconds * 1000; n++) {
-      const key = `${name}.${n}`;
+    for (let n = 0; n / rate < seconds; n++) {
+      const key = `${phase}.${name}.${n}`;
       expected.set(key, copies);
       send(`${key}|${performance.now()}`);
       sent++;
-      await sleep(1000 / rate);
+      await sleep(loadStart + ((n + 1) * 1000) / rate - performance.now());
     }
   };
   if (scenario.public)
     for (let s = 0; s < scenario.public.senders; s++)
       senders.push(
         loop(
-          scenario.public.rate,
-          (t) => connected[s].say(t),
+          scenario.public.rate * rateScale,
+          (t) => room.clients[s].say(t),
           clients,
           `s${s}`,
         ),
@@ -239,8 +408,8 @@ async function run(
       const [a, b] = [2 * p, 2 * p + 1];
       senders.push(
         loop(
-          scenario.private.rate,
-          (t) => connected[a].whisper(`u${b}`, t),
+          scenario.private.rate * rateScale,
+          (t) => room.clients[a].whisper(`u${b}`, t),
           2,
           `p${p}`,
         ),
@@ -249,29 +418,26 @@ async function run(
   await Promise.all(senders);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const cpuAfter = processStats(target.pid).cpu;
-  // drain: wait (bounded) until every expected copy arrived
   const total = [...expected.values()].reduce((a, b) => a + b, 0);
   const deadline = performance.now() + 15_000;
   let deliveries = 0;
   for (;;) {
-    deliveries = [...received.values()].reduce((a, b) => a + b, 0);
+    deliveries = [...room.received.values()].reduce((a, b) => a + b, 0);
     if (deliveries >= total || performance.now() > deadline) break;
     await sleep(100);
   }
   let lost = 0;
   let duplicated = 0;
   for (const [key, copies] of expected) {
-    const got = received.get(key) ?? 0;
+    const got = room.received.get(key) ?? 0;
     if (got < copies) lost += copies - got;
     if (got > copies) duplicated += got - copies;
   }
-  const end = processStats(target.pid);
-  for (const client of connected) client.close();
-  latencies.sort((a, b) => a - b);
+  const latencies = [...room.latencies].sort((a, b) => a - b);
   return {
     clients,
-    connectSeconds: +connectSeconds.toFixed(1),
-    handshakesPerSecond: Math.round(clients / connectSeconds),
+    connectSeconds: +room.connectSeconds.toFixed(1),
+    handshakesPerSecond: Math.round(clients / room.connectSeconds),
     sent,
     deliveries,
     expected: total,
@@ -283,10 +449,61 @@ async function run(
     p99: +percentile(latencies, 99).toFixed(1),
     max: +(latencies.at(-1) ?? NaN).toFixed(1),
     serverCpuPercent: Math.round(((cpuAfter - cpuBefore) / loadSeconds) * 100),
+    serverRssMb: +processStats(target.pid).rssMb.toFixed(1),
+    idleRssPerClientKb: room.idleRssPerClientKb,
+    sustainedDeliveriesPerSecond: NaN,
+  };
+}
+
+/** The rate steps of the ramp (× the scenario's rate), each RAMP_SECONDS long. */
+const RAMP = [1.5, 2, 3, 4, 6, 8];
+const RAMP_SECONDS = 4;
+/** A step holds when its p99 stays within this and nothing is lost. */
+const RAMP_P99_MS = 100;
+
+async function run(
+  target: Target,
+  scenario: Scenario,
+  clients: number,
+  seconds: number,
+): Promise<Figures> {
+  const room = await connectRoom(target, scenario, clients);
+  try {
+    const figures = await drive(target, room, scenario, 'main', 1, seconds);
+    if (!scenario.ramp) return figures;
+    // step the rate up until the p99 or the delivery fails: the highest rate still held
+    const held = (f: Figures) => f.p99 <= RAMP_P99_MS && f.lost === 0;
+    let sustained = held(figures) ? figures.deliveriesPerSecond : 0;
+    for (const step of sustained ? RAMP : []) {
+      const f = await drive(
+        target,
+        room,
+        scenario,
+        `x${step}`,
+        step,
+        RAMP_SECONDS,
+      );
+      if (!held(f)) break;
+      sustained = Math.max(sustained, f.deliveriesPerSecond);
+    }
+    return { ...figures, sustainedDeliveriesPerSecond: sustained };
+  } finally {
+    for (const client of room.clients) client.close();
+  }
+}
+
+/** Scenario (d): the sender's hash, upload, server check, download, the recipient's check. */
+async function runFile(target: Target, mb: number): Promise<FileFigures> {
+  const bytes = new Uint8Array(randomBytes(mb * MB));
+  const cpuBefore = processStats(target.pid).cpu;
+  const ms = await within(target.transfer(bytes), 120_000, 'transfer');
+  const end = processStats(target.pid);
+  return {
+    mb,
+    seconds: +(ms / 1000).toFixed(2),
+    mbPerSecond: +((mb * 1000) / ms).toFixed(1),
+    serverCpuPercent: Math.round(((end.cpu - cpuBefore) * 100_000) / ms),
     serverRssMb: +end.rssMb.toFixed(1),
-    idleRssPerClientKb: Math.round(
-      ((idle.rssMb - baseline.rssMb) * 1024) / clients,
-    ),
   };
 }
 
@@ -307,10 +524,19 @@ function sealRate(): number {
   return n;
 }
 
+const FILE_ROWS: [keyof FileFigures, string][] = [
+  ['mb', 'file MB'],
+  ['seconds', 'end to end s'],
+  ['mbPerSecond', 'MB/s'],
+  ['serverCpuPercent', 'server CPU %'],
+  ['serverRssMb', 'server RSS MB'],
+];
+
 const ROWS: [keyof Figures, string][] = [
   ['clients', 'clients'],
   ['handshakesPerSecond', 'connects/s'],
   ['deliveriesPerSecond', 'deliveries/s'],
+  ['sustainedDeliveriesPerSecond', 'held deliveries/s'],
   ['p50', 'latency p50 ms'],
   ['p95', 'latency p95 ms'],
   ['p99', 'latency p99 ms'],
@@ -325,10 +551,11 @@ const ROWS: [keyof Figures, string][] = [
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'a,b,c,e' },
+      scenario: { type: 'string', default: 'a,b,c,d,e' },
       'clients-scale': { type: 'string', default: '1' },
       seconds: { type: 'string', default: '15' },
       json: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const wanted = values.scenario.split(',');
@@ -338,21 +565,24 @@ async function main(): Promise<void> {
   console.log(
     `AES-256-GCM seal rate (200 B, node:crypto, one core): ${seals.toLocaleString()}/s`,
   );
-  const results: Record<string, { ours: Figures; plain: Figures }> = {};
+  type Side = Figures | FileFigures;
+  const results: Record<string, { ours: Side; plain: Side }> = {};
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
     const clients = Math.max(2, Math.round(scenario.clients * scale));
-    const figures = {} as { ours: Figures; plain: Figures };
-    for (const start of [ours, plain]) {
+    const figures = {} as { ours: Side; plain: Side };
+    for (const start of [() => ours(values.profile), plain]) {
       const target = await start();
       try {
-        figures[target.name] = await run(target, scenario, clients, seconds);
+        figures[target.name] = scenario.fileMb
+          ? await runFile(target, scenario.fileMb)
+          : await run(target, scenario, clients, seconds);
       } finally {
         await target.stop();
       }
     }
     results[scenario.id] = figures;
     console.log(
-      `\n(${scenario.id}) ${scenario.title}${scale !== 1 ? ` (clients × ${scale})` : ''}`,
+      `\n(${scenario.id}) ${scenario.title}${scale !== 1 && !scenario.fileMb ? ` (clients × ${scale})` : ''}`,
     );
     console.log(
       'figure'.padEnd(22) +
@@ -360,9 +590,11 @@ async function main(): Promise<void> {
         'plain'.padStart(12) +
         'ours/plain'.padStart(12),
     );
-    for (const [key, label] of ROWS) {
-      const a = figures.ours[key];
-      const b = figures.plain[key];
+    const rows = (scenario.fileMb ? FILE_ROWS : ROWS) as [string, string][];
+    for (const [key, label] of rows) {
+      const a = (figures.ours as unknown as Record<string, number>)[key];
+      const b = (figures.plain as unknown as Record<string, number>)[key];
+      if (Number.isNaN(a) && Number.isNaN(b)) continue;
       console.log(
         label.padEnd(22) +
           String(a).padStart(12) +

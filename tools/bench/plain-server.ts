@@ -27,6 +27,12 @@ io.on('connection', (socket) => {
     if (to) io.to(to).emit('private', message);
     socket.emit('private', message);
   });
+  // files: each chunk relayed to the recipient and acknowledged to the sender (no storage)
+  socket.on('chunk', (c: { to: string; index: number; data: Buffer }) => {
+    const to = byName.get(c.to);
+    if (to) io.to(to).emit('chunk', { index: c.index, data: c.data });
+    socket.emit('chunk-ack', c.index + 1);
+  });
   socket.on('disconnect', () => {
     if (byName.get(socket.data.username) === socket.id)
       byName.delete(socket.data.username);

@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { type RunningServer, startBuiltServer } from '@app/testing';
 
 /**
  * The built server for load tools: every client comes from 127.0.0.1, so the per-address
  * limits meant for the internet are lifted; everything else is the default configuration.
+ * `profileDir`: write a V8 CPU profile of the server there when it stops.
  */
-export function startLoadServer(): Promise<RunningServer> {
+export function startLoadServer(profileDir?: string): Promise<RunningServer> {
+  const profile = profileDir
+    ? {
+        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --require=${join(__dirname, 'exit-on-second-sigterm.cjs')}`,
+      }
+    : {};
   return startBuiltServer({
     env: {
+      ...profile,
       LOG_LEVEL: 'warn',
       RATE_HANDSHAKES_PER_MINUTE: '10000000',
       MAX_CONNECTIONS_PER_ADDRESS: '10000000',

@@ -11,7 +11,13 @@ import {
 } from '@app/shared';
 
 import { useChatRoom } from './support/chat-room';
-import { auditRows, messageCount, sleep } from './support/test-server';
+import {
+  auditRows,
+  auditRecorded,
+  lastAuditId,
+  messageCount,
+  sleep,
+} from './support/test-server';
 
 /** Public ids as a client ended up with them: must be gap-free, in order, each once. */
 function ids(messages: MessagePayload[]): number[] {
@@ -227,8 +233,9 @@ describe('catch-up after a disconnect (R36)', () => {
     const alice = await room.login('alice');
     const bob = await room.login('bob', { resilient: true });
     bob.socket.io.reconnection(false);
+    const before = await lastAuditId(room.server);
     bob.socket.io.engine.close();
-    await sleep(100);
+    await auditRecorded(room.server, 'disconnect', 'bob', before);
     const clientId = alice.whisper('bob', 'are you there?');
     const error = await alice.nextError(ClientEvent.PrivateMessageSend);
     expect(error).toMatchObject({

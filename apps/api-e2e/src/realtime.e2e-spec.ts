@@ -3,7 +3,13 @@ import { statSync } from 'node:fs';
 import { ClientEvent, ErrorCode, Limits, ServerEvent } from '@app/shared';
 
 import { useChatRoom } from './support/chat-room';
-import { auditRows, messageCount, sleep } from './support/test-server';
+import {
+  auditRecorded,
+  auditRows,
+  lastAuditId,
+  messageCount,
+  sleep,
+} from './support/test-server';
 
 describe('chat over the encrypted session (real app, real SQLite, real socket.io-client)', () => {
   const room = useChatRoom();
@@ -268,8 +274,9 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
       text: 'on the record',
     });
     await alice.next(ServerEvent.MessageCreated);
+    const before = await lastAuditId(server());
     await alice.send(ClientEvent.SessionLogout, {});
-    await sleep(200);
+    await auditRecorded(server(), 'user_left', 'auditee', before);
 
     const rows = await auditRows(server());
     const types = new Set(rows.map((r) => r.type));

@@ -508,7 +508,16 @@ describe('attack and fault catalogue (core)', () => {
           c.send(ClientEvent.SessionLogin, { username: i % 2 ? 'Zed' : 'zed' }),
         ),
       );
-      await sleep(500);
+      // every contender is answered, one way or the other
+      for (const c of contenders)
+        await c.until(
+          () =>
+            c.all(ServerEvent.SessionJoined).length +
+              c.all(ServerEvent.Exception).length >
+            0,
+          'an answer',
+          10_000,
+        );
       const winners = contenders.filter(
         (c) => c.all(ServerEvent.SessionJoined).length === 1,
       );

@@ -96,6 +96,40 @@ export async function messageCount(server: TestServer): Promise<number> {
 export const sleep = (ms: number) =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` until it holds (bounded): for server-side effects no client is told about. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The id of the newest audit event (0 for none): to wait for what comes after it. */
+export async function lastAuditId(server: TestServer): Promise<number> {
+  return (await auditRows(server)).at(-1)?.id ?? 0;
+}
+
+/** Waits until the audit log holds an event of this type by `actor`, newer than `afterId`. */
+export function auditRecorded(
+  server: TestServer,
+  type: string,
+  actor: string,
+  afterId = 0,
+): Promise<void> {
+  return eventually(
+    async () =>
+      (await auditRows(server, type)).some(
+        (r) => r.actor === actor && r.id > afterId,
+      ),
+    `${type} by ${actor}`,
+  );
+}
+
 /** Waits until every username is released, so the next test can reuse the names. */
 export async function waitUntilEmpty(
   server: TestServer,

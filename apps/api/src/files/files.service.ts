@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { type Hash, createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 
 import {
@@ -40,6 +40,8 @@ interface Transfer {
   /** Name keys of who may accept it (the one recipient, or everyone online at the offer). */
   recipients: Set<string>;
   received: number;
+  /** SHA-256 of the chunks stored so far (they arrive in order): no second read at the end. */
+  hash: Hash;
   state: 'uploading' | 'ready';
   /** Recipient key → accepted? */
   answers: Map<string, boolean>;
@@ -144,6 +146,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       senderSession: sender.sessionId,
       recipients,
       received: 0,
+      hash: createHash('sha256'),
       state: 'uploading',
       answers: new Map(),
       downloads: new Map(),
@@ -189,6 +192,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     await this.store.write(transfer.storageId, chunk.index, chunk.data);
+    transfer.hash.update(chunk.data);
     transfer.received++;
     if (transfer.received < transfer.offer.chunkCount) {
       this.progress(sender, transfer);
@@ -374,11 +378,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Every chunk is in: the SHA-256 must match before anybody is offered the file (F23). */
   private async complete(sender: Member, transfer: Transfer): Promise<void> {
-    const hash = createHash('sha256');
-    for (let index = 0; index < transfer.offer.chunkCount; index++) {
-      hash.update(await this.store.read(transfer.storageId, index));
-    }
-    const actual = hash.digest('hex');
+    const actual = transfer.hash.digest('hex');
     if (actual !== transfer.offer.sha256) {
       await this.audit.record('file_failed', {
         actor: sender.username,

@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { ClientEvent, Limits, ServerEvent } from '@app/shared';
+import { ClientEvent, Limits, ServerEvent, UPLOAD_WINDOW } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
 import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
@@ -46,9 +46,9 @@ describe('FilesStore', () => {
   });
 
   it('offers a file with its SHA-256 and sends chunks a few ahead of the acknowledgements', async () => {
-    const bytes = new Uint8Array(Limits.fileChunkBytes * 5 + 3).map(
-      (_, i) => i % 256,
-    );
+    const bytes = new Uint8Array(
+      Limits.fileChunkBytes * (UPLOAD_WINDOW + 1) + 3,
+    ).map((_, i) => i % 256);
     // jsdom's File has no arrayBuffer(); the browser's does
     const file = Object.assign(new File([bytes], 'a/b.bin'), {
       arrayBuffer: async () => bytes.buffer,
@@ -62,7 +62,7 @@ describe('FilesStore', () => {
       name: string;
     }[];
     expect(offer).toMatchObject({
-      chunkCount: 6,
+      chunkCount: UPLOAD_WINDOW + 2,
       to: 'bob',
       name: 'b.bin',
       sha256: await hex(bytes),
@@ -71,33 +71,33 @@ describe('FilesStore', () => {
     socket.emit(ServerEvent.FileUploadProgress, {
       transferId: offer.transferId,
       nextIndex: 0,
-      chunkCount: 6,
+      chunkCount: UPLOAD_WINDOW + 2,
       verified: false,
     });
     expect(
       (socket.sent(ClientEvent.FileChunk) as { index: number }[]).map(
         (c) => c.index,
       ),
-    ).toEqual([0, 1, 2, 3]);
+    ).toEqual([...Array(UPLOAD_WINDOW).keys()]);
     socket.emit(ServerEvent.FileUploadProgress, {
       transferId: offer.transferId,
       nextIndex: 2,
-      chunkCount: 6,
+      chunkCount: UPLOAD_WINDOW + 2,
       verified: false,
     });
     expect(
       (socket.sent(ClientEvent.FileChunk) as { index: number }[]).map(
         (c) => c.index,
       ),
-    ).toEqual([0, 1, 2, 3, 4, 5]);
+    ).toEqual([...Array(UPLOAD_WINDOW + 2).keys()]);
     expect(store.transfers().get(offer.transferId)).toMatchObject({
       state: 'uploading',
-      progress: 33,
+      progress: Math.floor(200 / (UPLOAD_WINDOW + 2)),
     });
     socket.emit(ServerEvent.FileUploadProgress, {
       transferId: offer.transferId,
-      nextIndex: 6,
-      chunkCount: 6,
+      nextIndex: UPLOAD_WINDOW + 2,
+      chunkCount: UPLOAD_WINDOW + 2,
       verified: true,
     });
     expect(store.transfers().get(offer.transferId)).toMatchObject({

@@ -5,7 +5,7 @@ import {
   type FileOfferedPayload,
   Limits,
   ServerEvent,
-  chunkCountFor,
+  UploadWindow,
   sanitizeFileName,
 } from '@app/shared';
 
@@ -47,11 +47,9 @@ export interface FileTransfer {
 
 interface Outgoing {
   bytes: Uint8Array;
-  chunkCount: number;
+  chunks: UploadWindow;
   sha256: string;
   to?: string;
-  /** Chunks sent so far (acknowledged or not). */
-  sentUpTo: number;
   started: number;
 }
 
@@ -60,9 +58,6 @@ interface Incoming {
   chunks: Uint8Array[];
   started: number;
 }
-
-/** Chunks in flight before waiting for the server's acknowledgement. */
-const WINDOW = 4;
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -144,10 +139,9 @@ export class FilesStore {
     const transferId = crypto.randomUUID();
     const outgoing: Outgoing = {
       bytes,
-      chunkCount: chunkCountFor(bytes.length),
+      chunks: new UploadWindow(bytes),
       sha256: await sha256Hex(bytes),
       to,
-      sentUpTo: 0,
       started: Date.now(),
     };
     this.outgoing.set(transferId, outgoing);
@@ -206,7 +200,7 @@ export class FilesStore {
       size: transfer.size,
       type: transfer.type,
       sha256: outgoing.sha256,
-      chunkCount: outgoing.chunkCount,
+      chunkCount: outgoing.chunks.chunkCount,
       ...(outgoing.to ? { to: outgoing.to } : {}),
     });
   }
@@ -224,24 +218,15 @@ export class FilesStore {
       this.update(transferId, () => ({ state: 'offered', progress: 100 }));
       return;
     }
-    outgoing.sentUpTo = Math.max(outgoing.sentUpTo, nextIndex);
-    while (
-      outgoing.sentUpTo < Math.min(outgoing.chunkCount, nextIndex + WINDOW)
-    ) {
-      const index = outgoing.sentUpTo++;
-      const start = index * Limits.fileChunkBytes;
-      void this.socket.send(ClientEvent.FileChunk, {
-        transferId,
-        index,
-        data: outgoing.bytes.subarray(start, start + Limits.fileChunkBytes),
-      });
+    for (const { index, data } of outgoing.chunks.acknowledged(nextIndex)) {
+      void this.socket.send(ClientEvent.FileChunk, { transferId, index, data });
     }
     const done = Math.min(
       nextIndex * Limits.fileChunkBytes,
       outgoing.bytes.length,
     );
     this.update(transferId, () => ({
-      progress: Math.floor((100 * nextIndex) / outgoing.chunkCount),
+      progress: Math.floor((100 * nextIndex) / outgoing.chunks.chunkCount),
       speed: done / Math.max(0.001, (Date.now() - outgoing.started) / 1000),
     }));
   }
@@ -304,7 +289,7 @@ export class FilesStore {
 
   private async resumeAll(): Promise<void> {
     for (const [transferId, outgoing] of this.outgoing) {
-      outgoing.sentUpTo = 0;
+      outgoing.chunks.restart();
       await this.offer(transferId, outgoing);
     }
     for (const [transferId, incoming] of this.incoming) {

@@ -18,7 +18,7 @@ const trustAll = () => true;
 describe('CryptoService handshake (node:crypto server, Web Crypto client)', () => {
   it('derives the same two keys on both sides: each direction opens what the other sealed', async () => {
     const offer = await createClientOffer();
-    const { ready, channel: server } = service.acceptOffer(offer.offer);
+    const { ready, channel: server } = await service.acceptOffer(offer.offer);
     const { channel: client, fingerprint } = await completeClientHandshake(
       offer,
       ready,
@@ -36,8 +36,8 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
 
   it('gives every connection a fresh ephemeral key and different session keys', async () => {
     const offer = await createClientOffer();
-    const first = service.acceptOffer(offer.offer);
-    const second = service.acceptOffer(offer.offer);
+    const first = await service.acceptOffer(offer.offer);
+    const second = await service.acceptOffer(offer.offer);
     expect(first.ready.ephemeral).not.toBe(second.ready.ephemeral);
     const sealed = first.channel.seal('x', { n: 1 });
     const { channel: other } = await completeClientHandshake(
@@ -52,7 +52,7 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
 
   it('C12: the client refuses a signature by another key, or a key it does not trust', async () => {
     const offer = await createClientOffer();
-    const { ready } = service.acceptOffer(offer.offer);
+    const { ready } = await service.acceptOffer(offer.offer);
     const impostor = new CryptoService(
       generateKeyPairSync('rsa', { modulusLength: 2048 }),
     );
@@ -68,7 +68,7 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
 
     const otherEphemeral: SessionReadyPayload = {
       ...ready,
-      ephemeral: service.acceptOffer(offer.offer).ready.ephemeral,
+      ephemeral: (await service.acceptOffer(offer.offer)).ready.ephemeral,
     };
     await expect(
       completeClientHandshake(offer, otherEphemeral, trustAll),
@@ -90,7 +90,7 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
     });
   });
 
-  it('C11: refuses malformed offers with one error type', () => {
+  it('C11: refuses malformed offers with one error type', async () => {
     for (const bad of [
       null,
       'x',
@@ -98,7 +98,9 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
       { v: 1 },
       { v: 1, suite: 'none', pub: 'AA==' },
     ]) {
-      expect(() => service.acceptOffer(bad)).toThrow(HandshakeRejectedError);
+      await expect(service.acceptOffer(bad)).rejects.toThrow(
+        HandshakeRejectedError,
+      );
     }
   });
 });
@@ -114,7 +116,7 @@ describe('SessionChannel nonce discipline (C10)', () => {
 
   it('takes a new sequence number for every seal', async () => {
     const offer = await createClientOffer();
-    const { channel } = service.acceptOffer(offer.offer);
+    const { channel } = await service.acceptOffer(offer.offer);
     const seqs = Array.from({ length: 1000 }, () => channel.seal('x', {}).seq);
     expect(seqs).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });

@@ -72,9 +72,9 @@ export class CryptoService {
 
   /**
    * Answers a client's ECDH offer: a fresh P-256 key pair, the transcript signed with RSA-PSS,
-   * and the two directional AES-256-GCM keys from HKDF-SHA-256. Throws on any bad offer.
+   * and the two directional AES-256-GCM keys from HKDF-SHA-256. Rejects any bad offer.
    */
-  acceptOffer(raw: unknown): AcceptedHandshake {
+  async acceptOffer(raw: unknown): Promise<AcceptedHandshake> {
     const clientPublic = this.readOffer(raw);
     const ecdh = createECDH('prime256v1');
     const serverPublic = ecdh.generateKeys();
@@ -89,11 +89,20 @@ export class CryptoService {
       serverPublic,
       this.spki,
     );
-    const signature = sign('sha256', transcript, {
-      key: this.keys.privateKey,
-      padding: constants.RSA_PKCS1_PSS_PADDING,
-      saltLength: PSS_SALT_BYTES,
-    });
+    // the RSA signature (~5 ms) runs on libuv's thread pool: a connect storm uses both cores
+    // and never stalls the event loop that carries everyone's messages
+    const signature = await new Promise<Buffer>((done, fail) =>
+      sign(
+        'sha256',
+        transcript,
+        {
+          key: this.keys.privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: PSS_SALT_BYTES,
+        },
+        (error, result) => (error ? fail(error) : done(result)),
+      ),
+    );
     const salt = createHash('sha256').update(transcript).digest();
     const derive = (info: string) =>
       Buffer.from(hkdfSync('sha256', shared, salt, info, AES_KEY_BYTES));

@@ -57,6 +57,16 @@ describe('SocketRateLimit (L30)', () => {
 describe('ConnectionGuard (L30, L31)', () => {
   const socket = (address: string) =>
     ({ handshake: { address } }) as unknown as ChatSocket;
+  /** A connection as the handshake middleware and the gateway make one: admitted, then opened. */
+  const open = (
+    g: ConnectionGuard,
+    s: ChatSocket,
+    onLoginTimeout: () => void = () => undefined,
+  ) => {
+    expect(g.admit(s.handshake.address)).toBeUndefined();
+    g.opened(s, onLoginTimeout);
+  };
+
   const guard = () =>
     new ConnectionGuard(
       new AppConfigService({
@@ -76,7 +86,7 @@ describe('ConnectionGuard (L30, L31)', () => {
       socket('10.0.0.1'),
       socket('10.0.0.2'),
     ];
-    for (const s of [a, b, c]) g.opened(s, () => undefined);
+    for (const s of [a, b, c]) open(g, s);
     const verdicts = Array.from({ length: 40 }, (_, i) =>
       g.check(i % 2 ? a : b, ClientEvent.MessageSend),
     );
@@ -104,6 +114,16 @@ describe('ConnectionGuard (L30, L31)', () => {
     expect(g.admit('10.0.0.1')).toBeUndefined();
   });
 
+  it('counts a handshake under way against the caps until it opens or is abandoned', () => {
+    const g = guard();
+    // three handshakes admitted, none finished: the cap on connections not logged in is full
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
+      expect(g.admit(address)).toBeUndefined();
+    expect(g.admit('10.0.0.4')).toBe('rate_limited');
+    g.abandoned('10.0.0.2');
+    expect(g.admit('10.0.0.4')).toBeUndefined();
+  });
+
   it('closes a connection that has not logged in within the timeout', () => {
     jest.useFakeTimers();
     try {
@@ -112,8 +132,8 @@ describe('ConnectionGuard (L30, L31)', () => {
       const patient = jest.fn();
       const a = socket('10.0.0.1');
       const b = socket('10.0.0.2');
-      g.opened(a, idle);
-      g.opened(b, patient);
+      open(g, a, idle);
+      open(g, b, patient);
       g.authenticated(b);
       jest.advanceTimersByTime(limits.loginTimeoutMs);
       expect(idle).toHaveBeenCalledTimes(1);

@@ -81,7 +81,11 @@ export class ConnectionGuard {
     );
   }
 
-  /** Checked before any cryptography is spent on a handshake; a code means "refuse". */
+  /**
+   * Checked before any cryptography is spent on a handshake; a code means "refuse". An admitted
+   * handshake holds its place in the caps at once (the signature is made off the event loop, so
+   * many can be under way): `opened` or `abandoned` follows.
+   */
   admit(address: string): ErrorCode | undefined {
     if (!this.handshakes.take(address)) return ErrorCode.RateLimited;
     if (
@@ -90,17 +94,22 @@ export class ConnectionGuard {
       this.unauthenticated >= this.limits.maxUnauthenticated
     )
       return ErrorCode.RateLimited;
-    return undefined;
-  }
-
-  /** A connection was accepted; `onLoginTimeout` runs if it has not logged in in time. */
-  opened(socket: ChatSocket, onLoginTimeout: () => void): void {
-    const address = socket.handshake.address;
     this.openPerAddress.set(
       address,
       (this.openPerAddress.get(address) ?? 0) + 1,
     );
     this.unauthenticated++;
+    return undefined;
+  }
+
+  /** An admitted handshake failed, or its client left before the connection existed. */
+  abandoned(address: string): void {
+    this.unauthenticated--;
+    this.release(address);
+  }
+
+  /** An admitted handshake became a connection; `onLoginTimeout` runs if it has not logged in in time. */
+  opened(socket: ChatSocket, onLoginTimeout: () => void): void {
     const state: GuardState = {
       rate: new SocketRateLimit(this.limits),
       authenticated: false,
@@ -127,7 +136,10 @@ export class ConnectionGuard {
     this.states.delete(socket);
     clearTimeout(state.loginTimer);
     if (!state.authenticated) this.unauthenticated--;
-    const address = socket.handshake.address;
+    this.release(socket.handshake.address);
+  }
+
+  private release(address: string): void {
     const open = (this.openPerAddress.get(address) ?? 1) - 1;
     if (open > 0) this.openPerAddress.set(address, open);
     else this.openPerAddress.delete(address);

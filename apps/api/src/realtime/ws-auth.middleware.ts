@@ -4,7 +4,10 @@ import type { Socket } from 'socket.io';
 
 import { ErrorCode } from '@app/shared';
 
-import type { CryptoService } from '../crypto/crypto.service';
+import type {
+  AcceptedHandshake,
+  CryptoService,
+} from '../crypto/crypto.service';
 import type { AuditService } from '../audit/audit.service';
 import type { ChatSocketData } from './chat-socket';
 import type { ConnectionGuard } from './connection-guard';
@@ -37,30 +40,40 @@ export function createHandshakeMiddleware(
   realtime: RealtimeService,
   guard: ConnectionGuard,
 ) {
-  return (socket: Socket, next: (error?: Error) => void): void => {
-    if (realtime.closing)
-      return next(new HandshakeError(ErrorCode.Unavailable));
-    const addressHash = hashAddress(socket.handshake.address);
+  const handshake = async (socket: Socket): Promise<Error | undefined> => {
+    if (realtime.closing) return new HandshakeError(ErrorCode.Unavailable);
+    const address = socket.handshake.address;
+    const addressHash = hashAddress(address);
     // limits first: a refused handshake costs no RSA signature (L31)
-    const refused = guard.admit(socket.handshake.address);
+    const refused = guard.admit(address);
     if (refused) {
       void audit.record('handshake_refused', {
         detail: { reason: refused, address: addressHash },
       });
-      return next(new HandshakeError(refused));
+      return new HandshakeError(refused);
     }
+    let accepted: AcceptedHandshake;
     try {
-      const accepted = crypto.acceptOffer(socket.handshake.auth);
-      const data = socket.data as ChatSocketData & { ready?: unknown };
-      data.channel = accepted.channel;
-      data.addressHash = addressHash;
-      data.ready = accepted.ready;
-      next();
+      accepted = await crypto.acceptOffer(socket.handshake.auth);
     } catch {
+      guard.abandoned(address);
       void audit.record('handshake_failed', {
         detail: { address: addressHash },
       });
-      next(new HandshakeError());
+      return new HandshakeError();
     }
+    // the client may have gone, or the server begun to stop, while the signature was made
+    if (socket.conn.readyState !== 'open' || realtime.closing) {
+      guard.abandoned(address);
+      return new HandshakeError(ErrorCode.Unavailable);
+    }
+    const data = socket.data as ChatSocketData & { ready?: unknown };
+    data.channel = accepted.channel;
+    data.addressHash = addressHash;
+    data.ready = accepted.ready;
+    return undefined;
+  };
+  return (socket: Socket, next: (error?: Error) => void): void => {
+    void handshake(socket).then(next);
   };
 }

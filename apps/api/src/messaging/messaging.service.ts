@@ -93,6 +93,7 @@ export class MessagingService implements OnModuleInit {
       actor: sender.username,
       detail: { id: row.id, text },
     });
+    this.sessions.flushPresence();
     const sockets: ChatSocket[] = [];
     for (const member of this.sessions.connected())
       if (this.due(member, message)) sockets.push(member.socket);
@@ -146,6 +147,7 @@ export class MessagingService implements OnModuleInit {
       detail: { id: message.id, length: Array.from(text).length },
     });
     this.recentPrivate.set(`${sender.key}\n${clientId}`, message);
+    this.sessions.flushPresence();
     const sockets = [sender.socket, recipient.socket].filter(
       (s) => s !== undefined,
     );

@@ -21,26 +21,28 @@ function fakeSocket(id: string): ChatSocket {
 }
 
 describe('SessionsService (repository, realtime and audit mocked)', () => {
-  const claims = new Map<string, { id: string; resumeTokenHash: string }>();
+  interface Claim {
+    id: string;
+    resumeTokenHash: string;
+    previousTokenHash?: string | null;
+  }
+  const claims = new Map<string, Claim>();
   const repository = {
-    claim: jest.fn(
-      async (row: { id: string; nameKey: string; resumeTokenHash: string }) => {
-        if ([...claims.keys()].includes(row.nameKey)) return false;
-        claims.set(row.nameKey, row);
-        return true;
-      },
-    ),
+    claim: jest.fn(async (row: Claim & { nameKey: string }) => {
+      if ([...claims.keys()].includes(row.nameKey)) return false;
+      claims.set(row.nameKey, row);
+      return true;
+    }),
     findByTokenHash: jest.fn(
       async (hash: string) =>
-        [...claims.values()].find((c) => c.resumeTokenHash === hash) ?? null,
+        [...claims.values()].find(
+          (c) => c.resumeTokenHash === hash || c.previousTokenHash === hash,
+        ) ?? null,
     ),
-    update: jest.fn(
-      async (id: string, changes: { resumeTokenHash?: string }) => {
-        const row = [...claims.values()].find((c) => c.id === id);
-        if (row && changes.resumeTokenHash)
-          row.resumeTokenHash = changes.resumeTokenHash;
-      },
-    ),
+    update: jest.fn(async (id: string, changes: Partial<Claim>) => {
+      const row = [...claims.values()].find((c) => c.id === id);
+      if (row) Object.assign(row, changes);
+    }),
     release: jest.fn(async (id: string) => {
       for (const [key, row] of claims) if (row.id === id) claims.delete(key);
     }),
@@ -54,10 +56,20 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     realtime.send.mock.calls
       .filter(([s, e]) => s === socket && e === event)
       .map(([, , payload]) => payload);
-  const broadcasts = (event: string) =>
-    realtime.sendToEach.mock.calls
-      .filter(([, e]) => e === event)
-      .map(([sockets, , payload]) => ({ to: [...sockets], payload }));
+  /** Every presence change the socket was sent, in order, once the batch went out. */
+  const presenceSeenBy = (socket: ChatSocket) => {
+    service.flushPresence();
+    const frames = [
+      ...realtime.send.mock.calls.filter(
+        ([s, e]) => s === socket && e === ServerEvent.Presence,
+      ),
+      ...realtime.sendToEach.mock.calls.filter(
+        ([sockets, e]) =>
+          e === ServerEvent.Presence && [...sockets].includes(socket),
+      ),
+    ];
+    return frames.flatMap(([, , payload]) => payload.changes);
+  };
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -92,8 +104,15 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     expect(welcome.username).toBe('Bob');
     expect(welcome.users).toHaveLength(2);
     expect(welcome.resumeToken).toMatch(/^[\w-]{43}$/);
-    const joined = broadcasts(ServerEvent.UserJoined).at(-1)!;
-    expect(joined.to).toEqual([alice]);
+    // the others learn of the newcomer; the newcomer's own list already had everyone
+    expect(presenceSeenBy(alice)).toEqual([
+      {
+        joined: expect.objectContaining({
+          user: expect.objectContaining({ username: 'Bob' }),
+        }),
+      },
+    ]);
+    expect(presenceSeenBy(bob)).toEqual([]);
     expect(audit.record).toHaveBeenCalledWith(
       'login_accepted',
       expect.objectContaining({ actor: 'Bob' }),
@@ -121,11 +140,15 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     await service.disconnected(bob, 'transport close');
     expect(service.users().map((u) => u.username)).toContain('bob');
     expect(service.findOnline('bob')).toBeUndefined();
-    expect(broadcasts(ServerEvent.UserLeft)).toHaveLength(0);
+    const leaves = () =>
+      presenceSeenBy(alice).filter((c: object) => 'left' in c);
+    expect(leaves()).toHaveLength(0);
 
     await jest.advanceTimersByTimeAsync(30_000);
-    expect(broadcasts(ServerEvent.UserLeft).map((b) => b.payload)).toEqual([
-      expect.objectContaining({ username: 'bob', reason: 'timeout' }),
+    expect(leaves()).toEqual([
+      {
+        left: expect.objectContaining({ username: 'bob', reason: 'timeout' }),
+      },
     ]);
     expect(service.users().map((u) => u.username)).toEqual(['alice']);
   });
@@ -155,11 +178,20 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     expect(resumed.resumed).toBe(true);
     expect(resumed.resumeToken).not.toBe(resumeToken);
     await jest.advanceTimersByTimeAsync(60_000);
-    expect(broadcasts(ServerEvent.UserLeft)).toHaveLength(0);
+    expect(service.users().map((u) => u.username)).toEqual(['bob']);
     expect(service.findOnline('BOB')?.socket).toBe(again);
 
+    // the old token stays good until the new one is used (its answer may have been lost)...
+    const third = fakeSocket('b3');
+    await service.resume(third, resumeToken);
+    const [{ resumeToken: latest }] = sentTo(
+      third,
+      ServerEvent.SessionJoined,
+    ) as { resumeToken: string }[];
+    await service.resume(fakeSocket('b4'), latest);
+    // ...and is spent after that
     await expect(
-      service.resume(fakeSocket('b3'), resumeToken),
+      service.resume(fakeSocket('b5'), resumeToken),
     ).rejects.toMatchObject({ code: ErrorCode.ResumeFailed });
   });
 });

@@ -8,6 +8,7 @@ import {
 import {
   ErrorCode,
   type LeaveReason,
+  type PresenceChange,
   ServerEvent,
   type SealedServerEvent,
   type ServerEventMap,
@@ -38,7 +39,12 @@ export interface Member {
   addressHash: string;
   socket?: ChatSocket;
   graceTimer?: NodeJS.Timeout;
+  /** The presence change its last user list included: it is sent only the ones after. */
+  presenceFrom?: number;
 }
+
+/** Joins and leaves wait this long to go out together: one frame per client per tick in a storm. */
+const PRESENCE_TICK_MS = 100;
 
 /** A member (re)joined; `lastMessageId` is the last public message its client holds. */
 export interface Joined {
@@ -58,6 +64,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   readonly joined$ = new Subject<Joined>();
   /** A member left for good (logout, timeout or kick): other domains drop what was theirs. */
   readonly left$ = new Subject<Member>();
+  private presenceSeq = 0;
+  private presenceQueue: { seq: number; change: PresenceChange }[] = [];
+  private presenceTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: SessionsRepository,
@@ -77,6 +86,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    clearTimeout(this.presenceTimer);
     for (const member of this.members.values()) clearTimeout(member.graceTimer);
     this.joined$.complete();
   }
@@ -140,11 +150,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       actor: member.username,
       detail: { address: socket.data.addressHash },
     });
-    this.broadcast(
-      ServerEvent.UserJoined,
-      { user: this.toUser(member), at: member.since },
-      member,
-    );
+    this.announce({ joined: { user: this.toUser(member), at: member.since } });
     this.welcome(member, token, false, lastMessageId);
   }
 
@@ -285,9 +291,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   broadcast<E extends SealedServerEvent>(
     event: E,
     payload: ServerEventMap[E],
-    except?: Member,
   ): void {
-    this.realtime.sendToEach(this.sockets(except), event, payload);
+    this.realtime.sendToEach(this.sockets(), event, payload);
   }
 
   /** Members with a live connection. */
@@ -297,10 +302,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private *sockets(except?: Member): Iterable<ChatSocket> {
-    for (const member of this.members.values()) {
-      if (member !== except && member.socket) yield member.socket;
-    }
+  private *sockets(): Iterable<ChatSocket> {
+    for (const member of this.connected()) yield member.socket;
   }
 
   private async leave(member: Member, reason: LeaveReason): Promise<void> {
@@ -317,10 +320,49 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       detail: { reason },
     });
     this.left$.next(member);
-    this.broadcast(ServerEvent.UserLeft, {
-      username: member.username,
-      at: new Date().toISOString(),
-      reason,
+    this.announce({
+      left: {
+        username: member.username,
+        at: new Date().toISOString(),
+        reason,
+      },
+    });
+  }
+
+  private announce(change: PresenceChange): void {
+    this.presenceQueue.push({ seq: ++this.presenceSeq, change });
+    this.presenceTimer ??= setTimeout(
+      () => this.flushPresence(),
+      PRESENCE_TICK_MS,
+    );
+    this.presenceTimer.unref();
+  }
+
+  /**
+   * Sends the joins and leaves gathered so far: one encoding for everyone who had none of them,
+   * the newer part for members whose user list already held the rest. Messaging calls it before
+   * a message goes out, so nobody's first words overtake their arrival.
+   */
+  flushPresence(): void {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = undefined;
+    const queue = this.presenceQueue.splice(0);
+    if (queue.length === 0) return;
+    const everyone: ChatSocket[] = [];
+    for (const member of this.connected()) {
+      const from = member.presenceFrom ?? 0;
+      if (from < queue[0].seq) {
+        everyone.push(member.socket);
+        continue;
+      }
+      const news = queue.filter((q) => q.seq > from).map((q) => q.change);
+      if (news.length > 0)
+        this.realtime.send(member.socket, ServerEvent.Presence, {
+          changes: news,
+        });
+    }
+    this.realtime.sendToEach(everyone, ServerEvent.Presence, {
+      changes: queue.map((q) => q.change),
     });
   }
 
@@ -367,6 +409,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     resumed: boolean,
     lastMessageId?: number,
   ): void {
+    member.presenceFrom = this.presenceSeq;
     const joined: SessionJoinedPayload = {
       username: member.username,
       resumeToken,

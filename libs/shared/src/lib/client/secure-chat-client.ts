@@ -13,6 +13,7 @@ import type {
   ServerEventMap,
 } from '../protocol/event-maps';
 import type { SessionReadyPayload } from '../protocol/payloads/handshake.payload';
+import type { PresencePayload } from '../protocol/payloads/session.payload';
 import { ServerEvent } from '../protocol/server-event';
 
 /** The part of a socket.io-client `Socket` the secure client uses (shared code imports no library). */
@@ -35,7 +36,7 @@ export interface SecureChatClientOptions {
   trust(fingerprint: string): boolean | Promise<boolean>;
   /** The channel is ready: sealed events may be sent. Called after every (re)connect. */
   onReady(fingerprint: string): void;
-  /** An opened server event, in wire order. */
+  /** An opened server event, in wire order (a `presence` batch as its joins and leaves). */
   onEvent<E extends SealedServerEvent>(
     event: E,
     payload: ServerEventMap[E],
@@ -132,6 +133,16 @@ export class SecureChatClient {
     })();
   }
 
+  /** A presence batch reaches the app as its changes, one event each, in order. */
+  private presence(batch: PresencePayload): void {
+    for (const change of Array.isArray(batch?.changes) ? batch.changes : []) {
+      if ('joined' in change)
+        this.options.onEvent(ServerEvent.UserJoined, change.joined);
+      else if ('left' in change)
+        this.options.onEvent(ServerEvent.UserLeft, change.left);
+    }
+  }
+
   // Frames that arrived before a disconnect are still delivered (a kick notice, say): they
   // belong to the channel they arrived on, whatever happened to the connection since.
   private receive(event: string, raw: unknown): void {
@@ -143,6 +154,10 @@ export class SecureChatClient {
       try {
         if (!envelope) throw new DecryptFailedError();
         const payload = await ready.open(event, envelope);
+        if (event === ServerEvent.Presence) {
+          this.presence(payload as unknown as PresencePayload);
+          return;
+        }
         this.options.onEvent(
           event as SealedServerEvent,
           payload as unknown as ServerEventMap[SealedServerEvent],

@@ -26,6 +26,7 @@ import type {
   LogoutPayload,
   ResumePayload,
   SessionJoinedPayload,
+  PresencePayload,
   UserJoinedPayload,
   UserLeftPayload,
 } from './payloads/session.payload';
@@ -48,6 +49,7 @@ export interface ClientEventMap {
 /** Plaintext payload of each sealed server event. */
 export interface ServerEventMap {
   [ServerEvent.SessionJoined]: SessionJoinedPayload;
+  [ServerEvent.Presence]: PresencePayload;
   [ServerEvent.UserJoined]: UserJoinedPayload;
   [ServerEvent.UserLeft]: UserLeftPayload;
   [ServerEvent.MessageCreated]: MessagePayload;

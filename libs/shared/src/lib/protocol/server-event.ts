@@ -2,6 +2,9 @@
 export const ServerEvent = {
   SessionReady: 'session:ready',
   SessionJoined: 'session:joined',
+  /** On the wire: a batch of joins and leaves, in order (see `PresencePayload`). */
+  Presence: 'presence',
+  /** Not on the wire: the shared client hands each change of a `presence` batch on as one of these. */
   UserJoined: 'user:joined',
   UserLeft: 'user:left',
   MessageCreated: 'message:created',

@@ -49,3 +49,17 @@ export interface UserLeftPayload {
   at: string;
   reason: LeaveReason;
 }
+
+/** One change of who is in the room. */
+export type PresenceChange =
+  | { joined: UserJoinedPayload }
+  | { left: UserLeftPayload };
+
+/**
+ * Joins and leaves, in the order they happened, gathered for a moment and sent together: a
+ * thousand people arriving cost each client a few frames, not a thousand. A client is sent
+ * only the changes after the user list its `session:joined` carried.
+ */
+export interface PresencePayload {
+  changes: PresenceChange[];
+}

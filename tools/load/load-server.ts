@@ -9,14 +9,15 @@ import { type RunningServer, startBuiltServer } from '@app/testing';
  * `profileDir`: write a V8 CPU profile of the server there when it stops.
  */
 export function startLoadServer(profileDir?: string): Promise<RunningServer> {
-  const profile = profileDir
-    ? {
-        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --require=${join(__dirname, 'exit-on-second-sigterm.cjs')}`,
-      }
-    : {};
   return startBuiltServer({
+    nodeArgs: profileDir
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          `--require=${join(__dirname, 'exit-on-second-sigterm.cjs')}`,
+        ]
+      : [],
     env: {
-      ...profile,
       LOG_LEVEL: 'warn',
       RATE_HANDSHAKES_PER_MINUTE: '10000000',
       MAX_CONNECTIONS_PER_ADDRESS: '10000000',

@@ -40,14 +40,20 @@ function freePort(): Promise<number> {
  * its own folder for database, keys and files (`dir`, reused to restart on the same data).
  */
 export async function startBuiltServer(
-  options: { dir?: string; port?: number; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    dir?: string;
+    port?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Options for node itself (a CPU profile, say). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<RunningServer> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fuv-chat-process-'));
   const port = options.port ?? (await freePort());
   let log = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(ROOT, 'dist/apps/api/main.js')],
+    [...(options.nodeArgs ?? []), join(ROOT, 'dist/apps/api/main.js')],
     {
       cwd: ROOT,
       env: {

@@ -30,6 +30,8 @@ export abstract class FileStore {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
+/** Files whose key and folder are remembered (a transfer touches its file hundreds of times). */
+const OPEN_FILES = 1000;
 
 /**
  * Chunks on the local disk, encrypted at rest: AES-256-GCM under a per-file key derived with
@@ -37,6 +39,9 @@ const TAG_BYTES = 16;
  * chunk, the file id and chunk index in the associated data.
  */
 export class LocalEncryptedFileStore extends FileStore {
+  /** File id → its derived key; a file is written (so its folder made) before it is read. */
+  private readonly open = new Map<string, Buffer>();
+
   private constructor(
     private readonly dir: string,
     private readonly storageKey: Buffer,
@@ -66,7 +71,8 @@ export class LocalEncryptedFileStore extends FileStore {
 
   async write(id: string, index: number, bytes: Uint8Array): Promise<void> {
     const folder = this.folder(id);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    if (!this.open.has(id))
+      await mkdir(folder, { recursive: true, mode: 0o700 });
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.fileKey(id), nonce);
     cipher.setAAD(Buffer.from(`${id}/${index}`));
@@ -94,6 +100,7 @@ export class LocalEncryptedFileStore extends FileStore {
   }
 
   async remove(id: string): Promise<void> {
+    this.open.delete(id);
     await rm(this.folder(id), { recursive: true, force: true });
   }
 
@@ -107,8 +114,15 @@ export class LocalEncryptedFileStore extends FileStore {
   }
 
   private fileKey(id: string): Buffer {
-    return Buffer.from(
-      hkdfSync('sha256', this.storageKey, id, 'fuv-chat/file-at-rest/v1', 32),
-    );
+    let key = this.open.get(id);
+    if (!key) {
+      key = Buffer.from(
+        hkdfSync('sha256', this.storageKey, id, 'fuv-chat/file-at-rest/v1', 32),
+      );
+      if (this.open.size >= OPEN_FILES)
+        this.open.delete(this.open.keys().next().value as string);
+      this.open.set(id, key);
+    }
+    return key;
   }
 }

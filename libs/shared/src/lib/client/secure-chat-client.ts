@@ -150,7 +150,7 @@ export class SecureChatClient {
     this.receiving = this.receiving.then(async () => {
       const ready = await channel;
       if (!ready) return;
-      const envelope = readEnvelope(raw, Limits.maxFrameBytes);
+      const envelope = readEnvelope(raw, Limits.maxServerFrameBytes);
       try {
         if (!envelope) throw new DecryptFailedError();
         const payload = await ready.open(event, envelope);

@@ -14,6 +14,11 @@ export const Limits = {
    * long-polling base64-encodes it. A 4,000-character message is at most 16 KB of UTF-8.
    */
   maxFrameBytes: 80 * 1024,
+  /**
+   * Largest frame a client opens from the (authenticated) server: `session:joined` carries the
+   * whole user list, about 70 bytes a user, so a room of 20,000 still fits.
+   */
+  maxServerFrameBytes: 2 * 1024 * 1024,
   /** File transfers move in chunks of this size (the last one may be shorter). */
   fileChunkBytes: 48 * 1024,
   /** Default largest file; the server's MAX_FILE_MB may lower or raise it and says so at login. */

@@ -455,8 +455,10 @@ async function drive(
   };
 }
 
-/** The rate steps of the ramp (× the scenario's rate), each RAMP_SECONDS long. */
-const RAMP = [1.5, 2, 3, 4, 6, 8];
+/** The rate steps of the ramp (× the scenario's rate), each RAMP_SECONDS long: up from the
+ * scenario's rate while it holds, down from it until one holds when it does not. */
+const RAMP_UP = [1.5, 2, 3, 4, 6, 8];
+const RAMP_DOWN = [0.5, 0.25, 0.1];
 const RAMP_SECONDS = 4;
 /** A step holds when its p99 stays within this and nothing is lost. */
 const RAMP_P99_MS = 100;
@@ -471,10 +473,10 @@ async function run(
   try {
     const figures = await drive(target, room, scenario, 'main', 1, seconds);
     if (!scenario.ramp) return figures;
-    // step the rate up until the p99 or the delivery fails: the highest rate still held
+    // the highest rate still held (p99 within RAMP_P99_MS, nothing lost)
     const held = (f: Figures) => f.p99 <= RAMP_P99_MS && f.lost === 0;
     let sustained = held(figures) ? figures.deliveriesPerSecond : 0;
-    for (const step of sustained ? RAMP : []) {
+    for (const step of sustained ? RAMP_UP : RAMP_DOWN) {
       const f = await drive(
         target,
         room,
@@ -483,8 +485,9 @@ async function run(
         step,
         RAMP_SECONDS,
       );
-      if (!held(f)) break;
-      sustained = Math.max(sustained, f.deliveriesPerSecond);
+      if (held(f)) sustained = Math.max(sustained, f.deliveriesPerSecond);
+      // going up, the first failure ends it; going down, the first success
+      if (held(f) === step < 1) break;
     }
     return { ...figures, sustainedDeliveriesPerSecond: sustained };
   } finally {

@@ -64,16 +64,32 @@ function checkpointBytes(checkpoint: UnsignedCheckpoint): Buffer {
   );
 }
 
+const pss = (key: KeyObject) => ({
+  key,
+  padding: constants.RSA_PKCS1_PSS_PADDING,
+  saltLength: PSS_SALT_BYTES,
+});
+
 /** RSA-PSS-SHA256 signature of a checkpoint, base64. */
 export function signCheckpoint(
   checkpoint: UnsignedCheckpoint,
   privateKey: KeyObject,
 ): string {
-  return sign('sha256', checkpointBytes(checkpoint), {
-    key: privateKey,
-    padding: constants.RSA_PKCS1_PSS_PADDING,
-    saltLength: PSS_SALT_BYTES,
-  }).toString('base64');
+  return sign('sha256', checkpointBytes(checkpoint), pss(privateKey)).toString(
+    'base64',
+  );
+}
+
+/** The same signature made on libuv's thread pool, off a serving event loop. */
+export function signCheckpointOffLoop(
+  checkpoint: UnsignedCheckpoint,
+  privateKey: KeyObject,
+): Promise<string> {
+  return new Promise((done, fail) =>
+    sign('sha256', checkpointBytes(checkpoint), pss(privateKey), (e, s) =>
+      e ? fail(e) : done(s.toString('base64')),
+    ),
+  );
 }
 
 /** True when one of the trusted keys (current or retired server keys) made the signature. */

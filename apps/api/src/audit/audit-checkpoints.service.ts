@@ -9,7 +9,7 @@ import { Subject } from 'rxjs';
 
 import { AppConfigService } from '../config/app-config.service';
 import { CryptoService } from '../crypto/crypto.service';
-import { type HashedRow, signCheckpoint } from './audit-chain';
+import { type HashedRow, signCheckpointOffLoop } from './audit-chain';
 import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -100,7 +100,7 @@ export class AuditCheckpointsService
     };
     const checkpoint = await this.repository.add({
       ...unsigned,
-      signature: signCheckpoint(unsigned, this.crypto.privateKey),
+      signature: await signCheckpointOffLoop(unsigned, this.crypto.privateKey),
     });
     this.latest = checkpoint;
     this.sinceLast = 0;

@@ -99,6 +99,9 @@ export class AuditService {
   private async flush(): Promise<void> {
     let backoffMs = RETRY_FIRST_MS;
     while (this.pending.length > 0) {
+      // one commit per turn of the event loop: every event the turn's I/O produced goes in the
+      // same batch (SQLite syncs each commit to disk, so commits, not rows, are what cost)
+      await new Promise((resolve) => setImmediate(resolve));
       // events leave the queue only once committed: a locked or unreachable database delays
       // them (and whoever awaits them), it does not lose them (R39)
       const batch = this.pending.slice(0, MAX_BATCH);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type SealedServerEvent,
   type ServerEventMap,
+  TEXT_BOX_MAX_BYTES,
   encodePayload,
 } from '@app/shared';
 
@@ -33,7 +34,16 @@ export class RealtimeService {
       const envelope = socket.data.channel.sealEncoded(event, plaintext);
       (socket.emit as (event: string, ...args: unknown[]) => boolean)(
         event,
-        envelope,
+        envelope.box.length > TEXT_BOX_MAX_BYTES
+          ? envelope
+          : {
+              ...envelope,
+              box: Buffer.from(
+                envelope.box.buffer,
+                envelope.box.byteOffset,
+                envelope.box.byteLength,
+              ).toString('base64'),
+            },
       );
     }
   }

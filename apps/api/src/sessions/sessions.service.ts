@@ -18,7 +18,7 @@ import {
   checkUsername,
   usernameKey,
 } from '@app/shared';
-import { Subject } from 'rxjs';
+import { Subject, throttleTime } from 'rxjs';
 
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import { AuditService } from '../audit/audit.service';
@@ -42,6 +42,9 @@ export interface Member {
   /** The presence change its last user list included: it is sent only the ones after. */
   presenceFrom?: number;
 }
+
+/** Checkpoints go to clients at most this often (each client keeps only the newest). */
+const CHECKPOINT_PUSH_MS = 1000;
 
 /** Joins and leaves wait this long to go out together: one frame per client per tick in a storm. */
 const PRESENCE_TICK_MS = 100;
@@ -79,10 +82,19 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.holdPreviousClaims();
-    // every client keeps the latest signed checkpoint: a copy of the log's head outside the database
-    this.checkpoints.created$.subscribe((checkpoint) =>
-      this.broadcast(ServerEvent.AuditCheckpoint, checkpoint),
-    );
+    // every client keeps the latest signed checkpoint: a copy of the log's head outside the
+    // database. Under heavy traffic checkpoints come many times a second; clients keep only the
+    // newest, so at most one a second goes out (the first at once, the newest at the end).
+    this.checkpoints.created$
+      .pipe(
+        throttleTime(CHECKPOINT_PUSH_MS, undefined, {
+          leading: true,
+          trailing: true,
+        }),
+      )
+      .subscribe((checkpoint) =>
+        this.broadcast(ServerEvent.AuditCheckpoint, checkpoint),
+      );
   }
 
   onModuleDestroy(): void {

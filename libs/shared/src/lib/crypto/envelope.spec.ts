@@ -1,4 +1,9 @@
-import { envelopeAad, envelopeNonce, readEnvelope } from './envelope';
+import {
+  TEXT_BOX_MAX_BYTES,
+  envelopeAad,
+  envelopeNonce,
+  readEnvelope,
+} from './envelope';
 
 describe('envelope format', () => {
   it('builds a 96-bit nonce from direction and sequence number, never equal across directions', () => {
@@ -42,6 +47,18 @@ describe('envelope format', () => {
     expect(
       readEnvelope({ v: 1, seq: 0, box: new ArrayBuffer(20) }, 100)?.box,
     ).toHaveLength(20);
+  });
+
+  it('accepts a small box as base64 text, and refuses bad or oversized text', () => {
+    const box = Buffer.from(Array.from({ length: 40 }, (_, i) => i));
+    expect(
+      readEnvelope({ v: 1, seq: 1, box: box.toString('base64') }, 100)?.box,
+    ).toEqual(new Uint8Array(box));
+    for (const bad of ['not base64!', 'QUJD=', '']) {
+      expect(readEnvelope({ v: 1, seq: 1, box: bad }, 100)).toBeUndefined();
+    }
+    const huge = Buffer.alloc(TEXT_BOX_MAX_BYTES + 3).toString('base64');
+    expect(readEnvelope({ v: 1, seq: 1, box: huge }, 1e6)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { ClientEvent } from '../protocol/client-event';
 import { ServerEvent } from '../protocol/server-event';
-import { asBytes, concatBytes, fromUtf8, utf8 } from './bytes';
+import { asBytes, concatBytes, fromBase64, fromUtf8, utf8 } from './bytes';
 
 /**
  * The sealed envelope: how every payload after the handshake travels, in both directions.
@@ -23,6 +23,20 @@ export interface SealedEnvelope {
   /** Ciphertext and GCM tag. */
   box: Uint8Array;
 }
+
+/**
+ * An envelope as Socket.IO carries it: `box` as bytes, or for a small box its base64 text. A
+ * binary Socket.IO event is two WebSocket messages (a text header, then the bytes); a text one
+ * is one, which halves the writes of a busy server's broadcasts. File chunks stay binary.
+ */
+export interface WireEnvelope {
+  v: number;
+  seq: number;
+  box: Uint8Array | string;
+}
+
+/** Boxes up to this size travel as base64 text (a chat message's box is a few hundred bytes). */
+export const TEXT_BOX_MAX_BYTES = 8 * 1024;
 
 export const ENVELOPE_VERSION = 1;
 export const NONCE_BYTES = 12;
@@ -58,7 +72,7 @@ export function envelopeAad(
   );
 }
 
-/** Shape check before any crypto: exactly `{ v, seq, box }` with sane values. */
+/** Shape check before any crypto: exactly `{ v, seq, box }` with sane values (box bytes or base64). */
 export function readEnvelope(
   value: unknown,
   maxBoxBytes: number,
@@ -67,7 +81,7 @@ export function readEnvelope(
   const keys = Object.keys(value);
   if (keys.length !== 3) return undefined;
   const { v, seq, box } = value as Record<string, unknown>;
-  const bytes = asBytes(box);
+  const bytes = typeof box === 'string' ? textBox(box) : asBytes(box);
   if (
     v !== ENVELOPE_VERSION ||
     typeof seq !== 'number' ||
@@ -80,6 +94,15 @@ export function readEnvelope(
     return undefined;
   }
   return { v, seq, box: bytes };
+}
+
+function textBox(text: string): Uint8Array | undefined {
+  if (text.length > Math.ceil(TEXT_BOX_MAX_BYTES / 3) * 4) return undefined;
+  try {
+    return fromBase64(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

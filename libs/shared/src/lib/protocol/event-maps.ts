@@ -1,4 +1,4 @@
-import type { SealedEnvelope } from '../crypto/envelope';
+import type { SealedEnvelope, WireEnvelope } from '../crypto/envelope';
 import type { ExceptionPayload } from '../errors/error-payload';
 import type { ClientEvent } from './client-event';
 import type { AuditCheckpointPayload } from './payloads/audit.payload';
@@ -73,7 +73,7 @@ export type ClientToServerEvents = {
 
 /** What Socket.IO carries from the server: envelopes, plus the plaintext handshake answer. */
 export type ServerToClientEvents = {
-  [E in keyof ServerEventMap]: (envelope: SealedEnvelope) => void;
+  [E in keyof ServerEventMap]: (envelope: WireEnvelope) => void;
 } & {
   [ServerEvent.SessionReady]: (payload: SessionReadyPayload) => void;
 };

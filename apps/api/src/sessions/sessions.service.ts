@@ -55,6 +55,12 @@ export interface Joined {
   lastMessageId?: number;
 }
 
+const sessionExpired = () =>
+  new SessionsException(
+    ErrorCode.ResumeFailed,
+    'Your session has expired. Please log in again.',
+  );
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -152,16 +158,18 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         'username',
       );
     }
-    if (!socket.connected) {
-      await this.repository.release(member.sessionId);
-      return;
-    }
-    this.members.set(member.sessionId, member);
-    this.attach(member, socket);
     await this.audit.record('login_accepted', {
       actor: member.username,
       detail: { address: socket.data.addressHash },
     });
+    if (!socket.connected) {
+      await this.repository.release(member.sessionId);
+      return;
+    }
+    // from here on synchronous: no live message can reach the socket before the catch-up has
+    // taken its place (welcome), so none overtakes the history
+    this.members.set(member.sessionId, member);
+    this.attach(member, socket);
     this.announce({ joined: { user: this.toUser(member), at: member.since } });
     this.welcome(member, token, false, lastMessageId);
   }
@@ -180,17 +188,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       await this.audit.record('resume_rejected', {
         detail: { address: socket.data.addressHash },
       });
-      throw new SessionsException(
-        ErrorCode.ResumeFailed,
-        'Your session has expired. Please log in again.',
-      );
-    }
-    clearTimeout(member.graceTimer);
-    member.graceTimer = undefined;
-    const previous = member.socket;
-    if (previous) {
-      previous.data.sessionId = undefined;
-      previous.disconnect(true);
+      throw sessionExpired();
     }
     // the token is rotated; the one this resume proved stays good until the new one is used,
     // in case this connection drops before the new token reaches the client
@@ -201,11 +199,24 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         row.resumeTokenHash === tokenHash ? tokenHash : row.previousTokenHash,
       heldUntil: null,
     });
-    this.attach(member, socket);
     await this.audit.record('session_resumed', {
       actor: member.username,
       detail: { address: socket.data.addressHash },
     });
+    // meanwhile the grace period may have ended, or this client gone
+    if (this.members.get(member.sessionId) !== member) {
+      throw sessionExpired();
+    }
+    if (!socket.connected) return;
+    // from here on synchronous, as in login: nothing overtakes the catch-up
+    clearTimeout(member.graceTimer);
+    member.graceTimer = undefined;
+    const previous = member.socket;
+    if (previous) {
+      previous.data.sessionId = undefined;
+      previous.disconnect(true);
+    }
+    this.attach(member, socket);
     this.welcome(member, next, true, lastMessageId);
   }
 

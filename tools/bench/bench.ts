@@ -319,9 +319,12 @@ interface Room {
   clients: LoadClient[];
   connectSeconds: number;
   idleRssPerClientKb: number;
-  /** Copies received per message key, and the latency of each, for the phase running now. */
+  /** The phase running now; copies received per message key of it, and their latencies. */
+  phase: string;
   received: Map<string, number>;
   latencies: number[];
+  /** When the last message of any phase arrived (to wait for a backlog to clear). */
+  lastArrival: number;
 }
 
 async function connectRoom(
@@ -334,11 +337,16 @@ async function connectRoom(
     clients: [],
     connectSeconds: 0,
     idleRssPerClientKb: 0,
+    phase: '',
     received: new Map(),
     latencies: [],
+    lastArrival: 0,
   };
   const onMessage: OnMessage = (text) => {
+    room.lastArrival = performance.now();
     const [key, sentAt] = text.split('|');
+    // a late copy from an earlier phase says nothing about this one
+    if (!key.startsWith(`${room.phase}.`)) return;
     room.received.set(key, (room.received.get(key) ?? 0) + 1);
     room.latencies.push(performance.now() - Number(sentAt));
   };
@@ -371,6 +379,14 @@ async function drive(
   seconds: number,
 ): Promise<Figures> {
   const clients = room.clients.length;
+  // what an earlier phase left queued would delay this one: wait (bounded) for a quiet second
+  const quietBy = performance.now() + 30_000;
+  while (
+    performance.now() - room.lastArrival < 1000 &&
+    performance.now() < quietBy
+  )
+    await sleep(100);
+  room.phase = phase;
   room.received = new Map();
   room.latencies = [];
   const expected = new Map<string, number>();
@@ -485,6 +501,9 @@ async function run(
         step,
         RAMP_SECONDS,
       );
+      console.log(
+        `  ${target.name} at ×${step}: ${f.deliveriesPerSecond} deliveries/s, p99 ${f.p99} ms, lost ${f.lost}`,
+      );
       if (held(f)) sustained = Math.max(sustained, f.deliveriesPerSecond);
       // going up, the first failure ends it; going down, the first success
       if (held(f) === step < 1) break;
@@ -544,7 +563,7 @@ const ROWS: [keyof Figures, string][] = [
   ['p95', 'latency p95 ms'],
   ['p99', 'latency p99 ms'],
   ['max', 'latency max ms'],
-  ['lost', 'lost'],
+  ['lost', 'lost (15 s drain)'],
   ['duplicated', 'duplicated'],
   ['serverCpuPercent', 'server CPU %'],
   ['serverRssMb', 'server RSS MB'],

@@ -1,0 +1,104 @@
+import { generateKeyPairSync } from 'node:crypto';
+
+import {
+  Limits,
+  SecureChatClient,
+  ServerEvent,
+  type SocketLike,
+} from '@app/shared';
+
+import { CryptoService } from './crypto.service';
+
+const service = new CryptoService(
+  generateKeyPairSync('rsa', { modulusLength: 2048 }),
+);
+
+/** A socket.io-client stand-in that hands the shared client what the server "sends". */
+function fakeSocket() {
+  const handlers = new Map<string, (...args: unknown[]) => void>();
+  let any: (event: string, ...args: unknown[]) => void = () => undefined;
+  const socket: SocketLike = {
+    auth: undefined,
+    connected: true,
+    on: (event, listener) =>
+      handlers.set(event, listener as (...args: unknown[]) => void),
+    onAny: (listener) => (any = listener),
+    emit: () => true,
+  };
+  const deliver = (event: string, payload: unknown) => {
+    handlers.get(event)?.(payload);
+    any(event, payload);
+  };
+  return { socket, deliver };
+}
+
+describe('the shared client against the server channel (real crypto on both sides)', () => {
+  it('opens a server frame far over the 80 KB client-frame limit: the user list of a big room', async () => {
+    const { socket, deliver } = fakeSocket();
+    const events: [string, unknown][] = [];
+    let ready = false;
+    new SecureChatClient(socket, {
+      trust: () => true,
+      onReady: () => (ready = true),
+      onEvent: (event, payload) => events.push([event, payload]),
+      onFailure: (reason) => events.push(['failure', reason]),
+    });
+    const offer = await new Promise<unknown>((resolve) =>
+      (socket.auth as (send: (offer: unknown) => void) => void)(resolve),
+    );
+    const accepted = await service.acceptOffer(offer);
+    deliver(ServerEvent.SessionReady, accepted.ready);
+    // 3,000 users of 32-character names: about 250 KB of JSON
+    const users = Array.from({ length: 3000 }, (_, i) => ({
+      username: `user-${String(i).padStart(26, '0')}`,
+      since: new Date(0).toISOString(),
+    }));
+    const joined = {
+      username: users[0].username,
+      resumeToken: 't',
+      graceMs: 30_000,
+      resumed: false,
+      users,
+    };
+    const envelope = accepted.channel.seal(ServerEvent.SessionJoined, joined);
+    expect(envelope.box.length).toBeGreaterThan(Limits.maxFrameBytes * 3);
+    deliver(ServerEvent.SessionJoined, envelope);
+    for (let i = 0; i < 200 && events.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(ready).toBe(true);
+    expect(events).toEqual([[ServerEvent.SessionJoined, joined]]);
+  });
+
+  it('hands a presence batch on as its joins and leaves, in order', async () => {
+    const { socket, deliver } = fakeSocket();
+    const events: [string, unknown][] = [];
+    new SecureChatClient(socket, {
+      trust: () => true,
+      onReady: () => undefined,
+      onEvent: (event, payload) => events.push([event, payload]),
+      onFailure: (reason) => events.push(['failure', reason]),
+    });
+    const offer = await new Promise<unknown>((resolve) =>
+      (socket.auth as (send: (offer: unknown) => void) => void)(resolve),
+    );
+    const accepted = await service.acceptOffer(offer);
+    deliver(ServerEvent.SessionReady, accepted.ready);
+    const at = new Date(0).toISOString();
+    const bob = { user: { username: 'bob', since: at }, at };
+    const left = { username: 'carol', at, reason: 'logout' as const };
+    const sealed = accepted.channel.seal(ServerEvent.Presence, {
+      changes: [{ joined: bob }, { left }],
+    });
+    // as the server sends a small box: base64 text
+    deliver(ServerEvent.Presence, {
+      ...sealed,
+      box: Buffer.from(sealed.box).toString('base64'),
+    });
+    for (let i = 0; i < 200 && events.length < 2; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(events).toEqual([
+      [ServerEvent.UserJoined, bob],
+      [ServerEvent.UserLeft, left],
+    ]);
+  });
+});

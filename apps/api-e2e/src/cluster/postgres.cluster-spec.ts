@@ -1,0 +1,130 @@
+import {
+  type ChainReportPayload,
+  ClientEvent,
+  ErrorCode,
+  ServerEvent,
+} from '@app/shared';
+import {
+  ADMIN_TOKEN,
+  ChatClient,
+  type RunningServer,
+  startBuiltServer,
+} from '@app/testing';
+
+import { type FreshDatabase, freshDatabase } from './postgres';
+
+/**
+ * One server on the machine's PostgreSQL (DATABASE_URL=postgres://…): the same migrations and
+ * features as on the embedded SQLite. Several instances and Redis come next (issue 7).
+ */
+describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
+  let db: FreshDatabase;
+  let server: RunningServer;
+  const clients: ChatClient[] = [];
+  const env = () => ({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+  const login = async (name: string, resilient = false) => {
+    const client = await ChatClient.login(server.url, name, { resilient });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    server = await startBuiltServer({ env: env() });
+  });
+
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    server?.remove();
+    await db?.drop();
+  });
+
+  it('migrates an empty database on start, then serves logins, public and private messages', async () => {
+    const migrations = await db.query<{ name: string }>(
+      'SELECT name FROM migrations ORDER BY id',
+    );
+    expect(migrations.map((m) => m.name)).toContain(
+      'PreviousResumeToken1764400000000',
+    );
+
+    const alice = await login('alice');
+    const bob = await login('bob');
+    const said = alice.say('hello from postgres');
+    await bob.until(
+      () => bob.publicMessages().some((m) => m.clientId === said),
+      'the public message',
+    );
+    const whispered = alice.whisper('bob', 'only for bob 5120');
+    await bob.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === whispered,
+    );
+
+    // one name, case- and look-alike-folded, across the database's unique index
+    const thief = await ChatClient.connect(server.url);
+    clients.push(thief);
+    await thief.send(ClientEvent.SessionLogin, { username: 'ALICE' });
+    expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(
+      ErrorCode.UsernameTaken,
+    );
+
+    const stored = await db.query<{ text: string }>(
+      'SELECT text FROM messages',
+    );
+    expect(stored.map((m) => m.text)).toEqual(['hello from postgres']);
+    const audit = await db.query<{ detail: string }>(
+      "SELECT detail FROM audit_events WHERE type = 'message_private'",
+    );
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain('only for bob');
+  });
+
+  it('keeps names and delivers what was missed across a restart; the audit chain verifies', async () => {
+    const alice = await login('carol', true);
+    const bob = await login('dave', true);
+    alice.say('before the restart');
+    await bob.until(
+      () => bob.publicMessages().some((m) => m.text === 'before the restart'),
+      'one',
+    );
+    const bobReady = bob.readyCount;
+
+    await server.stop();
+    server = await startBuiltServer({
+      dir: server.dir,
+      port: server.port,
+      env: env(),
+    });
+    await alice.until(
+      () => alice.readyCount > 1 && alice.outbox.size === 0,
+      'back',
+      15_000,
+    );
+    const sent = [alice.say('after 1'), alice.say('after 2')];
+    await bob.until(
+      () =>
+        bob.readyCount > bobReady &&
+        sent.every((id) => bob.publicMessages().some((m) => m.clientId === id)),
+      'messages after the restart',
+      15_000,
+    );
+    expect(
+      bob.all(ServerEvent.SessionJoined).filter((j) => j.resumed),
+    ).not.toHaveLength(0);
+    const ids = bob.publicMessages().map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+
+    const response = await fetch(`${server.url}/api/admin/logs/verify`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as ChainReportPayload;
+    expect(report).toMatchObject({ intact: true, checkpointProblems: [] });
+    expect(report.checkpointsChecked).toBeGreaterThan(0);
+  });
+});

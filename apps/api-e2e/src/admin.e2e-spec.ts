@@ -259,7 +259,8 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
     expect(status).toBe(200);
     expect(body).toMatchObject({ intact: true, checkpointProblems: [] });
     expect(body.verifiedUpTo).toBeGreaterThanOrEqual(pushed.lastId);
-    expect(body.checkpointsChecked).toBe(checkpoints.length);
+    // the admin requests are audit events too: another checkpoint may come between the calls
+    expect(body.checkpointsChecked).toBeGreaterThanOrEqual(checkpoints.length);
   });
 
   it('M28: hostile log text comes back as inert JSON text, and no secret is in the database', async () => {

@@ -69,6 +69,8 @@ export class AuditCheckpointsService
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.audit.record('server_stopped');
+    // a signature under way covers an older head: the last one must cover server_stopped
+    await this.signing;
     await this.checkpoint();
     // the checkpoint's own audit row must be committed before the database closes
     await this.audit.drain();

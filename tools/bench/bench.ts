@@ -36,6 +36,15 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Buffer.from(digest).toString('hex');
 }
 
+/** The recipient's check: nothing counts as delivered unless it is what the sender hashed. */
+async function expectSha256(
+  bytes: Uint8Array<ArrayBuffer>,
+  expected: string,
+): Promise<void> {
+  if ((await sha256Hex(bytes)) !== expected)
+    throw new Error('SHA-256 mismatch');
+}
+
 /** Rejects when `promise` takes longer than `ms`: every phase is bounded. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
@@ -132,8 +141,7 @@ async function ours(profileDir?: string): Promise<Target> {
           );
           whole.set(chunk.data, index * Limits.fileChunkBytes);
         }
-        if ((await sha256Hex(whole)) !== offer.sha256)
-          throw new Error('SHA-256 mismatch');
+        await expectSha256(whole, offer.sha256);
         return performance.now() - started;
       } finally {
         sender.close();
@@ -204,8 +212,7 @@ async function plain(): Promise<Target> {
         sender.on('chunk-ack', send);
         send(0);
         await within(done, 60_000, 'plain transfer');
-        if ((await sha256Hex(whole)) !== sha256)
-          throw new Error('SHA-256 mismatch');
+        await expectSha256(whole, sha256);
         return performance.now() - started;
       } finally {
         sender.close();

@@ -32,22 +32,28 @@ function fakeSocket() {
   return { socket, deliver };
 }
 
+/** A shared client whose handshake with the real server side is done; `events` is what it got. */
+async function handshaken() {
+  const { socket, deliver } = fakeSocket();
+  const events: [string, unknown][] = [];
+  let ready = false;
+  new SecureChatClient(socket, {
+    trust: () => true,
+    onReady: () => (ready = true),
+    onEvent: (event, payload) => events.push([event, payload]),
+    onFailure: (reason) => events.push(['failure', reason]),
+  });
+  const offer = await new Promise<unknown>((resolve) =>
+    (socket.auth as (send: (offer: unknown) => void) => void)(resolve),
+  );
+  const accepted = await service.acceptOffer(offer);
+  deliver(ServerEvent.SessionReady, accepted.ready);
+  return { deliver, events, accepted, ready: () => ready };
+}
+
 describe('the shared client against the server channel (real crypto on both sides)', () => {
   it('opens a server frame far over the 80 KB client-frame limit: the user list of a big room', async () => {
-    const { socket, deliver } = fakeSocket();
-    const events: [string, unknown][] = [];
-    let ready = false;
-    new SecureChatClient(socket, {
-      trust: () => true,
-      onReady: () => (ready = true),
-      onEvent: (event, payload) => events.push([event, payload]),
-      onFailure: (reason) => events.push(['failure', reason]),
-    });
-    const offer = await new Promise<unknown>((resolve) =>
-      (socket.auth as (send: (offer: unknown) => void) => void)(resolve),
-    );
-    const accepted = await service.acceptOffer(offer);
-    deliver(ServerEvent.SessionReady, accepted.ready);
+    const { deliver, events, accepted, ready } = await handshaken();
     // 3,000 users of 32-character names: about 250 KB of JSON
     const users = Array.from({ length: 3000 }, (_, i) => ({
       username: `user-${String(i).padStart(26, '0')}`,
@@ -65,24 +71,12 @@ describe('the shared client against the server channel (real crypto on both side
     deliver(ServerEvent.SessionJoined, envelope);
     for (let i = 0; i < 200 && events.length === 0; i++)
       await new Promise((r) => setTimeout(r, 10));
-    expect(ready).toBe(true);
+    expect(ready()).toBe(true);
     expect(events).toEqual([[ServerEvent.SessionJoined, joined]]);
   });
 
   it('hands a presence batch on as its joins and leaves, in order', async () => {
-    const { socket, deliver } = fakeSocket();
-    const events: [string, unknown][] = [];
-    new SecureChatClient(socket, {
-      trust: () => true,
-      onReady: () => undefined,
-      onEvent: (event, payload) => events.push([event, payload]),
-      onFailure: (reason) => events.push(['failure', reason]),
-    });
-    const offer = await new Promise<unknown>((resolve) =>
-      (socket.auth as (send: (offer: unknown) => void) => void)(resolve),
-    );
-    const accepted = await service.acceptOffer(offer);
-    deliver(ServerEvent.SessionReady, accepted.ready);
+    const { deliver, events, accepted } = await handshaken();
     const at = new Date(0).toISOString();
     const bob = { user: { username: 'bob', since: at }, at };
     const left = { username: 'carol', at, reason: 'logout' as const };

@@ -1,4 +1,4 @@
-/** `npm run test:cluster`: the suites that need the machine's PostgreSQL (and later Redis). */
+/** `npm run test:cluster`: the suites that need the machine's PostgreSQL and Redis. */
 export default {
   displayName: 'api-cluster',
   preset: '../../jest.preset.js',

@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { FilesModule } from './files/files.module';
 import type { AppConfig } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
@@ -24,6 +25,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+        ClusterModule,
         AuditModule,
         SessionsModule,
         MessagingModule,

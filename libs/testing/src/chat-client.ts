@@ -208,6 +208,23 @@ export class ChatClient {
     );
   }
 
+  /** Who is online now as this client sees it: its last user list, then joins and leaves. */
+  online(): string[] {
+    const names = new Set<string>();
+    for (const { event, payload } of this.received) {
+      if (event === ServerEvent.SessionJoined) {
+        names.clear();
+        for (const u of (payload as SessionJoinedPayload).users)
+          names.add(u.username);
+      } else if (event === ServerEvent.UserJoined) {
+        names.add((payload as ServerEventMap['user:joined']).user.username);
+      } else if (event === ServerEvent.UserLeft) {
+        names.delete((payload as ServerEventMap['user:left']).username);
+      }
+    }
+    return [...names].sort();
+  }
+
   send<E extends keyof ClientEventMap>(
     event: E,
     payload: ClientEventMap[E],

@@ -10,12 +10,19 @@ export interface TcpProxy {
   url: string;
   /** Destroys every open connection; new ones still go through. */
   cut(): void;
+  /** Down: cuts every connection and refuses new ones (a service gone away); up: relays again. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
 export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
+  let down = false;
   const server: Server = createServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
     for (const socket of [client, upstream]) {
       open.add(socket);
@@ -33,6 +40,10 @@ export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         url: `http://127.0.0.1:${port}`,
         cut: () => {
           for (const socket of open) socket.destroy();
+        },
+        setDown: (value) => {
+          down = value;
+          if (down) for (const socket of open) socket.destroy();
         },
         close: () =>
           new Promise<void>((done) => {

@@ -15,7 +15,7 @@ import { type FreshDatabase, freshDatabase } from './postgres';
 
 /**
  * One server on the machine's PostgreSQL (DATABASE_URL=postgres://…): the same migrations and
- * features as on the embedded SQLite. Several instances and Redis come next (issue 7).
+ * features as on the embedded SQLite. Several instances: scale-out.cluster-spec.ts.
  */
 describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
   let db: FreshDatabase;

@@ -49,12 +49,20 @@ export class AdminController {
     summary: 'Users online now (and names held for a reconnect)',
   })
   users(): AdminUserPayload[] {
-    return this.sessions.all().map((m) => ({
+    const local = this.sessions.all().map((m) => ({
       username: m.username,
       since: m.since,
       address: m.addressHash,
       connected: m.socket !== undefined,
     }));
+    // members of other instances (a cluster): their address hash stays with their instance
+    const remote = this.sessions.remote().map((m) => ({
+      username: m.username,
+      since: m.since,
+      address: '',
+      connected: m.connected,
+    }));
+    return [...local, ...remote];
   }
 
   @Post('users/:name/kick')

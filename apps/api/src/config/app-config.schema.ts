@@ -33,6 +33,27 @@ export class AppConfigSchema {
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/)
   DATABASE_URL?: string;
 
+  /**
+   * `redis://…`: several instances share one chat through Redis (the Socket.IO streams adapter).
+   * Needs a PostgreSQL DATABASE_URL, the state every instance shares.
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+$/)
+  REDIS_URL?: string;
+
+  /** Cluster only: names this chat's streams and channels in Redis (default `fuv-chat`). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/)
+  REDIS_PREFIX?: string;
+
+  /** Cluster only: how often an instance tells the others it is alive, in ms (default 2000). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  INSTANCE_HEARTBEAT_MS?: number;
+
   /** SQLite only: how long a write waits for another process's lock before failing (default 250 ms). */
   @IsOptional()
   @Type(() => Number)

@@ -13,6 +13,8 @@ export interface AppConfig {
   port: number;
   host: string;
   database: DatabaseConfig;
+  /** Set when instances share the chat through Redis (REDIS_URL); absent: one process. */
+  cluster?: ClusterConfig;
   keysDir: string;
   webRoot: string;
   /** Origins allowed to open a chat connection besides the server's own (same Host). */
@@ -25,6 +27,14 @@ export interface AppConfig {
   /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
   adminToken?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export interface ClusterConfig {
+  redisUrl: string;
+  /** Names this chat's Redis stream and channels: several chats can share one Redis. */
+  redisPrefix: string;
+  /** How often this instance marks itself alive; three missed beats and it counts as gone. */
+  heartbeatMs: number;
 }
 
 export interface ConnectionLimits {
@@ -67,6 +77,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     );
     throw new Error(`Invalid configuration: ${fields.join('; ')}`);
   }
+  const database = parseDatabase(
+    schema.DATABASE_URL,
+    schema.DB_BUSY_TIMEOUT_MS,
+  );
+  if (schema.REDIS_URL && database.type !== 'postgres') {
+    throw new Error(
+      'Invalid configuration: REDIS_URL (several instances) needs DATABASE_URL=postgres://… (the state they share)',
+    );
+  }
   const port = schema.PORT ?? 8080;
   const host = schema.HOST ?? '127.0.0.1';
   const extra = (schema.ALLOWED_ORIGINS ?? '')
@@ -76,7 +95,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     port,
     host,
-    database: parseDatabase(schema.DATABASE_URL, schema.DB_BUSY_TIMEOUT_MS),
+    database,
+    cluster: schema.REDIS_URL
+      ? {
+          redisUrl: schema.REDIS_URL,
+          redisPrefix: schema.REDIS_PREFIX ?? 'fuv-chat',
+          heartbeatMs: schema.INSTANCE_HEARTBEAT_MS ?? 2000,
+        }
+      : undefined,
     keysDir: resolve(schema.KEYS_DIR ?? 'keys'),
     webRoot: resolve(schema.WEB_ROOT ?? 'dist/apps/web/browser'),
     allowedOrigins: extra,

@@ -9,18 +9,22 @@ import { CreateCoreTables1764100000000 } from './migrations/1764100000000-create
 import { AddAuditChain1764200000000 } from './migrations/1764200000000-add-audit-chain';
 import { IdempotentMessages1764300000000 } from './migrations/1764300000000-idempotent-messages';
 import { PreviousResumeToken1764400000000 } from './migrations/1764400000000-previous-resume-token';
+import { ClusterInstances1764500000000 } from './migrations/1764500000000-cluster-instances';
+import { InstanceEntity } from '../cluster/instance.entity';
 
 export const ENTITIES = [
   AuditEventEntity,
   AuditCheckpointEntity,
   MessageEntity,
   SessionEntity,
+  InstanceEntity,
 ];
 export const MIGRATIONS = [
   CreateCoreTables1764100000000,
   AddAuditChain1764200000000,
   IdempotentMessages1764300000000,
   PreviousResumeToken1764400000000,
+  ClusterInstances1764500000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

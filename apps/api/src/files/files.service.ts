@@ -22,6 +22,7 @@ import {
 } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
+import { ClusterService } from '../cluster/cluster.service';
 import { DomainException } from '../common/domain.exception';
 import { rejectRequest } from '../common/filters/ws-exceptions.filter';
 import { AppConfigService } from '../config/app-config.service';
@@ -79,6 +80,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
+    private readonly cluster: ClusterService,
   ) {}
 
   private get limits() {
@@ -86,8 +88,9 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // nothing survives a restart: whatever is on disk now is an orphan
-    const orphans = await this.store.ids();
+    // nothing survives a restart: whatever is on disk now is an orphan (in a cluster the folder
+    // may be shared with running instances: only the expiry sweep cleans up there)
+    const orphans = this.cluster.enabled ? [] : await this.store.ids();
     for (const id of orphans) await this.store.remove(id);
     if (orphans.length > 0)
       await this.audit.record('files_swept', {

@@ -10,6 +10,8 @@ import {
 } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
+import { ClusterService } from '../cluster/cluster.service';
+import type { RemoteMember } from '../cluster/cluster-events';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { RealtimeService } from '../realtime/realtime.service';
 import {
@@ -24,6 +26,11 @@ import { RecentMessages } from './recent-messages';
 
 /** Rows read per catch-up query; pages sent to the client are cut by size, not count. */
 const CATCH_UP_ROWS = 500;
+/**
+ * A private message for another instance is dropped there after this long: the sender has been
+ * told it failed by then (the cluster's answers time out at 5 s).
+ */
+const REMOTE_DELIVERY_MS = 4000;
 
 function toPayload(row: MessageEntity): MessagePayload {
   return {
@@ -58,16 +65,39 @@ export class MessagingService implements OnModuleInit {
     10 * 60_000,
   );
 
+  /** Public message ids delivered here lately: one that comes again (Redis, a refetch) is not resent. */
+  private readonly delivered = new RecentMessages<true>(50_000, 10 * 60_000);
+  private highestId = 0;
+  /** The last id delivered here when Redis went away: the refetch starts after it. */
+  private outageFrom?: number;
+
   constructor(
     private readonly repository: MessagesRepository,
     private readonly sessions: SessionsService,
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
+    private readonly cluster: ClusterService,
   ) {}
 
   onModuleInit(): void {
     this.sessions.joined$.subscribe((joined) => void this.catchUp(joined));
     this.sessions.left$.subscribe((member) => this.readers.delete(member));
+    if (!this.cluster.enabled) return;
+    this.cluster.on('message', (message) => this.broadcast(message));
+    this.cluster.answer('private', ({ sessionId, message, expiresAt }) => {
+      const recipient = this.sessions.connectedMember(sessionId);
+      if (!recipient?.socket || Date.now() > expiresAt) return false;
+      this.sessions.flushPresence();
+      this.realtime.send(
+        recipient.socket,
+        ServerEvent.PrivateMessageCreated,
+        message,
+      );
+      return true;
+    });
+    // messages other instances stored while Redis was away are read back from the database
+    this.cluster.down$.subscribe(() => (this.outageFrom ??= this.highestId));
+    this.cluster.recovered$.subscribe(() => void this.refetch());
   }
 
   /** Stores, then broadcasts: the sender's copy is its acknowledgement, sent only after commit. */
@@ -93,11 +123,40 @@ export class MessagingService implements OnModuleInit {
       actor: sender.username,
       detail: { id: row.id, text },
     });
+    this.broadcast(message);
+    this.cluster.publish('message', message);
+  }
+
+  /** A stored public message to this instance's members (each once, after their catch-up). */
+  private broadcast(message: MessagePayload): void {
+    const key = String(message.id);
+    if (this.delivered.get(key)) return;
+    this.delivered.set(key, true);
+    this.highestId = Math.max(this.highestId, message.id);
     this.sessions.flushPresence();
     const sockets: ChatSocket[] = [];
     for (const member of this.sessions.connected())
       if (this.due(member, message)) sockets.push(member.socket);
     this.realtime.sendToEach(sockets, ServerEvent.MessageCreated, message);
+  }
+
+  /** After a Redis outage: every message stored since it began, for those not yet delivered. */
+  private async refetch(): Promise<void> {
+    let cursor = this.outageFrom;
+    this.outageFrom = undefined;
+    if (cursor === undefined) return;
+    try {
+      for (;;) {
+        const rows = await this.repository.after(cursor, CATCH_UP_ROWS);
+        for (const row of rows) this.broadcast(toPayload(row));
+        cursor = rows.at(-1)?.id ?? cursor;
+        if (rows.length < CATCH_UP_ROWS) return;
+      }
+    } catch (error) {
+      this.log.warn(
+        `refetch after the Redis outage failed: ${(error as Error).message}`,
+      );
+    }
   }
 
   async sendPrivate(
@@ -119,6 +178,9 @@ export class MessagingService implements OnModuleInit {
     }
     const recipient = this.sessions.findOnline(to);
     if (!recipient?.socket) {
+      const remote = this.sessions.findRemote(to);
+      if (remote)
+        return this.sendPrivateElsewhere(sender, clientId, remote, text);
       throw new MessagingException(
         ErrorCode.RecipientUnavailable,
         `${to.slice(0, 32)} is not online; the message was not sent.`,
@@ -156,6 +218,50 @@ export class MessagingService implements OnModuleInit {
       ServerEvent.PrivateMessageCreated,
       message,
     );
+  }
+
+  /**
+   * The recipient is connected to another instance: that instance seals it for them. The sender
+   * gets their copy (the acknowledgement) only once it was delivered.
+   */
+  private async sendPrivateElsewhere(
+    sender: Member,
+    clientId: string,
+    recipient: RemoteMember,
+    text: string,
+  ): Promise<void> {
+    const message = {
+      id: randomUUID(),
+      clientId,
+      from: sender.username,
+      to: recipient.username,
+      text,
+      at: new Date().toISOString(),
+    };
+    const answers = await this.cluster.request('private', {
+      sessionId: recipient.sessionId,
+      message,
+      expiresAt: Date.now() + REMOTE_DELIVERY_MS,
+    });
+    if (!answers.includes(true)) {
+      throw new MessagingException(
+        ErrorCode.RecipientUnavailable,
+        `${recipient.username} could not be reached; the message was not sent.`,
+        'to',
+      );
+    }
+    await this.audit.record('message_private', {
+      actor: sender.username,
+      target: recipient.username,
+      detail: { id: message.id, length: Array.from(text).length },
+    });
+    this.recentPrivate.set(`${sender.key}\n${clientId}`, message);
+    if (sender.socket)
+      this.realtime.send(
+        sender.socket,
+        ServerEvent.PrivateMessageCreated,
+        message,
+      );
   }
 
   private deliver(member: Member, message: MessagePayload): void {

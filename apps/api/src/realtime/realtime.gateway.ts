@@ -12,6 +12,7 @@ import {
 import { ErrorCode, ServerEvent, type SessionReadyPayload } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
+import { ClusterService } from '../cluster/cluster.service';
 import { rejectRequest } from '../common/filters/ws-exceptions.filter';
 import { CryptoService } from '../crypto/crypto.service';
 import type { ChatServer, ChatSocket } from './chat-socket';
@@ -41,6 +42,7 @@ export class RealtimeGateway
     private readonly audit: AuditService,
     private readonly realtime: RealtimeService,
     private readonly guard: ConnectionGuard,
+    private readonly cluster: ClusterService,
   ) {}
 
   onModuleInit(): void {
@@ -51,6 +53,7 @@ export class RealtimeGateway
 
   afterInit(server: ChatServer): void {
     this.server = server;
+    this.cluster.bind(server);
     server.use(
       createHandshakeMiddleware(
         this.crypto,

@@ -29,6 +29,10 @@ export class SessionEntity {
   @Column({ name: 'connected_since', type: 'varchar', length: 32 })
   connectedSince!: string;
 
+  /** The instance whose memory holds this member; null once that instance is gone. */
+  @Column({ name: 'instance_id', type: 'varchar', length: 36, nullable: true })
+  instanceId!: string | null;
+
   /** Epoch ms until which a dropped user's name is held; null while connected. */
   @Column({ name: 'held_until', type: 'bigint', nullable: true })
   heldUntil!: number | null;

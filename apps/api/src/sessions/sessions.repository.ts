@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 
+import type { RemoteMember } from '../cluster/cluster-events';
 import { isUniqueViolation } from '../database/database-errors';
 import { SessionEntity } from './session.entity';
+
+/** Claims of instances that are gone: not in `instances` (cluster only; one instance never reaps). */
+const LOST =
+  'instance_id IS NOT NULL AND instance_id NOT IN (SELECT id FROM instances)';
+/** Claims nobody holds any more and nobody resumed in time. */
+const EXPIRED_ORPHAN = 'instance_id IS NULL AND held_until < :now';
 
 @Injectable()
 export class SessionsRepository {
@@ -12,14 +19,26 @@ export class SessionsRepository {
     private readonly repository: Repository<SessionEntity>,
   ) {}
 
-  /** Inserts a claim; false when the name is already claimed (unique constraint). */
+  /**
+   * Inserts a claim; false when the name is already claimed (unique constraint). A claim left
+   * by a dead instance whose hold has run out does not count: it is removed and the insert retried.
+   */
   async claim(session: SessionEntity): Promise<boolean> {
-    try {
-      await this.repository.insert(session);
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.repository.insert(session);
+        return true;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (attempt > 0) return false;
+        const stale = await this.repository
+          .createQueryBuilder()
+          .delete()
+          .where('name_key = :key', { key: session.nameKey })
+          .andWhere(EXPIRED_ORPHAN, { now: Date.now() })
+          .execute();
+        if (!stale.affected) return false;
+      }
     }
   }
 
@@ -39,17 +58,81 @@ export class SessionsRepository {
     await this.repository.update({ id }, changes);
   }
 
-  async release(id: string): Promise<void> {
-    await this.repository.delete({ id });
+  /** Removes the claim if this instance still holds it (it may have moved on). */
+  async release(id: string, instanceId: string): Promise<boolean> {
+    const result = await this.repository.delete({ id, instanceId });
+    return (result.affected ?? 0) > 0;
   }
 
-  /** Marks every claim as held until `heldUntil` (nobody is connected after a restart). */
-  async holdAll(heldUntil: number): Promise<SessionEntity[]> {
+  /** Marks every claim as held until `heldUntil` by this instance (nobody is connected after a restart). */
+  async holdAll(
+    heldUntil: number,
+    instanceId: string,
+  ): Promise<SessionEntity[]> {
     await this.repository
       .createQueryBuilder()
       .update()
-      .set({ heldUntil })
+      .set({ heldUntil, instanceId })
       .execute();
     return this.repository.find();
+  }
+
+  /** Takes a claim over from the instance that held it (or from none); false if it moved meanwhile. */
+  async adopt(
+    id: string,
+    from: string | null,
+    instanceId: string,
+  ): Promise<boolean> {
+    const result = await this.repository.update(
+      { id, instanceId: from ?? IsNull() },
+      { instanceId },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Claims of dead instances become orphans, held for a resume anywhere until `heldUntil`. */
+  async orphanLost(heldUntil: number): Promise<void> {
+    await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ instanceId: null, heldUntil })
+      .where(LOST)
+      .execute();
+  }
+
+  /** Removes orphans nobody resumed in time; the names released (each by one instance only). */
+  async releaseExpiredOrphans(now: number): Promise<string[]> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .delete()
+      .where(EXPIRED_ORPHAN, { now })
+      .returning(['username'])
+      .execute();
+    return ((result.raw ?? []) as { username: string }[]).map(
+      (r) => r.username,
+    );
+  }
+
+  /** Members held by the other live instances. */
+  async othersMembers(
+    instanceId: string,
+    aliveSince: number,
+  ): Promise<RemoteMember[]> {
+    const rows = await this.repository
+      .createQueryBuilder('s')
+      .where('s.instance_id <> :instanceId', { instanceId })
+      .andWhere(
+        's.instance_id IN (SELECT id FROM instances WHERE seen_at >= :aliveSince)',
+        { aliveSince },
+      )
+      .getMany();
+    return rows.map((row) => ({
+      sessionId: row.id,
+      username: row.username,
+      key: row.nameKey,
+      since: row.connectedSince,
+      instance: row.instanceId as string,
+      connected: row.heldUntil === null,
+    }));
   }
 }

@@ -4,6 +4,7 @@ import { Subject } from 'rxjs';
 
 import type { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import type { AuditService } from '../audit/audit.service';
+import type { ClusterService } from '../cluster/cluster.service';
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
 import type { ConnectionGuard } from '../realtime/connection-guard';
@@ -44,7 +45,9 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
       if (row) Object.assign(row, changes);
     }),
     release: jest.fn(async (id: string) => {
-      for (const [key, row] of claims) if (row.id === id) claims.delete(key);
+      for (const [key, row] of claims)
+        if (row.id === id) return claims.delete(key);
+      return false;
     }),
     holdAll: jest.fn(async () => []),
   };
@@ -85,6 +88,12 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
         created$: new Subject(),
         current: () => undefined,
       } as unknown as AuditCheckpointsService,
+      // one instance alone: nothing is published to others
+      {
+        enabled: false,
+        instanceId: 'instance-1',
+        publish: jest.fn(),
+      } as unknown as ClusterService,
     );
     void service.onModuleInit();
   });

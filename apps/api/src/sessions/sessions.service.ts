@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import {
   Injectable,
+  Logger,
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -22,11 +23,15 @@ import { Subject, throttleTime } from 'rxjs';
 
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import { AuditService } from '../audit/audit.service';
+import type { RemoteMember } from '../cluster/cluster-events';
+import { ClusterService } from '../cluster/cluster.service';
 import { AppConfigService } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { ConnectionGuard } from '../realtime/connection-guard';
 import { RealtimeService } from '../realtime/realtime.service';
+import { Directory } from './directory';
 import { SessionsException } from './sessions.exception';
+import type { SessionEntity } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
 
 /** A logged-in user on this instance; `socket` is absent while the name is held for a reconnect. */
@@ -65,10 +70,15 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Who is in the room: logins, resumes, leaves, and the grace period after a dropped connection. */
+/**
+ * Who is in the room: logins, resumes, leaves, and the grace period after a dropped connection.
+ * `members` are this instance's; with several instances, `directory` holds the others'.
+ */
 @Injectable()
 export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private readonly members = new Map<string, Member>();
+  private readonly directory = new Directory();
+  private readonly logger = new Logger('Sessions');
   /** A member (re)joined and has been told so: other domains add what a newcomer needs. */
   readonly joined$ = new Subject<Joined>();
   /** A member left for good (logout, timeout or kick): other domains drop what was theirs. */
@@ -84,10 +94,14 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
     private readonly checkpoints: AuditCheckpointsService,
+    private readonly cluster: ClusterService,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.holdPreviousClaims();
+    // in a cluster, a previous run's claims belong to an instance id that is gone: any instance
+    // releases them or lets their users resume
+    if (this.cluster.enabled) this.joinCluster();
+    else await this.holdPreviousClaims();
     // every client keeps the latest signed checkpoint: a copy of the log's head outside the
     // database. Under heavy traffic checkpoints come many times a second; clients keep only the
     // newest, so at most one a second goes out (the first at once, the newest at the end).
@@ -146,6 +160,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       previousTokenHash: null,
       connectedSince: member.since,
       heldUntil: null,
+      instanceId: this.cluster.instanceId,
     });
     if (!claimed) {
       await this.audit.record('login_rejected', {
@@ -163,7 +178,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       detail: { address: socket.data.addressHash },
     });
     if (!socket.connected) {
-      await this.repository.release(member.sessionId);
+      await this.repository.release(member.sessionId, this.cluster.instanceId);
       return;
     }
     // from here on synchronous: no live message can reach the socket before the catch-up has
@@ -171,6 +186,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.members.set(member.sessionId, member);
     this.attach(member, socket);
     this.announce({ joined: { user: this.toUser(member), at: member.since } });
+    this.publishMember('member', member);
     this.welcome(member, token, false, lastMessageId);
   }
 
@@ -183,7 +199,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.assertNotLoggedIn(socket);
     const tokenHash = hashToken(token);
     const row = await this.repository.findByTokenHash(tokenHash);
-    const member = row ? this.members.get(row.id) : undefined;
+    const local = row ? this.members.get(row.id) : undefined;
+    const adopted = row && !local ? await this.adopt(row, socket) : undefined;
+    const member = local ?? adopted?.member;
     if (!row || !member) {
       await this.audit.record('resume_rejected', {
         detail: { address: socket.data.addressHash },
@@ -217,6 +235,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       previous.disconnect(true);
     }
     this.attach(member, socket);
+    if (adopted && !adopted.known)
+      this.announce({
+        joined: { user: this.toUser(member), at: member.since },
+      });
+    this.publishMember(adopted ? 'moved' : 'member', member);
     this.welcome(member, next, true, lastMessageId);
   }
 
@@ -250,6 +273,21 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       heldUntil: Date.now() + grace,
     });
     this.holdFor(member, grace);
+    this.publishMember('member', member);
+  }
+
+  /** A member connected to another instance whose name matches, in a cluster. */
+  findRemote(username: string): RemoteMember | undefined {
+    const found = this.directory.byKey(
+      usernameKey(username.normalize('NFKC').trim()),
+    );
+    return found?.connected ? found : undefined;
+  }
+
+  /** This instance's connected member with that session, if any. */
+  connectedMember(sessionId: string): Member | undefined {
+    const member = this.members.get(sessionId);
+    return member?.socket ? member : undefined;
   }
 
   /** The connected member whose name matches (case- and look-alike-insensitively). */
@@ -280,13 +318,25 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return id ? this.members.get(id) : undefined;
   }
 
+  /** Everyone holding a name, on this instance and the others. */
   users(): UserPayload[] {
-    return [...this.members.values()].map((member) => this.toUser(member));
+    return [
+      ...[...this.members.values()].map((member) => this.toUser(member)),
+      ...this.directory
+        .all()
+        .filter((m) => !this.members.has(m.sessionId))
+        .map((m) => this.toUser(m)),
+    ];
   }
 
   /** Everyone holding a name, for the admin API (never keys or tokens). */
   all(): readonly Member[] {
     return [...this.members.values()];
+  }
+
+  /** Members other instances hold (empty with one instance). */
+  remote(): readonly RemoteMember[] {
+    return this.directory.all().filter((m) => !this.members.has(m.sessionId));
   }
 
   /**
@@ -296,7 +346,12 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   async kick(username: string): Promise<boolean> {
     const key = usernameKey(username.normalize('NFKC').trim());
     const member = [...this.members.values()].find((m) => m.key === key);
-    if (!member) return false;
+    if (!member) {
+      // held by another instance: that one removes them
+      if (!this.directory.byKey(key)) return false;
+      this.cluster.publish('kick', { key });
+      return true;
+    }
     const socket = member.socket;
     if (socket) {
       this.realtime.send(socket, ServerEvent.Exception, {
@@ -337,19 +392,144 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       member.socket.data.sessionId = undefined;
       member.socket.data.username = undefined;
     }
-    await this.repository.release(member.sessionId);
+    // resumed on another instance meanwhile: the claim and the user are theirs now
+    if (
+      !(await this.repository.release(
+        member.sessionId,
+        this.cluster.instanceId,
+      ))
+    )
+      return;
     await this.audit.record('user_left', {
       actor: member.username,
       detail: { reason },
     });
     this.left$.next(member);
-    this.announce({
-      left: {
-        username: member.username,
-        at: new Date().toISOString(),
-        reason,
-      },
+    const left = {
+      username: member.username,
+      at: new Date().toISOString(),
+      reason,
+    };
+    this.announce({ left });
+    this.cluster.publish('member-left', {
+      sessionId: member.sessionId,
+      ...left,
     });
+  }
+
+  /** Listens to the other instances and, each heartbeat, heals the directory from the database. */
+  private joinCluster(): void {
+    this.cluster.on('member', (remote) => {
+      if (this.members.has(remote.sessionId)) return;
+      if (this.directory.upsert(remote))
+        this.announce({
+          joined: { user: this.toUser(remote), at: remote.since },
+        });
+    });
+    this.cluster.on('moved', (remote) => {
+      const local = this.members.get(remote.sessionId);
+      const known = this.directory.upsert(remote) === false;
+      if (local) this.handOver(local);
+      else if (!known)
+        this.announce({
+          joined: { user: this.toUser(remote), at: remote.since },
+        });
+    });
+    this.cluster.on('member-left', ({ sessionId, ...left }) => {
+      if (this.directory.remove(sessionId)) this.announce({ left });
+    });
+    this.cluster.on('kick', ({ key }) => {
+      const member = [...this.members.values()].find((m) => m.key === key);
+      if (member) void this.kick(member.username);
+    });
+    this.cluster.tick$.subscribe(() => void this.reconcile());
+  }
+
+  /**
+   * A resume whose claim another instance holds (the client reconnected elsewhere) or held
+   * (it died): the claim moves here, atomically, unless its hold ran out.
+   */
+  private async adopt(
+    row: SessionEntity,
+    socket: ChatSocket,
+  ): Promise<{ member: Member; known: boolean } | undefined> {
+    if (!this.cluster.enabled || row.instanceId === this.cluster.instanceId)
+      return undefined;
+    if (row.heldUntil !== null && row.heldUntil < Date.now()) return undefined;
+    const moved = await this.repository.adopt(
+      row.id,
+      row.instanceId,
+      this.cluster.instanceId,
+    );
+    if (!moved) return undefined;
+    const member: Member = {
+      sessionId: row.id,
+      username: row.username,
+      key: row.nameKey,
+      since: row.connectedSince,
+      addressHash: socket.data.addressHash,
+    };
+    this.members.set(member.sessionId, member);
+    // the others saw this user; only if this instance did too is there no join to announce
+    return { member, known: this.directory.remove(row.id) !== undefined };
+  }
+
+  /** Another instance took over a member of ours: let go without a leave (it never left). */
+  private handOver(member: Member): void {
+    clearTimeout(member.graceTimer);
+    this.members.delete(member.sessionId);
+    const socket = member.socket;
+    if (socket) {
+      socket.data.sessionId = undefined;
+      socket.disconnect(true);
+    }
+  }
+
+  private publishMember(event: 'member' | 'moved', member: Member): void {
+    this.cluster.publish(event, {
+      sessionId: member.sessionId,
+      username: member.username,
+      key: member.key,
+      since: member.since,
+      instance: this.cluster.instanceId,
+      connected: member.socket !== undefined,
+    });
+  }
+
+  /**
+   * Each heartbeat: claims of dead instances become orphans (held for a resume anywhere, gone
+   * from everyone's list), orphans nobody resumed in time are released, and the directory is
+   * set to what the database holds (events lost while Redis was away).
+   */
+  private async reconcile(): Promise<void> {
+    try {
+      const now = Date.now();
+      await this.repository.orphanLost(
+        now + this.configService.config.resumeGraceMs,
+      );
+      for (const username of await this.repository.releaseExpiredOrphans(now))
+        await this.audit.record('user_left', {
+          actor: username,
+          detail: { reason: 'timeout' },
+        });
+      const rows = await this.repository.othersMembers(
+        this.cluster.instanceId,
+        this.cluster.aliveSince,
+      );
+      const { joined, left } = this.directory.reconcile(
+        rows.filter((row) => !this.members.has(row.sessionId)),
+        now,
+      );
+      for (const m of joined)
+        this.announce({ joined: { user: this.toUser(m), at: m.since } });
+      const at = new Date().toISOString();
+      for (const m of left)
+        this.announce({
+          left: { username: m.username, at, reason: 'timeout' },
+        });
+    } catch (error) {
+      this.logger.warn(`cluster reconcile failed: ${(error as Error).message}`);
+    }
   }
 
   private announce(change: PresenceChange): void {
@@ -397,7 +577,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private async holdPreviousClaims(): Promise<void> {
     const grace = this.configService.config.resumeGraceMs;
     const heldUntil = Date.now() + grace;
-    for (const row of await this.repository.holdAll(heldUntil)) {
+    const rows = await this.repository.holdAll(
+      heldUntil,
+      this.cluster.instanceId,
+    );
+    for (const row of rows) {
       const member: Member = {
         sessionId: row.id,
         username: row.username,
@@ -462,7 +646,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private toUser(member: Member): UserPayload {
+  private toUser(member: Pick<Member, 'username' | 'since'>): UserPayload {
     return { username: member.username, since: member.since };
   }
 }

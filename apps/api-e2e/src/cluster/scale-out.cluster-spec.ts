@@ -1,0 +1,272 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  type AdminUserPayload,
+  type ChainReportPayload,
+  ClientEvent,
+  ErrorCode,
+  ServerEvent,
+} from '@app/shared';
+import {
+  ADMIN_TOKEN,
+  ChatClient,
+  type RunningServer,
+  type TcpProxy,
+  startBuiltServer,
+  startTcpProxy,
+} from '@app/testing';
+
+import { type FreshDatabase, freshDatabase } from './postgres';
+
+const REDIS_PORT = Number(process.env['CLUSTER_REDIS_PORT'] ?? 6379);
+const GRACE_MS = 5000;
+
+async function admin<T>(server: RunningServer, path: string, method = 'GET') {
+  const response = await fetch(`${server.url}/api/admin/${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function health(server: RunningServer): Promise<string> {
+  const response = await fetch(`${server.url}/api/health`);
+  return ((await response.json()) as { status: string }).status;
+}
+
+async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Two built servers on two loopback ports, one PostgreSQL database and the machine's Redis
+ * (instance B reaches Redis through a relay the tests can take down): one chat across both.
+ */
+describe('Two instances on PostgreSQL and Redis (real services, built servers)', () => {
+  let db: FreshDatabase;
+  let dir: string;
+  let redisRelay: TcpProxy;
+  let a: RunningServer;
+  let b: RunningServer;
+  const clients: ChatClient[] = [];
+  const prefix = `fuv-test-${randomBytes(4).toString('hex')}`;
+
+  const env = (redisPort: number) => ({
+    DATABASE_URL: db.url,
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_PREFIX: prefix,
+    INSTANCE_HEARTBEAT_MS: '300',
+    RESUME_GRACE_MS: String(GRACE_MS),
+    LOG_LEVEL: 'warn',
+  });
+  const startB = (port?: number) =>
+    startBuiltServer({
+      dir,
+      port,
+      env: env(Number(new URL(redisRelay.url).port)),
+    });
+  const login = async (server: RunningServer, name: string) => {
+    const client = await ChatClient.login(server.url, name);
+    clients.push(client);
+    return client;
+  };
+  const named = (name: string) => {
+    const client = clients.find((c) => c.username === name);
+    if (!client) throw new Error(`no client named ${name}`);
+    return client;
+  };
+  const sees = (client: ChatClient, names: string[]) =>
+    client.until(
+      () => names.every((n) => client.online().includes(n)),
+      `${client.username} to see ${names.join(', ')}`,
+      10_000,
+    );
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'fuv-cluster-'));
+    redisRelay = await startTcpProxy(REDIS_PORT);
+    // one after the other: the first runs the migrations
+    a = await startBuiltServer({ dir, env: env(REDIS_PORT) });
+    b = await startB();
+  });
+
+  afterAll(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redisRelay?.close();
+    rmSync(dir, { recursive: true, force: true });
+    await db?.drop();
+  });
+
+  it('serves one chat: one user list, unique names, public and private messages, admin and audit', async () => {
+    expect(await health(a)).toBe('ok');
+    expect(await health(b)).toBe('ok');
+    const alice = await login(a, 'alice');
+    const bob = await login(b, 'bob');
+    const carol = await login(a, 'carol');
+    await sees(alice, ['alice', 'bob', 'carol']);
+    await sees(bob, ['alice', 'bob', 'carol']);
+
+    // one name across the cluster, case- and look-alike-folded
+    const thief = await ChatClient.connect(b.url);
+    clients.push(thief);
+    await thief.send(ClientEvent.SessionLogin, { username: 'ALICE' });
+    expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(
+      ErrorCode.UsernameTaken,
+    );
+
+    const fromA = alice.say('hello from A');
+    const fromB = bob.say('hello from B');
+    for (const client of [alice, bob, carol])
+      await client.until(
+        () =>
+          [fromA, fromB].every((id) =>
+            client.publicMessages().some((m) => m.clientId === id),
+          ),
+        `${client.username}: both public messages`,
+      );
+
+    const whisper = alice.whisper('bob', 'for bob only 7431');
+    const got = await bob.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === whisper,
+    );
+    expect(got).toMatchObject({ from: 'alice', to: 'bob' });
+    await alice.until(() => alice.outbox.size === 0, 'the private ack');
+    const back = bob.whisper('carol', 'for carol only');
+    await carol.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === back,
+    );
+    // nobody else got either: a public message sent after them arrives everywhere first
+    const marker = bob.say('marker');
+    await carol.until(
+      () => carol.publicMessages().some((m) => m.clientId === marker),
+      'the marker',
+    );
+    expect(carol.all(ServerEvent.PrivateMessageCreated)).toHaveLength(1);
+    expect(
+      alice.all(ServerEvent.PrivateMessageCreated).map((m) => m.to),
+    ).toEqual(['bob']);
+
+    // admin on either instance sees everyone
+    for (const server of [a, b]) {
+      const { body } = await admin<AdminUserPayload[]>(server, 'users');
+      expect(body.map((u) => u.username).sort()).toEqual([
+        'alice',
+        'bob',
+        'carol',
+      ]);
+    }
+    const kicked = await admin(a, 'users/bob/kick', 'POST');
+    expect(kicked.status).toBe(200);
+    expect((await bob.next(ServerEvent.Exception)).code).toBe(ErrorCode.Kicked);
+    await alice.until(() => !alice.online().includes('bob'), 'bob gone');
+
+    // two writers, one chain
+    const { body: report } = await admin<ChainReportPayload>(b, 'logs/verify');
+    expect(report).toMatchObject({ intact: true, checkpointProblems: [] });
+    const logins = await db.query<{ actor: string }>(
+      "SELECT actor FROM audit_events WHERE type = 'login_accepted' ORDER BY id",
+    );
+    expect(logins.map((l) => l.actor)).toEqual(['alice', 'bob', 'carol']);
+  });
+
+  it('an instance dies: its users leave everyone’s list within the grace period and resume on the other', async () => {
+    const alice = named('alice');
+    const dave = await login(b, 'dave');
+    await login(b, 'erin');
+    await sees(alice, ['dave', 'erin']);
+    const token = dave.resumeToken as string;
+
+    const killedAt = Date.now();
+    await b.kill();
+    await alice.until(
+      () =>
+        !alice.online().includes('dave') && !alice.online().includes('erin'),
+      'the dead instance’s users to leave',
+      GRACE_MS,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(GRACE_MS);
+
+    // dave's client reconnects to the surviving instance and takes its session back
+    const again = await ChatClient.connect(a.url);
+    clients.push(again);
+    await again.send(ClientEvent.SessionResume, { token });
+    const joined = await again.next(ServerEvent.SessionJoined);
+    expect(joined).toMatchObject({ username: 'dave', resumed: true });
+    await sees(alice, ['dave']);
+    const said = again.say('dave is back');
+    await alice.until(
+      () => alice.publicMessages().some((m) => m.clientId === said),
+      'dave’s message',
+    );
+
+    // erin did not come back: once the hold ends, the name is free again
+    await waitFor(
+      async () => {
+        const rows = await db.query(
+          "SELECT 1 FROM sessions WHERE name_key = 'erin'",
+        );
+        return rows.length === 0;
+      },
+      'erin’s claim to be released',
+      GRACE_MS + 5000,
+    );
+    const newErin = await login(a, 'erin');
+    expect(newErin.username).toBe('erin');
+
+    b = await startB(b.port);
+  });
+
+  it('Redis unreachable: each instance serves its own users, health says degraded, and it recovers', async () => {
+    const alice = named('alice');
+    const frank = await login(b, 'frank');
+    const gina = await login(b, 'gina');
+    await sees(alice, ['frank', 'gina']);
+
+    redisRelay.setDown(true);
+    await waitFor(async () => (await health(b)) === 'degraded', 'degraded');
+    expect(await health(a)).toBe('ok');
+
+    // B's own users still chat; A's message waits in the database for B
+    const local = frank.say('while Redis is away');
+    await gina.until(
+      () => gina.publicMessages().some((m) => m.clientId === local),
+      'the local message',
+    );
+    const meanwhile = alice.say('sent from A during the outage');
+    await alice.until(() => alice.outbox.size === 0, 'stored on A');
+    const hank = await login(a, 'hank');
+
+    redisRelay.setDown(false);
+    await waitFor(async () => (await health(b)) === 'ok', 'ok again', 15_000);
+    await frank.until(
+      () => frank.publicMessages().some((m) => m.clientId === meanwhile),
+      'the message stored during the outage',
+      10_000,
+    );
+    await sees(frank, ['hank']);
+    await sees(alice, ['frank', 'gina']);
+    const after = hank.say('after the outage');
+    await gina.until(
+      () => gina.publicMessages().some((m) => m.clientId === after),
+      'live fan-out again',
+      10_000,
+    );
+    const ids = frank.publicMessages().map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

@@ -1,0 +1,50 @@
+import type {
+  LeaveReason,
+  MessagePayload,
+  PrivateMessagePayload,
+} from '@app/shared';
+
+/** A member held by another instance, as the others see it. */
+export interface RemoteMember {
+  sessionId: string;
+  username: string;
+  /** Folded name (uniqueness key). */
+  key: string;
+  since: string;
+  instance: string;
+  /** False while the name is held for a reconnect. */
+  connected: boolean;
+}
+
+/** What instances tell each other; payloads only, never sealed frames or keys. */
+export interface ClusterEvents {
+  /** A member joined, dropped or came back on the sending instance. */
+  member: RemoteMember;
+  /** A member resumed on the sending instance: whoever held it lets go, quietly. */
+  moved: RemoteMember;
+  /** A member left for good. */
+  'member-left': {
+    sessionId: string;
+    username: string;
+    at: string;
+    reason: LeaveReason;
+  };
+  /** A stored public message: each instance delivers it to its own sockets. */
+  message: MessagePayload;
+  /** An administrator removed this user, on whichever instance holds them. */
+  kick: { key: string };
+}
+
+/** Questions to every other instance, answered by each. */
+export interface ClusterRequests {
+  /** A private message for a member held elsewhere: true from the instance that delivered it. */
+  private: {
+    ask: {
+      sessionId: string;
+      message: PrivateMessagePayload;
+      /** Epoch ms after which it is dropped (the sender has been told it failed). */
+      expiresAt: number;
+    };
+    answer: boolean;
+  };
+}

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import { Subject } from 'rxjs';
+import type { Server } from 'socket.io';
+
+import { AppConfigService } from '../config/app-config.service';
+import type { ClusterEvents, ClusterRequests } from './cluster-events';
+import { InstancesRepository } from './instances.repository';
+
+/** Missed heartbeats after which an instance counts as gone. */
+const MISSED_BEATS = 3;
+
+/**
+ * This instance among the others sharing the chat (REDIS_URL). Events travel between instances
+ * as plain payloads over the Socket.IO Redis streams adapter (`serverSideEmit`): session keys
+ * never leave the instance holding the socket, each instance seals for its own sockets. Who is
+ * alive is kept in the database, with the claims, so a dead instance's claims can be released.
+ * Without REDIS_URL this is one instance alone: nothing is sent and no heartbeat runs.
+ */
+@Injectable()
+export class ClusterService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Cluster');
+  /** This process; claims in the database name it. */
+  readonly instanceId = randomUUID();
+  /** After each heartbeat: time to reconcile what other instances hold. */
+  readonly tick$ = new Subject<void>();
+  /** Redis went away: events between instances are lost until it returns. */
+  readonly down$ = new Subject<void>();
+  /** Redis is back after an outage: events sent meanwhile may be lost, fetch what was stored. */
+  readonly recovered$ = new Subject<void>();
+  private readonly redis?: Redis;
+  private server?: Server;
+  private heartbeat?: NodeJS.Timeout;
+  private wasReady = false;
+  private readonly handlers: [string, (...args: never[]) => void][] = [];
+
+  constructor(
+    private readonly configService: AppConfigService,
+    private readonly instances: InstancesRepository,
+  ) {
+    const cluster = configService.config.cluster;
+    if (!cluster) return;
+    // commands wait while Redis is away (no retry limit) and go out when it returns; the
+    // adapter's stream reader resumes from its last offset
+    this.redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: null });
+    this.redis.on('ready', () => {
+      if (!this.wasReady) this.logger.log('Redis connected');
+      const recovered = this.wasReady === false && this.server !== undefined;
+      this.wasReady = true;
+      if (recovered) this.recovered$.next();
+    });
+    // logged once per outage, never with the URL (it may hold a password); ioredis retries
+    this.redis.on('close', () => {
+      if (!this.wasReady) return;
+      this.wasReady = false;
+      this.logger.warn('Redis unreachable; serving local users only');
+      this.down$.next();
+    });
+    this.redis.on('error', () => undefined);
+  }
+
+  get enabled(): boolean {
+    return this.redis !== undefined;
+  }
+
+  /** `degraded` while Redis is unreachable: local users are served, other instances' are not. */
+  get status(): 'ok' | 'degraded' {
+    return !this.redis || this.redis.status === 'ready' ? 'ok' : 'degraded';
+  }
+
+  /** The heartbeat's horizon: an instance not seen since then is gone. */
+  get aliveSince(): number {
+    const beat = this.configService.config.cluster?.heartbeatMs ?? 0;
+    return Date.now() - MISSED_BEATS * beat;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const cluster = this.configService.config.cluster;
+    if (!cluster) return;
+    await this.instances.beat(this.instanceId, Date.now());
+    this.heartbeat = setInterval(() => void this.beat(), cluster.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    if (!this.redis) return;
+    // gone at once: the others release (or adopt on resume) our claims at their next heartbeat
+    await this.instances.beat(this.instanceId, 0).catch(() => undefined);
+    this.redis.disconnect();
+  }
+
+  /** Puts the Socket.IO server on the Redis adapter and listens for the other instances. */
+  bind(server: Server): void {
+    if (!this.redis) return;
+    this.server = server;
+    const prefix = this.configService.config.cluster?.redisPrefix;
+    server.adapter(
+      createAdapter(this.redis, {
+        streamName: prefix,
+        channelPrefix: prefix,
+        sessionKeyPrefix: `${prefix}:session:`,
+      }),
+    );
+    for (const [event, handler] of this.handlers)
+      server.on(event, handler as (...args: unknown[]) => void);
+  }
+
+  /** Tells every other instance; lost if Redis is unreachable (callers heal from the database). */
+  publish<E extends keyof ClusterEvents>(
+    event: E,
+    payload: ClusterEvents[E],
+  ): void {
+    this.server?.serverSideEmit(event, payload);
+  }
+
+  on<E extends keyof ClusterEvents>(
+    event: E,
+    handler: (payload: ClusterEvents[E]) => void,
+  ): void {
+    this.listen(event, handler);
+  }
+
+  /**
+   * Asks every other instance and collects their answers: all of them, or those in by the
+   * adapter's timeout (5 s). With Redis unreachable, or nobody else there, none.
+   */
+  request<E extends keyof ClusterRequests>(
+    event: E,
+    payload: ClusterRequests[E]['ask'],
+  ): Promise<ClusterRequests[E]['answer'][]> {
+    const server = this.server;
+    if (!server || this.status === 'degraded') return Promise.resolve([]);
+    return new Promise((resolve) => {
+      server.serverSideEmit(
+        event,
+        payload,
+        (_error: unknown, answers: unknown[]) =>
+          resolve((answers ?? []) as ClusterRequests[E]['answer'][]),
+      );
+    });
+  }
+
+  answer<E extends keyof ClusterRequests>(
+    event: E,
+    handler: (
+      payload: ClusterRequests[E]['ask'],
+    ) => ClusterRequests[E]['answer'],
+  ): void {
+    this.listen(event, (payload: ClusterRequests[E]['ask'], reply: unknown) => {
+      if (typeof reply === 'function') reply(handler(payload));
+    });
+  }
+
+  private listen(event: string, handler: (...args: never[]) => void): void {
+    this.handlers.push([event, handler]);
+    this.server?.on(event, handler as (...args: unknown[]) => void);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.instances.beat(this.instanceId, Date.now());
+      await this.instances.reap(this.aliveSince);
+      this.tick$.next();
+    } catch (error) {
+      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+}

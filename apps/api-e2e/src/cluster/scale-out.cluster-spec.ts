@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import {
   startTcpProxy,
 } from '@app/testing';
 
+import { download, sha256, upload } from '../support/file-transfer';
 import { type FreshDatabase, freshDatabase } from './postgres';
 
 const REDIS_PORT = Number(process.env['CLUSTER_REDIS_PORT'] ?? 6379);
@@ -182,6 +183,49 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
       "SELECT actor FROM audit_events WHERE type = 'login_accepted' ORDER BY id",
     );
     expect(logins.map((l) => l.actor)).toEqual(['alice', 'bob', 'carol']);
+  });
+
+  it('shares files across instances: offers, answers and downloads from the shared store', async () => {
+    const carol = named('carol');
+    const ivan = await login(b, 'ivan');
+    await sees(carol, ['ivan']);
+
+    // A → B, private: the data never leaves the shared store unencrypted; removed when done
+    const bytes = randomBytes(150_000);
+    const transferId = await upload(carol, bytes, { to: 'ivan' });
+    const offer = await ivan.next(
+      ServerEvent.FileOffered,
+      (o) => o.transferId === transferId,
+    );
+    expect(offer).toMatchObject({
+      from: 'carol',
+      to: 'ivan',
+      sha256: sha256(bytes),
+    });
+    expect((await download(ivan, offer)).equals(bytes)).toBe(true);
+    expect(
+      await carol.next(
+        ServerEvent.FileAnswered,
+        (a) => a.transferId === transferId,
+      ),
+    ).toMatchObject({ by: 'ivan', accepted: true });
+    await waitFor(
+      () => readdirSync(join(dir, 'files')).length === 0,
+      'the downloaded file to be removed by its owner',
+    );
+
+    // B → everyone: the recipient on A downloads it, then the sender cancels for the rest
+    const shared = randomBytes(60_000);
+    const publicId = await upload(ivan, shared, { name: 'notes.txt' });
+    const publicOffer = await carol.next(
+      ServerEvent.FileOffered,
+      (o) => o.transferId === publicId,
+    );
+    expect(sha256(await download(carol, publicOffer))).toBe(sha256(shared));
+    await ivan.send(ClientEvent.FileCancel, { transferId: publicId });
+    expect(
+      await carol.next(ServerEvent.FileEnded, (e) => e.transferId === publicId),
+    ).toMatchObject({ reason: 'cancelled' });
   });
 
   it('an instance dies: its users leave everyone’s list within the grace period and resume on the other', async () => {

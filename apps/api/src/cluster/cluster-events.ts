@@ -1,4 +1,6 @@
 import type {
+  FileEndReason,
+  FileOfferedPayload,
   LeaveReason,
   MessagePayload,
   PrivateMessagePayload,
@@ -33,6 +35,28 @@ export interface ClusterEvents {
   message: MessagePayload;
   /** An administrator removed this user, on whichever instance holds them. */
   kick: { key: string };
+  /**
+   * A file was uploaded and verified on the sender's instance: every instance offers it to its
+   * own recipients and serves their downloads from the shared file store.
+   */
+  'file-offered': {
+    offer: FileOfferedPayload;
+    storageId: string;
+    senderSession: string;
+    /** Folded names of who may accept it. */
+    recipients: string[];
+    expiresAt: number;
+  };
+  'file-answered': {
+    transferId: string;
+    key: string;
+    username: string;
+    accepted: boolean;
+  };
+  /** A recipient has the whole file: a private file is then done. */
+  'file-downloaded': { transferId: string; key: string };
+  /** The sender's instance removed the file (done, cancelled, expired, sender left). */
+  'file-ended': { transferId: string; reason?: FileEndReason };
 }
 
 /** Questions to every other instance, answered by each. */

@@ -49,6 +49,11 @@ interface Transfer {
   /** Downloads in progress, by recipient key: set to false to stop one. */
   downloads: Map<string, { active: boolean }>;
   expiresAt: number;
+  /**
+   * Another instance holds the sender and owns the data: this one offers it to its own
+   * recipients and streams their downloads from the shared store, never removes it.
+   */
+  mirror?: boolean;
 }
 
 /** At most this many unfinished uploads per user, and this many bytes of them (F25). */
@@ -103,6 +108,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
           void this.end(transfer, 'sender_left');
       }
     });
+    if (this.cluster.enabled) this.joinCluster();
     this.sweeper = setInterval(
       () => void this.sweep(),
       Math.min(60_000, Math.max(250, this.limits.ttlMs / 4)),
@@ -216,15 +222,30 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       target: transfer.offer.from,
       detail: { transferId },
     });
-    const sender = this.sessions.findOnline(transfer.offer.from);
+    this.cluster.publish('file-answered', {
+      transferId,
+      key: member.key,
+      username: member.username,
+      accepted: accept,
+    });
+    await this.answered(transfer, member.username, accept);
+  }
+
+  /** Tells the sender, if connected here; the instance that owns the file may be done with it. */
+  private async answered(
+    transfer: Transfer,
+    by: string,
+    accepted: boolean,
+  ): Promise<void> {
+    const sender = this.sessions.connectedMember(transfer.senderSession);
     if (sender?.socket) {
       this.realtime.send(sender.socket, ServerEvent.FileAnswered, {
-        transferId,
-        by: member.username,
-        accepted: accept,
+        transferId: transfer.offer.transferId,
+        by,
+        accepted,
       });
     }
-    if (!accept) await this.releaseIfDone(transfer);
+    if (!accepted && !transfer.mirror) await this.releaseIfDone(transfer);
   }
 
   /** Streams chunks `from`… to a recipient who accepted (F24); also how a download resumes. */
@@ -274,7 +295,10 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       actor: member.username,
       detail: { transferId },
     });
-    if (transfer.offer.to !== null) await this.end(transfer, undefined);
+    if (transfer.offer.to === null) return;
+    if (transfer.mirror)
+      this.cluster.publish('file-downloaded', { transferId, key: member.key });
+    await this.end(transfer, undefined);
   }
 
   /** A download runs outside the gateway's error handling: its refusals are reported the same way. */
@@ -355,8 +379,9 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     to: string | undefined,
   ): { recipients: Set<string>; to: string | null } {
     if (to !== undefined) {
-      const recipient = this.sessions.findOnline(to);
-      if (!recipient || recipient === sender) {
+      const recipient =
+        this.sessions.findOnline(to) ?? this.sessions.findRemote(to);
+      if (!recipient || recipient.sessionId === sender.sessionId) {
         throw new FilesException(
           ErrorCode.RecipientUnavailable,
           `${to.slice(0, 32)} is not online; nothing was sent.`,
@@ -365,10 +390,10 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       return { recipients: new Set([recipient.key]), to: recipient.username };
     }
-    const everyone = this.sessions
-      .all()
-      .filter((m) => m !== sender && m.socket)
-      .map((m) => m.key);
+    const everyone = [
+      ...this.sessions.all().filter((m) => m !== sender && m.socket),
+      ...this.sessions.remote().filter((m) => m.connected),
+    ].map((m) => m.key);
     if (everyone.length === 0) {
       throw new FilesException(
         ErrorCode.RecipientUnavailable,
@@ -405,6 +430,13 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       },
     });
     this.progress(sender, transfer);
+    this.cluster.publish('file-offered', {
+      offer: transfer.offer,
+      storageId: transfer.storageId,
+      senderSession: transfer.senderSession,
+      recipients: [...transfer.recipients],
+      expiresAt: transfer.expiresAt,
+    });
     for (const key of transfer.recipients) {
       const recipient = this.sessions.all().find((m) => m.key === key);
       if (recipient?.socket)
@@ -446,7 +478,10 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!open) await this.end(transfer, undefined);
   }
 
-  /** Removes the data; tells the sender and the offered recipients why, when it ended early. */
+  /**
+   * Removes the data (its owner; other instances follow) and tells the sender and the offered
+   * recipients connected here why, when it ended early.
+   */
   private async end(
     transfer: Transfer,
     reason: FileEndReason | undefined,
@@ -454,7 +489,13 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.transfers.get(transfer.offer.transferId) !== transfer) return;
     this.transfers.delete(transfer.offer.transferId);
     for (const download of transfer.downloads.values()) download.active = false;
-    await this.store.remove(transfer.storageId);
+    if (!transfer.mirror) {
+      await this.store.remove(transfer.storageId);
+      this.cluster.publish('file-ended', {
+        transferId: transfer.offer.transferId,
+        reason,
+      });
+    }
     if (!reason) return;
     const message = {
       sha256_mismatch: `${transfer.offer.name} arrived damaged (SHA-256 mismatch) and was discarded.`,
@@ -478,14 +519,57 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   private async sweep(now = Date.now()): Promise<void> {
     for (const transfer of [...this.transfers.values()]) {
       if (transfer.expiresAt > now) continue;
-      await this.audit.record('file_swept', {
-        detail: {
-          transferId: transfer.offer.transferId,
-          state: transfer.state,
-        },
-      });
+      if (!transfer.mirror)
+        await this.audit.record('file_swept', {
+          detail: {
+            transferId: transfer.offer.transferId,
+            state: transfer.state,
+          },
+        });
       await this.end(transfer, 'expired');
     }
+  }
+
+  /** Files whose sender is on another instance: offered, answered, downloaded and ended here too. */
+  private joinCluster(): void {
+    this.cluster.on('file-offered', (shared) => {
+      const transfer: Transfer = {
+        storageId: shared.storageId,
+        offer: shared.offer,
+        senderSession: shared.senderSession,
+        recipients: new Set(shared.recipients),
+        received: shared.offer.chunkCount,
+        hash: createHash('sha256'),
+        state: 'ready',
+        answers: new Map(),
+        downloads: new Map(),
+        expiresAt: shared.expiresAt,
+        mirror: true,
+      };
+      this.transfers.set(shared.offer.transferId, transfer);
+      const sockets = [...this.sessions.connected()]
+        .filter((m) => transfer.recipients.has(m.key))
+        .map((m) => m.socket);
+      this.realtime.sendToEach(sockets, ServerEvent.FileOffered, shared.offer);
+    });
+    this.cluster.on(
+      'file-answered',
+      ({ transferId, key, username, accepted }) => {
+        const transfer = this.transfers.get(transferId);
+        if (!transfer) return;
+        transfer.answers.set(key, accepted);
+        void this.answered(transfer, username, accepted);
+      },
+    );
+    this.cluster.on('file-downloaded', ({ transferId }) => {
+      const transfer = this.transfers.get(transferId);
+      if (transfer && !transfer.mirror && transfer.offer.to !== null)
+        void this.end(transfer, undefined);
+    });
+    this.cluster.on('file-ended', ({ transferId, reason }) => {
+      const transfer = this.transfers.get(transferId);
+      if (transfer?.mirror) void this.end(transfer, reason);
+    });
   }
 
   /** Waits while the socket has many chunks queued, so a slow reader cannot fill memory. */

@@ -9,6 +9,7 @@ import {
   ChatClient,
   type RunningServer,
   startBuiltServer,
+  startTcpProxy,
 } from '@app/testing';
 
 import { type FreshDatabase, freshDatabase } from './postgres';
@@ -81,6 +82,57 @@ describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
     );
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('only for bob');
+  });
+
+  it('R39: PostgreSQL unreachable: "temporarily unavailable", no acknowledgement for what was not stored, then recovery', async () => {
+    // a second server reaching the same database through a relay the test takes down
+    const relay = await startTcpProxy(Number(new URL(db.url).port || 5432));
+    const relayed = new URL(db.url);
+    relayed.port = new URL(relay.url).port;
+    // the same keys: checkpoints in one database are all signed by the one server key
+    const outageServer = await startBuiltServer({
+      dir: server.dir,
+      env: { ...env(), DATABASE_URL: relayed.toString() },
+    });
+    try {
+      const erin = await ChatClient.login(outageServer.url, 'erin', {
+        resilient: true,
+        retryScale: 0.2,
+      });
+      clients.push(erin);
+      // her own message comes back only after her catch-up read the database
+      const first = erin.say('before the outage');
+      await erin.until(
+        () => erin.publicMessages().some((m) => m.clientId === first),
+        'the first message',
+      );
+      relay.setDown(true);
+      const lost = erin.say('said while the database is away');
+      const refusal = await erin.nextError(ClientEvent.MessageSend);
+      expect(refusal.code).toBe(ErrorCode.Unavailable);
+      expect(refusal.message).toMatch(/temporarily unavailable/);
+      expect(erin.outbox.pending().map((p) => p.payload.clientId)).toContain(
+        lost,
+      );
+      expect(erin.publicMessages().some((m) => m.clientId === lost)).toBe(
+        false,
+      );
+
+      relay.setDown(false);
+      await erin.until(
+        () => erin.publicMessages().some((m) => m.clientId === lost),
+        'the resend to be stored and acknowledged',
+        20_000,
+      );
+      const stored = await db.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM messages WHERE client_id = $1',
+        [lost],
+      );
+      expect(Number(stored[0].n)).toBe(1);
+    } finally {
+      await outageServer.stop();
+      await relay.close();
+    }
   });
 
   it('keeps names and delivers what was missed across a restart; the audit chain verifies', async () => {

@@ -5,7 +5,8 @@
  * run (tools/bench/plain-server.ts), with identical load: N clients connect and log in (ours:
  * the real handshake through the shared protocol client), then senders send at a fixed rate and
  * every client records when each message arrived (ours: after decryption). Prints each figure as
- * ours / plain; asserts nothing. Every phase is bounded in time and count.
+ * ours / plain; asserts nothing. Every phase is bounded in time and count. Scenario (f) compares
+ * two of our instances (PostgreSQL + Redis, clients split between them) with one (PostgreSQL).
  */
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ import {
   ServerEvent,
   UploadWindow,
 } from '@app/shared';
-import { ChatClient } from '@app/testing';
+import { ChatClient, freshDatabase } from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
 
 import { processStats, startLoadServer } from '../load/load-server';
@@ -64,9 +65,10 @@ interface LoadClient {
 type OnMessage = (text: string) => void;
 
 interface Target {
-  name: 'ours' | 'plain';
+  name: string;
   url: string;
-  pid: number;
+  /** The server processes (CPU and memory figures are their sums). */
+  pids: number[];
   connect(username: string, onMessage: OnMessage): Promise<LoadClient>;
   /**
    * Sends `bytes` from one fresh client to another in 48 KB chunks, a window in flight; resolves
@@ -76,28 +78,36 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Logs in to our server through the shared protocol client, passing on each message's text. */
+async function ourClient(
+  url: string,
+  username: string,
+  onMessage: OnMessage,
+): Promise<LoadClient> {
+  const client = await ChatClient.login(url, username, {
+    keep: false,
+    observe: (event, payload) => {
+      if (event === ServerEvent.MessageCreated)
+        onMessage((payload as MessagePayload).text);
+      else if (event === ServerEvent.PrivateMessageCreated)
+        onMessage((payload as PrivateMessagePayload).text);
+    },
+  });
+  return {
+    say: (text) => void client.say(text),
+    whisper: (to, text) => void client.whisper(to, text),
+    close: () => client.close(),
+  };
+}
+
 async function ours(profileDir?: string): Promise<Target> {
   const server = await startLoadServer(profileDir);
   return {
     name: 'ours',
     url: server.url,
-    pid: server.pid,
-    async connect(username, onMessage) {
-      const client = await ChatClient.login(server.url, username, {
-        keep: false,
-        observe: (event, payload) => {
-          if (event === ServerEvent.MessageCreated)
-            onMessage((payload as MessagePayload).text);
-          else if (event === ServerEvent.PrivateMessageCreated)
-            onMessage((payload as PrivateMessagePayload).text);
-        },
-      });
-      return {
-        say: (text) => void client.say(text),
-        whisper: (to, text) => void client.whisper(to, text),
-        close: () => client.close(),
-      };
-    },
+    pids: [server.pid],
+    connect: (username, onMessage) =>
+      ourClient(server.url, username, onMessage),
     async transfer(bytes) {
       const [sender, recipient] = await Promise.all([
         ChatClient.login(server.url, 'sender'),
@@ -155,6 +165,44 @@ async function ours(profileDir?: string): Promise<Target> {
   };
 }
 
+/**
+ * Scenario (f): `instances` of our server on one fresh PostgreSQL database (and, for more than
+ * one, the machine's Redis), clients spread over them in turn.
+ */
+async function onPostgres(instances: number): Promise<Target> {
+  const db = await freshDatabase();
+  const env = {
+    DATABASE_URL: db.url,
+    ...(instances > 1
+      ? {
+          REDIS_URL: process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+          REDIS_PREFIX: `fuv-bench-${randomUUID().slice(0, 8)}`,
+        }
+      : {}),
+  };
+  const servers = [await startLoadServer(undefined, { env })];
+  // one after the other (the first runs the migrations), sharing the keys folder
+  while (servers.length < instances)
+    servers.push(
+      await startLoadServer(undefined, { dir: servers[0].dir, env }),
+    );
+  let turn = 0;
+  return {
+    name: instances > 1 ? `${instances} inst.` : '1 inst.',
+    url: servers[0].url,
+    pids: servers.map((s) => s.pid),
+    connect: (username, onMessage) =>
+      ourClient(servers[turn++ % servers.length].url, username, onMessage),
+    transfer: () => Promise.reject(new Error('not measured here')),
+    async stop() {
+      for (const server of servers)
+        await server.stop().catch(() => server.kill());
+      servers[0].remove();
+      await db.drop();
+    },
+  };
+}
+
 async function plain(): Promise<Target> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -172,11 +220,13 @@ async function plain(): Promise<Target> {
     name: 'plain',
     url,
     // tsx runs the server in a child of its own: measure that one
-    pid: Number(
-      readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
-        .trim()
-        .split(' ')[0] || child.pid,
-    ),
+    pids: [
+      Number(
+        readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+          .trim()
+          .split(' ')[0] || child.pid,
+      ),
+    ],
     async connect(username, onMessage) {
       const socket = await plainLogin(url, username);
       socket.on('message', (m: { text: string }) => onMessage(m.text));
@@ -243,6 +293,15 @@ async function plainLogin(url: string, username: string): Promise<Socket> {
   return socket;
 }
 
+/** CPU seconds and resident memory of a target's server processes together. */
+function targetStats(target: Target): { cpu: number; rssMb: number } {
+  const each = target.pids.map(processStats);
+  return {
+    cpu: each.reduce((sum, s) => sum + s.cpu, 0),
+    rssMb: each.reduce((sum, s) => sum + s.rssMb, 0),
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[
@@ -282,6 +341,8 @@ interface Scenario {
   ramp?: boolean;
   /** One file of this many MB from one client to another. */
   fileMb?: number;
+  /** Two instances against one (both ours, on PostgreSQL) instead of ours against plain. */
+  cluster?: boolean;
 }
 
 interface FileFigures {
@@ -319,6 +380,14 @@ const SCENARIOS: Scenario[] = [
     fileMb: 20,
   },
   { id: 'e', title: 'connect storm: 2,000 clients', clients: 2000 },
+  {
+    id: 'f',
+    title:
+      '2,000 clients split over two instances (PostgreSQL + Redis) vs one (PostgreSQL), 5 senders × 2 msg/s public',
+    clients: 2000,
+    public: { senders: 5, rate: 2 },
+    cluster: true,
+  },
 ];
 
 /** Clients connected and logged in to one target, counting what reaches them. */
@@ -339,7 +408,7 @@ async function connectRoom(
   scenario: Scenario,
   count: number,
 ): Promise<Room> {
-  const baseline = processStats(target.pid);
+  const baseline = targetStats(target);
   const room: Room = {
     clients: [],
     connectSeconds: 0,
@@ -371,7 +440,7 @@ async function connectRoom(
   room.connectSeconds = (performance.now() - started) / 1000;
   await sleep(1000);
   room.idleRssPerClientKb = Math.round(
-    ((processStats(target.pid).rssMb - baseline.rssMb) * 1024) / count,
+    ((targetStats(target).rssMb - baseline.rssMb) * 1024) / count,
   );
   return room;
 }
@@ -398,7 +467,7 @@ async function drive(
   room.latencies = [];
   const expected = new Map<string, number>();
   let sent = 0;
-  const cpuBefore = processStats(target.pid).cpu;
+  const cpuBefore = targetStats(target).cpu;
   const loadStart = performance.now();
   const senders: Promise<void>[] = [];
   // each sender keeps to its schedule (message n at n / rate), whatever a send costs
@@ -440,7 +509,7 @@ async function drive(
     }
   await Promise.all(senders);
   const loadSeconds = (performance.now() - loadStart) / 1000;
-  const cpuAfter = processStats(target.pid).cpu;
+  const cpuAfter = targetStats(target).cpu;
   const total = [...expected.values()].reduce((a, b) => a + b, 0);
   const deadline = performance.now() + 15_000;
   let deliveries = 0;
@@ -472,7 +541,7 @@ async function drive(
     p99: +percentile(latencies, 99).toFixed(1),
     max: +(latencies.at(-1) ?? NaN).toFixed(1),
     serverCpuPercent: Math.round(((cpuAfter - cpuBefore) / loadSeconds) * 100),
-    serverRssMb: +processStats(target.pid).rssMb.toFixed(1),
+    serverRssMb: +targetStats(target).rssMb.toFixed(1),
     idleRssPerClientKb: room.idleRssPerClientKb,
     sustainedDeliveriesPerSecond: NaN,
   };
@@ -524,9 +593,9 @@ async function run(
 /** Scenario (d): the sender's hash, upload, server check, download, the recipient's check. */
 async function runFile(target: Target, mb: number): Promise<FileFigures> {
   const bytes = new Uint8Array(randomBytes(mb * MB));
-  const cpuBefore = processStats(target.pid).cpu;
+  const cpuBefore = targetStats(target).cpu;
   const ms = await within(target.transfer(bytes), 120_000, 'transfer');
-  const end = processStats(target.pid);
+  const end = targetStats(target);
   return {
     mb,
     seconds: +(ms / 1000).toFixed(2),
@@ -580,7 +649,7 @@ const ROWS: [keyof Figures, string][] = [
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'a,b,c,d,e' },
+      scenario: { type: 'string', default: 'a,b,c,d,e,f' },
       'clients-scale': { type: 'string', default: '1' },
       seconds: { type: 'string', default: '15' },
       json: { type: 'string' },
@@ -595,11 +664,14 @@ async function main(): Promise<void> {
     `AES-256-GCM seal rate (200 B, node:crypto, one core): ${seals.toLocaleString()}/s`,
   );
   type Side = Figures | FileFigures;
-  const results: Record<string, { ours: Side; plain: Side }> = {};
+  const results: Record<string, Record<string, Side>> = {};
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
     const clients = Math.max(2, Math.round(scenario.clients * scale));
-    const figures = {} as { ours: Side; plain: Side };
-    for (const start of [() => ours(values.profile), plain]) {
+    const figures: Record<string, Side> = {};
+    const sides = scenario.cluster
+      ? [() => onPostgres(2), () => onPostgres(1)]
+      : [() => ours(values.profile), plain];
+    for (const start of sides) {
       const target = await start();
       try {
         figures[target.name] = scenario.fileMb
@@ -613,22 +685,23 @@ async function main(): Promise<void> {
     console.log(
       `\n(${scenario.id}) ${scenario.title}${scale !== 1 && !scenario.fileMb ? ` (clients × ${scale})` : ''}`,
     );
+    const [first, second] = Object.keys(figures);
     console.log(
       'figure'.padEnd(22) +
-        'ours'.padStart(12) +
-        'plain'.padStart(12) +
-        'ours/plain'.padStart(12),
+        first.padStart(12) +
+        second.padStart(12) +
+        `${first}/${second}`.padStart(18),
     );
     const rows = (scenario.fileMb ? FILE_ROWS : ROWS) as [string, string][];
     for (const [key, label] of rows) {
-      const a = (figures.ours as unknown as Record<string, number>)[key];
-      const b = (figures.plain as unknown as Record<string, number>)[key];
+      const a = (figures[first] as unknown as Record<string, number>)[key];
+      const b = (figures[second] as unknown as Record<string, number>)[key];
       if (Number.isNaN(a) && Number.isNaN(b)) continue;
       console.log(
         label.padEnd(22) +
           String(a).padStart(12) +
           String(b).padStart(12) +
-          (b ? (a / b).toFixed(2) : '-').padStart(12),
+          (b ? (a / b).toFixed(2) : '-').padStart(18),
       );
     }
   }

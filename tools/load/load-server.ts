@@ -8,8 +8,12 @@ import { type RunningServer, startBuiltServer } from '@app/testing';
  * limits meant for the internet are lifted; everything else is the default configuration.
  * `profileDir`: write a V8 CPU profile of the server there when it stops.
  */
-export function startLoadServer(profileDir?: string): Promise<RunningServer> {
+export function startLoadServer(
+  profileDir?: string,
+  options: { dir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningServer> {
   return startBuiltServer({
+    dir: options.dir,
     nodeArgs: profileDir
       ? [
           '--cpu-prof',
@@ -23,6 +27,7 @@ export function startLoadServer(profileDir?: string): Promise<RunningServer> {
       MAX_CONNECTIONS_PER_ADDRESS: '10000000',
       MAX_UNAUTHENTICATED: '10000000',
       RATE_ADDRESS_EVENTS_PER_SECOND: '10000000',
+      ...options.env,
     },
   });
 }

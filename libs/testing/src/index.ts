@@ -1,4 +1,5 @@
 /** Test and load-tool helpers: a real protocol client and the built server as a process. */
 export * from './built-server';
 export * from './chat-client';
+export * from './postgres';
 export * from './tcp-proxy';

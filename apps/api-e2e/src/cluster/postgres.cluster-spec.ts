@@ -7,12 +7,12 @@ import {
 import {
   ADMIN_TOKEN,
   ChatClient,
+  type FreshDatabase,
   type RunningServer,
+  freshDatabase,
   startBuiltServer,
   startTcpProxy,
 } from '@app/testing';
-
-import { type FreshDatabase, freshDatabase } from './postgres';
 
 /**
  * One server on the machine's PostgreSQL (DATABASE_URL=postgres://…): the same migrations and

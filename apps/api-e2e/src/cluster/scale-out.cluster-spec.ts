@@ -13,14 +13,15 @@ import {
 import {
   ADMIN_TOKEN,
   ChatClient,
+  type FreshDatabase,
   type RunningServer,
   type TcpProxy,
+  freshDatabase,
   startBuiltServer,
   startTcpProxy,
 } from '@app/testing';
 
 import { download, sha256, upload } from '../support/file-transfer';
-import { type FreshDatabase, freshDatabase } from './postgres';
 
 const REDIS_PORT = Number(process.env['CLUSTER_REDIS_PORT'] ?? 6379);
 const GRACE_MS = 5000;

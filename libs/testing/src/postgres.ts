@@ -15,7 +15,7 @@ export interface FreshDatabase {
 }
 
 /**
- * A database of its own for one suite run, dropped at the end. Fails (never skips) when
+ * A database of its own for one suite (or benchmark) run, dropped at the end. Fails (never skips) when
  * PostgreSQL is not there: this suite exists to test against it.
  */
 export async function freshDatabase(): Promise<FreshDatabase> {

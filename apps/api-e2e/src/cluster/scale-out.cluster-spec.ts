@@ -21,6 +21,8 @@ import {
   startTcpProxy,
 } from '@app/testing';
 
+import { Redis } from 'ioredis';
+
 import { download, sha256, upload } from '../support/file-transfer';
 
 const REDIS_PORT = Number(process.env['CLUSTER_REDIS_PORT'] ?? 6379);
@@ -62,6 +64,9 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
   let a: RunningServer;
   let b: RunningServer;
   const clients: ChatClient[] = [];
+  /** Everything published on this chat's Redis channels, as Redis sees it. */
+  let wiretap: Redis;
+  const tapped: Buffer[] = [];
   const prefix = `fuv-test-${randomBytes(4).toString('hex')}`;
 
   const env = (redisPort: number) => ({
@@ -99,6 +104,11 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     db = await freshDatabase();
     dir = mkdtempSync(join(tmpdir(), 'fuv-cluster-'));
     redisRelay = await startTcpProxy(REDIS_PORT);
+    wiretap = new Redis(REDIS_PORT, '127.0.0.1');
+    await wiretap.psubscribe(`${prefix}#*`);
+    wiretap.on('pmessageBuffer', (_pattern, _channel, message: Buffer) =>
+      tapped.push(message),
+    );
     // one after the other: the first runs the migrations
     a = await startBuiltServer({ dir, env: env(REDIS_PORT) });
     b = await startB();
@@ -108,6 +118,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     for (const client of clients.splice(0)) client.close();
     await Promise.all([a?.stop(), b?.stop()]);
     await redisRelay?.close();
+    wiretap?.disconnect();
     rmSync(dir, { recursive: true, force: true });
     await db?.drop();
   });
@@ -176,6 +187,14 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(kicked.status).toBe(200);
     expect((await bob.next(ServerEvent.Exception)).code).toBe(ErrorCode.Kicked);
     await alice.until(() => !alice.online().includes('bob'), 'bob gone');
+
+    // Redis carried the messages between the instances, sealed: no text, no name in clear
+    const seen = Buffer.concat(tapped).toString('latin1');
+    // (the event names travel in clear: the tap did catch the message and the private request)
+    expect(seen).toContain('message');
+    expect(seen).toContain('private');
+    for (const secret of ['hello from A', 'for bob only 7431', 'carol'])
+      expect(seen).not.toContain(secret);
 
     // two writers, one chain
     const { body: report } = await admin<ChainReportPayload>(b, 'logs/verify');

@@ -12,6 +12,8 @@ import { Subject } from 'rxjs';
 import type { Server } from 'socket.io';
 
 import { AppConfigService } from '../config/app-config.service';
+import { loadSecret } from '../crypto/secret-file';
+import { ClusterSeal } from './cluster-seal';
 import type { ClusterEvents, ClusterRequests } from './cluster-events';
 import { InstancesRepository } from './instances.repository';
 
@@ -37,10 +39,14 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
   /** Redis is back after an outage: events sent meanwhile may be lost, fetch what was stored. */
   readonly recovered$ = new Subject<void>();
   private readonly redis?: Redis;
+  private readonly seal?: ClusterSeal;
   private server?: Server;
   private heartbeat?: NodeJS.Timeout;
   private wasReady = false;
-  private readonly handlers: [string, (...args: never[]) => void][] = [];
+  private readonly handlers: [
+    string,
+    (sealed: unknown, reply?: unknown) => void,
+  ][] = [];
 
   constructor(
     private readonly configService: AppConfigService,
@@ -48,6 +54,10 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
   ) {
     const cluster = configService.config.cluster;
     if (!cluster) return;
+    this.seal = new ClusterSeal(
+      loadSecret(configService.config.keysDir, 'cluster.key'),
+      this.instanceId,
+    );
     // commands wait while Redis is away (no retry limit) and go out when it returns; the
     // adapter's stream reader resumes from its last offset
     this.redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: null });
@@ -110,8 +120,7 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
         sessionKeyPrefix: `${prefix}:session:`,
       }),
     );
-    for (const [event, handler] of this.handlers)
-      server.on(event, handler as (...args: unknown[]) => void);
+    for (const [event, handler] of this.handlers) server.on(event, handler);
   }
 
   /** Tells every other instance; lost if Redis is unreachable (callers heal from the database). */
@@ -119,14 +128,18 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
     event: E,
     payload: ClusterEvents[E],
   ): void {
-    this.server?.serverSideEmit(event, payload);
+    if (this.seal)
+      this.server?.serverSideEmit(event, this.seal.seal(event, payload));
   }
 
   on<E extends keyof ClusterEvents>(
     event: E,
     handler: (payload: ClusterEvents[E]) => void,
   ): void {
-    this.listen(event, handler);
+    this.listen(event, (sealed) => {
+      const payload = this.open(event, sealed);
+      if (payload !== undefined) handler(payload as ClusterEvents[E]);
+    });
   }
 
   /**
@@ -138,13 +151,19 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
     payload: ClusterRequests[E]['ask'],
   ): Promise<ClusterRequests[E]['answer'][]> {
     const server = this.server;
-    if (!server || this.status === 'degraded') return Promise.resolve([]);
+    const seal = this.seal;
+    if (!server || !seal || this.status === 'degraded')
+      return Promise.resolve([]);
     return new Promise((resolve) => {
       server.serverSideEmit(
         event,
-        payload,
+        seal.seal(event, payload),
         (_error: unknown, answers: unknown[]) =>
-          resolve((answers ?? []) as ClusterRequests[E]['answer'][]),
+          resolve(
+            (answers ?? [])
+              .map((a) => this.open(`${event}:answer`, a))
+              .filter((a) => a !== undefined) as ClusterRequests[E]['answer'][],
+          ),
       );
     });
   }
@@ -155,14 +174,31 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
       payload: ClusterRequests[E]['ask'],
     ) => ClusterRequests[E]['answer'],
   ): void {
-    this.listen(event, (payload: ClusterRequests[E]['ask'], reply: unknown) => {
-      if (typeof reply === 'function') reply(handler(payload));
+    this.listen(event, (sealed, reply) => {
+      const payload = this.open(event, sealed);
+      if (payload === undefined || typeof reply !== 'function' || !this.seal)
+        return;
+      const answer = handler(payload as ClusterRequests[E]['ask']);
+      (reply as (sealed: unknown) => void)(
+        this.seal.seal(`${event}:answer`, answer),
+      );
     });
   }
 
-  private listen(event: string, handler: (...args: never[]) => void): void {
+  /** An event from another instance, opened; undefined (and logged) if it is not genuine. */
+  private open(event: string, sealed: unknown): unknown {
+    const payload = this.seal?.open(event, sealed);
+    if (payload === undefined)
+      this.logger.warn(`dropped a cluster event "${event}" that did not open`);
+    return payload;
+  }
+
+  private listen(
+    event: string,
+    handler: (sealed: unknown, reply?: unknown) => void,
+  ): void {
     this.handlers.push([event, handler]);
-    this.server?.on(event, handler as (...args: unknown[]) => void);
+    this.server?.on(event, handler);
   }
 
   private async beat(): Promise<void> {

@@ -4,15 +4,10 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
-import {
-  chmod,
-  mkdir,
-  readFile,
-  readdir,
-  rm,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import { loadSecret } from '../crypto/secret-file';
 
 /**
  * Where file chunks wait between upload and download. One interface, so a store shared by
@@ -54,18 +49,7 @@ export class LocalEncryptedFileStore extends FileStore {
     keysDir: string,
   ): Promise<LocalEncryptedFileStore> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const keyFile = join(keysDir, 'storage.key');
-    let key: Buffer;
-    try {
-      key = await readFile(keyFile);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      key = randomBytes(32);
-      await mkdir(keysDir, { recursive: true });
-      await writeFile(keyFile, key, { mode: 0o600 });
-      await chmod(keyFile, 0o600);
-    }
-    if (key.length !== 32) throw new Error(`${keyFile} must hold 32 bytes`);
+    const key = loadSecret(keysDir, 'storage.key');
     return new LocalEncryptedFileStore(dir, key);
   }
 

@@ -1,0 +1,112 @@
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+
+/** An event between instances as Redis carries it: sender, nonce, ciphertext and tag. */
+export interface SealedClusterEvent {
+  from: string;
+  n: string;
+  b: string;
+}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const MAX_ID_CHARS = 64;
+
+function isSealed(value: unknown): value is SealedClusterEvent {
+  const v = value as Partial<SealedClusterEvent> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.from === 'string' &&
+    v.from.length <= MAX_ID_CHARS &&
+    typeof v.n === 'string' &&
+    typeof v.b === 'string'
+  );
+}
+
+/**
+ * Events between instances cross Redis encrypted and authenticated, so Redis (and whoever can
+ * read or write it) sees no message text, no name, and cannot inject or replay an event.
+ * AES-256-GCM under a key each instance derives with HKDF from the cluster secret
+ * (`keys/cluster.key`, shared like the server key) and its own random id; the nonce is a counter,
+ * so none repeats under a key. Sender and event name are associated data. A counter not above the
+ * last one opened from that sender for that event is a replay and is refused (one sender's
+ * events of one name arrive in order over its one Redis connection).
+ */
+export class ClusterSeal {
+  private sent = 0n;
+  private readonly keys = new Map<string, Buffer>();
+  private readonly lastOpened = new Map<string, bigint>();
+
+  constructor(
+    private readonly secret: Buffer,
+    private readonly instanceId: string,
+  ) {}
+
+  seal(event: string, payload: unknown): SealedClusterEvent {
+    const nonce = Buffer.alloc(NONCE_BYTES);
+    nonce.writeBigUInt64BE(++this.sent, NONCE_BYTES - 8);
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      this.keyOf(this.instanceId),
+      nonce,
+    );
+    cipher.setAAD(Buffer.from(`${this.instanceId}\n${event}`));
+    const body = Buffer.concat([
+      cipher.update(JSON.stringify(payload)),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    return {
+      from: this.instanceId,
+      n: nonce.toString('base64'),
+      b: body.toString('base64'),
+    };
+  }
+
+  /** The payload; undefined for anything forged, damaged, misnamed or replayed. */
+  open(event: string, sealed: unknown): unknown {
+    if (!isSealed(sealed)) return undefined;
+    const nonce = Buffer.from(sealed.n, 'base64');
+    const body = Buffer.from(sealed.b, 'base64');
+    if (nonce.length !== NONCE_BYTES || body.length < TAG_BYTES)
+      return undefined;
+    const counter = nonce.readBigUInt64BE(NONCE_BYTES - 8);
+    const stream = `${sealed.from}\n${event}`;
+    if (counter <= (this.lastOpened.get(stream) ?? 0n)) return undefined;
+    try {
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        this.keyOf(sealed.from),
+        nonce,
+      );
+      decipher.setAAD(Buffer.from(stream));
+      decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+      const plain = Buffer.concat([
+        decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
+      this.lastOpened.set(stream, counter);
+      if (!this.keys.has(sealed.from))
+        this.keys.set(sealed.from, this.keyOf(sealed.from));
+      return JSON.parse(plain.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Derived per sender; remembered for this instance and for senders that sent something genuine. */
+  private keyOf(instanceId: string): Buffer {
+    return (
+      this.keys.get(instanceId) ??
+      Buffer.from(
+        hkdfSync(
+          'sha256',
+          this.secret,
+          instanceId,
+          'fuv-chat/cluster-event/v1',
+          32,
+        ),
+      )
+    );
+  }
+}

@@ -205,6 +205,45 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(logins.map((l) => l.actor)).toEqual(['alice', 'bob', 'carol']);
   });
 
+  it('keeps one unforked audit chain while both instances write at once', async () => {
+    const before = await db.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM messages',
+    );
+    const writers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        login(i % 2 === 0 ? a : b, `writer${i}`),
+      ),
+    );
+    const said = writers.flatMap((w) =>
+      Array.from({ length: 10 }, (_, n) => w.say(`burst ${n}`)),
+    );
+    for (const w of writers)
+      await w.until(
+        () => w.outbox.size === 0,
+        'every burst acknowledged',
+        20_000,
+      );
+    const after = await db.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM messages',
+    );
+    expect(Number(after[0].n) - Number(before[0].n)).toBe(said.length);
+
+    const { body: report } = await admin<ChainReportPayload>(a, 'logs/verify');
+    expect(report).toMatchObject({ intact: true, checkpointProblems: [] });
+    const ids = await db.query<{ id: string }>(
+      'SELECT id FROM audit_events ORDER BY id',
+    );
+    // no gap, no fork: ids 1..n, each row chained to the one before (verified above)
+    expect(ids.map((r) => Number(r.id))).toEqual(
+      ids.map((_, index) => index + 1),
+    );
+    const bursts = await db.query<{ n: string }>(
+      "SELECT COUNT(*) AS n FROM audit_events WHERE type = 'message_public' AND actor LIKE 'writer%'",
+    );
+    expect(Number(bursts[0].n)).toBe(said.length);
+    for (const w of writers) w.close();
+  });
+
   it('shares files across instances: offers, answers and downloads from the shared store', async () => {
     const carol = named('carol');
     const ivan = await login(b, 'ivan');

@@ -111,6 +111,14 @@ export class AuditService {
         backoffMs = RETRY_FIRST_MS;
         this.appended$.next(rows);
       } catch (error) {
+        if (isUniqueViolation(error)) {
+          // other instances kept taking the head (a cluster under load): try again shortly,
+          // at a random moment so the writers fall out of step; the events stay queued
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.random() * 10),
+          );
+          continue;
+        }
         if (isDatabaseUnavailable(error)) {
           this.logger.warn(
             `audit write of ${this.pending.length} events waits: database unavailable`,

@@ -75,6 +75,8 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     REDIS_PREFIX: prefix,
     INSTANCE_HEARTBEAT_MS: '300',
     RESUME_GRACE_MS: String(GRACE_MS),
+    // short, so the data of a transfer whose instance died is swept within the test
+    FILE_TTL_SECONDS: '10',
     LOG_LEVEL: 'warn',
   });
   const startB = (port?: number) =>
@@ -293,6 +295,9 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     await login(b, 'erin');
     await sees(alice, ['dave', 'erin']);
     const token = dave.resumeToken as string;
+    // an upload half way when the instance dies: its data stays in the shared folder
+    await upload(dave, randomBytes(150_000), { stopAfter: 1 });
+    expect(readdirSync(join(dir, 'files'))).toHaveLength(1);
 
     const killedAt = Date.now();
     await b.kill();
@@ -330,6 +335,13 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     );
     const newErin = await login(a, 'erin');
     expect(newErin.username).toBe('erin');
+
+    // nobody owns that data any more: the survivor sweeps it once it is older than a transfer lives
+    await waitFor(
+      () => readdirSync(join(dir, 'files')).length === 0,
+      'the dead instance’s file data to be swept',
+      20_000,
+    );
 
     b = await startB(b.port);
   });

@@ -4,14 +4,21 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { loadSecret } from '../crypto/secret-file';
 
 /**
- * Where file chunks wait between upload and download. One interface, so a store shared by
- * several server instances can replace the local one later.
+ * Where file chunks wait between upload and download. Instances of a cluster share one (a
+ * folder they all mount); another backend (object storage) would implement the same interface.
  */
 export abstract class FileStore {
   /** Stores chunk `index` of file `id` (ids are server-generated UUIDs, never client names). */
@@ -20,6 +27,8 @@ export abstract class FileStore {
   abstract remove(id: string): Promise<void>;
   /** Ids of every stored file (for the orphan sweep). */
   abstract ids(): Promise<string[]>;
+  /** When a chunk of the file was last written (epoch ms). */
+  abstract lastWritten(id: string): Promise<number>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -90,6 +99,11 @@ export class LocalEncryptedFileStore extends FileStore {
 
   async ids(): Promise<string[]> {
     return (await readdir(this.dir)).filter((name) => UUID.test(name));
+  }
+
+  /** A chunk written creates an entry in the file's folder, which updates the folder's mtime. */
+  async lastWritten(id: string): Promise<number> {
+    return (await stat(this.folder(id))).mtimeMs;
   }
 
   private folder(id: string): string {

@@ -528,6 +528,23 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         });
       await this.end(transfer, 'expired');
     }
+    if (this.cluster.enabled) await this.sweepAbandoned(now);
+  }
+
+  /**
+   * A shared folder can hold the data of an instance that died with its transfers. Data last
+   * written longer ago than a transfer lives belongs to a transfer that has expired: removed.
+   */
+  private async sweepAbandoned(now: number): Promise<void> {
+    let removed = 0;
+    for (const id of await this.store.ids()) {
+      const written = await this.store.lastWritten(id).catch(() => now);
+      if (written >= now - this.limits.ttlMs) continue;
+      await this.store.remove(id);
+      removed++;
+    }
+    if (removed > 0)
+      await this.audit.record('files_swept', { detail: { orphans: removed } });
   }
 
   /** Files whose sender is on another instance: offered, answered, downloaded and ended here too. */

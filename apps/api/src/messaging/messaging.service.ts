@@ -58,7 +58,8 @@ interface Reader {
 @Injectable()
 export class MessagingService implements OnModuleInit {
   private readonly log = new Logger(MessagingService.name);
-  private readonly readers = new Map<Member, Reader>();
+  /** Weak: a member handed over to another instance is forgotten without a leave. */
+  private readonly readers = new WeakMap<Member, Reader>();
   /** Private messages are not stored: their resends are recognised for ten minutes. */
   private readonly recentPrivate = new RecentMessages<PrivateMessagePayload>(
     10_000,

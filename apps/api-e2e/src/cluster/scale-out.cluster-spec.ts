@@ -73,7 +73,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     DATABASE_URL: db.url,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     REDIS_PREFIX: prefix,
-    INSTANCE_HEARTBEAT_MS: '300',
+    INSTANCE_HEARTBEAT_MS: '500',
     RESUME_GRACE_MS: String(GRACE_MS),
     // short, so the data of a transfer whose instance died is swept within the test
     FILE_TTL_SECONDS: '10',
@@ -287,6 +287,32 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(
       await carol.next(ServerEvent.FileEnded, (e) => e.transferId === publicId),
     ).toMatchObject({ reason: 'cancelled' });
+  });
+
+  it('an instance taken for dead by mistake (a late heartbeat) takes its users back', async () => {
+    const alice = named('alice');
+    const ivan = named('ivan');
+    const [{ instance_id: aId }] = await db.query<{ instance_id: string }>(
+      "SELECT instance_id FROM sessions WHERE name_key = 'alice'",
+    );
+    // what the other instance does to one whose heartbeat stopped
+    await db.query('DELETE FROM instances WHERE id = $1', [aId]);
+    await db.query(
+      'UPDATE sessions SET instance_id = NULL, held_until = $2 WHERE instance_id = $1',
+      [aId, Date.now() + GRACE_MS],
+    );
+    await waitFor(async () => {
+      const rows = await db.query<{ instance_id: string; held_until: unknown }>(
+        "SELECT instance_id, held_until FROM sessions WHERE name_key = 'alice'",
+      );
+      return rows[0]?.instance_id === aId && rows[0]?.held_until === null;
+    }, 'alice’s claim back with her instance');
+    await sees(ivan, ['alice']);
+    const whisper = ivan.whisper('alice', 'still here?');
+    await alice.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === whisper,
+    );
   });
 
   it('an instance dies: its users leave everyone’s list within the grace period and resume on the other', async () => {

@@ -34,6 +34,11 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
   readonly instanceId = randomUUID();
   /** After each heartbeat: time to reconcile what other instances hold. */
   readonly tick$ = new Subject<void>();
+  /**
+   * This instance was taken for dead (its heartbeat came too late, its row was removed) and is
+   * back: the claims of its members were orphaned and must be taken back.
+   */
+  readonly revived$ = new Subject<void>();
   /** Redis went away: events between instances are lost until it returns. */
   readonly down$ = new Subject<void>();
   /** Redis is back after an outage: events sent meanwhile may be lost, fetch what was stored. */
@@ -203,7 +208,12 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
 
   private async beat(): Promise<void> {
     try {
-      await this.instances.beat(this.instanceId, Date.now());
+      if (!(await this.instances.beat(this.instanceId, Date.now()))) {
+        this.logger.warn(
+          'this instance was taken for dead (a late heartbeat); taking its users back',
+        );
+        this.revived$.next();
+      }
       await this.instances.reap(this.aliveSince);
       this.tick$.next();
     } catch (error) {

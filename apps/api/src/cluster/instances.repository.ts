@@ -12,8 +12,12 @@ export class InstancesRepository {
     private readonly repository: Repository<InstanceEntity>,
   ) {}
 
-  async beat(id: string, seenAt: number): Promise<void> {
+  /** Marks the instance alive; false when its row was gone (the others took it for dead). */
+  async beat(id: string, seenAt: number): Promise<boolean> {
+    const updated = await this.repository.update({ id }, { seenAt });
+    if ((updated.affected ?? 0) > 0) return true;
     await this.repository.upsert({ id, seenAt }, ['id']);
+    return false;
   }
 
   /** Forgets instances not seen since `aliveSince`; their claims are then released by sessions. */

@@ -90,6 +90,29 @@ export class SessionsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Takes back the orphaned claims of these members (this instance was taken for dead); those
+   * `connected` are not held any more.
+   */
+  async reclaim(
+    ids: readonly string[],
+    instanceId: string,
+    connected: boolean,
+  ): Promise<void> {
+    const changes = connected
+      ? { instanceId, heldUntil: null }
+      : { instanceId };
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.repository
+        .createQueryBuilder()
+        .update()
+        .set(changes)
+        .where('id IN (:...ids)', { ids: ids.slice(i, i + 500) })
+        .andWhere('instance_id IS NULL')
+        .execute();
+    }
+  }
+
   /** Claims of dead instances become orphans, held for a resume anywhere until `heldUntil`. */
   async orphanLost(heldUntil: number): Promise<void> {
     await this.repository

@@ -443,6 +443,24 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       if (member) void this.kick(member.username);
     });
     this.cluster.tick$.subscribe(() => void this.reconcile());
+    this.cluster.revived$.subscribe(() => void this.reclaim());
+  }
+
+  /** Taken for dead while alive: the claims of members still here are ours again. */
+  private async reclaim(): Promise<void> {
+    try {
+      const members = [...this.members.values()];
+      for (const connected of [true, false])
+        await this.repository.reclaim(
+          members
+            .filter((m) => (m.socket !== undefined) === connected)
+            .map((m) => m.sessionId),
+          this.cluster.instanceId,
+          connected,
+        );
+    } catch (error) {
+      this.logger.warn(`reclaim failed: ${(error as Error).message}`);
+    }
   }
 
   /**

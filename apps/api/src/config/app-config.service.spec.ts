@@ -1,0 +1,40 @@
+import { loadConfig } from './app-config.service';
+
+describe('loadConfig: one instance unless REDIS_URL is set', () => {
+  it('runs alone on the embedded SQLite by default', () => {
+    const config = loadConfig({});
+    expect(config.database.type).toBe('sqlite');
+    expect(config.cluster).toBeUndefined();
+  });
+
+  it('joins a cluster with REDIS_URL on PostgreSQL, with defaults for the rest', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://chat@db/chat',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config.cluster).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'fuv-chat',
+      heartbeatMs: 2000,
+    });
+  });
+
+  it('refuses REDIS_URL without PostgreSQL (instances cannot share a SQLite file), and bad values', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /needs DATABASE_URL=postgres/,
+    );
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://chat@db/chat',
+        REDIS_URL: 'http://example.org',
+      }),
+    ).toThrow(/REDIS_URL/);
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://chat@db/chat',
+        REDIS_URL: 'redis://r',
+        REDIS_PREFIX: 'a b',
+      }),
+    ).toThrow(/REDIS_PREFIX/);
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
 
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
@@ -11,7 +12,7 @@ import { ClusterModule } from './cluster/cluster.module';
 import { FilesModule } from './files/files.module';
 import type { AppConfig } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
-import { dataSourceOptions } from './database/data-source';
+import { dataSourceOptions, openDataSource } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -24,7 +25,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(config.database)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config.database),
+          dataSourceFactory: (options) =>
+            openDataSource(options as DataSourceOptions),
+        }),
         ClusterModule,
         AuditModule,
         SessionsModule,

@@ -84,6 +84,30 @@ describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
     expect(JSON.stringify(audit)).not.toContain('only for bob');
   });
 
+  it('instances starting together on an empty database run each migration once', async () => {
+    const empty = await freshDatabase();
+    try {
+      // the keys exist (made by the first server): only the database is new
+      const both = await Promise.all(
+        [0, 1].map(() =>
+          startBuiltServer({
+            dir: server.dir,
+            env: { ...env(), DATABASE_URL: empty.url },
+          }),
+        ),
+      );
+      await Promise.all(both.map((s) => s.stop()));
+      const runs = await empty.query<{ name: string }>(
+        'SELECT name FROM migrations',
+      );
+      const names = runs.map((r) => r.name);
+      expect(names).toContain('ClusterInstances1764500000000');
+      expect(new Set(names).size).toBe(names.length);
+    } finally {
+      await empty.drop();
+    }
+  });
+
   it('R39: PostgreSQL unreachable: "temporarily unavailable", no acknowledgement for what was not stored, then recovery', async () => {
     // a second server reaching the same database through a relay the test takes down
     const relay = await startTcpProxy(Number(new URL(db.url).port || 5432));

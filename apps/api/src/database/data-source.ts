@@ -1,4 +1,4 @@
-import type { DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import { AuditCheckpointEntity } from '../audit/audit-checkpoint.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
@@ -49,4 +49,36 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     // fail the write as "temporarily unavailable" and let the client and the audit queue retry (R39)
     timeout: database.busyTimeoutMs,
   };
+}
+
+/** Any constant: the PostgreSQL advisory lock that lets one instance at a time migrate. */
+const MIGRATION_LOCK = 7_400_517;
+
+/**
+ * Opens the database for the server and runs pending migrations. On PostgreSQL several
+ * instances may start at once (a cluster restarted on a new version): the migrations run under
+ * an advisory lock, so the first runs them and the others find them done.
+ */
+export async function openDataSource(
+  options: DataSourceOptions,
+): Promise<DataSource> {
+  const dataSource = await new DataSource({
+    ...options,
+    migrationsRun: false,
+  }).initialize();
+  if (options.type !== 'postgres') {
+    await dataSource.runMigrations();
+    return dataSource;
+  }
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations();
+  } finally {
+    await lock
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK])
+      .catch(() => undefined);
+    await lock.release();
+  }
+  return dataSource;
 }

@@ -1,5 +1,6 @@
 /** Test and load-tool helpers: a real protocol client and the built server as a process. */
 export * from './built-server';
 export * from './chat-client';
+export * from './eventually';
 export * from './postgres';
 export * from './tcp-proxy';

@@ -16,6 +16,7 @@ import {
   type FreshDatabase,
   type RunningServer,
   type TcpProxy,
+  eventually,
   freshDatabase,
   startBuiltServer,
   startTcpProxy,
@@ -39,18 +40,6 @@ async function admin<T>(server: RunningServer, path: string, method = 'GET') {
 async function health(server: RunningServer): Promise<string> {
   const response = await fetch(`${server.url}/api/health`);
   return ((await response.json()) as { status: string }).status;
-}
-
-async function waitFor(
-  condition: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**
@@ -270,7 +259,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
         (a) => a.transferId === transferId,
       ),
     ).toMatchObject({ by: 'ivan', accepted: true });
-    await waitFor(
+    await eventually(
       () => readdirSync(join(dir, 'files')).length === 0,
       'the downloaded file to be removed by its owner',
     );
@@ -301,7 +290,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
       'UPDATE sessions SET instance_id = NULL, held_until = $2 WHERE instance_id = $1',
       [aId, Date.now() + GRACE_MS],
     );
-    await waitFor(async () => {
+    await eventually(async () => {
       const rows = await db.query<{ instance_id: string; held_until: unknown }>(
         "SELECT instance_id, held_until FROM sessions WHERE name_key = 'alice'",
       );
@@ -349,7 +338,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     );
 
     // erin did not come back: once the hold ends, the name is free again
-    await waitFor(
+    await eventually(
       async () => {
         const rows = await db.query(
           "SELECT 1 FROM sessions WHERE name_key = 'erin'",
@@ -363,7 +352,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(newErin.username).toBe('erin');
 
     // nobody owns that data any more: the survivor sweeps it once it is older than a transfer lives
-    await waitFor(
+    await eventually(
       () => readdirSync(join(dir, 'files')).length === 0,
       'the dead instance’s file data to be swept',
       20_000,
@@ -379,7 +368,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     await sees(alice, ['frank', 'gina']);
 
     redisRelay.setDown(true);
-    await waitFor(async () => (await health(b)) === 'degraded', 'degraded');
+    await eventually(async () => (await health(b)) === 'degraded', 'degraded');
     expect(await health(a)).toBe('ok');
 
     // B's own users still chat; A's message waits in the database for B
@@ -393,7 +382,11 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     const hank = await login(a, 'hank');
 
     redisRelay.setDown(false);
-    await waitFor(async () => (await health(b)) === 'ok', 'ok again', 15_000);
+    await eventually(
+      async () => (await health(b)) === 'ok',
+      'ok again',
+      15_000,
+    );
     await frank.until(
       () => frank.publicMessages().some((m) => m.clientId === meanwhile),
       'the message stored during the outage',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
 import { type AppConfig, createApp, loadConfig } from '@app/api';
+import { eventually } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 
@@ -95,19 +96,6 @@ export async function messageCount(server: TestServer): Promise<number> {
 
 export const sleep = (ms: number) =>
   new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it holds (bounded): for server-side effects no client is told about. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The id of the newest audit event (0 for none): to wait for what comes after it. */
 export async function lastAuditId(server: TestServer): Promise<number> {

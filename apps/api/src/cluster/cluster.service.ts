@@ -67,10 +67,9 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
     // adapter's stream reader resumes from its last offset
     this.redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: null });
     this.redis.on('ready', () => {
-      if (!this.wasReady) this.logger.log('Redis connected');
-      const recovered = this.wasReady === false && this.server !== undefined;
+      this.logger.log('Redis connected');
       this.wasReady = true;
-      if (recovered) this.recovered$.next();
+      if (this.server) this.recovered$.next();
     });
     // logged once per outage, never with the URL (it may hold a password); ioredis retries
     this.redis.on('close', () => {

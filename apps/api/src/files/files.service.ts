@@ -437,15 +437,15 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       recipients: [...transfer.recipients],
       expiresAt: transfer.expiresAt,
     });
-    for (const key of transfer.recipients) {
-      const recipient = this.sessions.all().find((m) => m.key === key);
-      if (recipient?.socket)
-        this.realtime.send(
-          recipient.socket,
-          ServerEvent.FileOffered,
-          transfer.offer,
-        );
-    }
+    this.offerHere(transfer);
+  }
+
+  /** Offers a verified file to its recipients connected to this instance. */
+  private offerHere(transfer: Transfer): void {
+    const sockets = [...this.sessions.connected()]
+      .filter((m) => transfer.recipients.has(m.key))
+      .map((m) => m.socket);
+    this.realtime.sendToEach(sockets, ServerEvent.FileOffered, transfer.offer);
   }
 
   private offeredTo(member: Member, transferId: string): Transfer {
@@ -564,10 +564,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         mirror: true,
       };
       this.transfers.set(shared.offer.transferId, transfer);
-      const sockets = [...this.sessions.connected()]
-        .filter((m) => transfer.recipients.has(m.key))
-        .map((m) => m.socket);
-      this.realtime.sendToEach(sockets, ServerEvent.FileOffered, shared.offer);
+      this.offerHere(transfer);
     });
     this.cluster.on(
       'file-answered',

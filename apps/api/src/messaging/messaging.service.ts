@@ -42,6 +42,22 @@ function toPayload(row: MessageEntity): MessagePayload {
   };
 }
 
+function privateMessage(
+  sender: Member,
+  clientId: string,
+  to: string,
+  text: string,
+): PrivateMessagePayload {
+  return {
+    id: randomUUID(),
+    clientId,
+    from: sender.username,
+    to,
+    text,
+    at: new Date().toISOString(),
+  };
+}
+
 /**
  * Where a member's public timeline stands. While the catch-up reads the database, live messages
  * wait in `backlog`; afterwards, anything up to `caughtUpTo` has been sent by the catch-up.
@@ -195,21 +211,8 @@ export class MessagingService implements OnModuleInit {
         'to',
       );
     }
-    const message = {
-      id: randomUUID(),
-      clientId,
-      from: sender.username,
-      to: recipient.username,
-      text,
-      at: new Date().toISOString(),
-    };
-    // metadata only: the text of a private message never reaches the database
-    await this.audit.record('message_private', {
-      actor: sender.username,
-      target: recipient.username,
-      detail: { id: message.id, length: Array.from(text).length },
-    });
-    this.recentPrivate.set(`${sender.key}\n${clientId}`, message);
+    const message = privateMessage(sender, clientId, recipient.username, text);
+    await this.logPrivate(sender, message);
     this.sessions.flushPresence();
     const sockets = [sender.socket, recipient.socket].filter(
       (s) => s !== undefined,
@@ -231,14 +234,7 @@ export class MessagingService implements OnModuleInit {
     recipient: RemoteMember,
     text: string,
   ): Promise<void> {
-    const message = {
-      id: randomUUID(),
-      clientId,
-      from: sender.username,
-      to: recipient.username,
-      text,
-      at: new Date().toISOString(),
-    };
+    const message = privateMessage(sender, clientId, recipient.username, text);
     const answers = await this.cluster.request('private', {
       sessionId: recipient.sessionId,
       message,
@@ -251,18 +247,26 @@ export class MessagingService implements OnModuleInit {
         'to',
       );
     }
-    await this.audit.record('message_private', {
-      actor: sender.username,
-      target: recipient.username,
-      detail: { id: message.id, length: Array.from(text).length },
-    });
-    this.recentPrivate.set(`${sender.key}\n${clientId}`, message);
+    await this.logPrivate(sender, message);
     if (sender.socket)
       this.realtime.send(
         sender.socket,
         ServerEvent.PrivateMessageCreated,
         message,
       );
+  }
+
+  /** Audited (metadata only: its text never reaches the database) and remembered for resends. */
+  private async logPrivate(
+    sender: Member,
+    message: PrivateMessagePayload,
+  ): Promise<void> {
+    await this.audit.record('message_private', {
+      actor: sender.username,
+      target: message.to,
+      detail: { id: message.id, length: Array.from(message.text).length },
+    });
+    this.recentPrivate.set(`${sender.key}\n${message.clientId}`, message);
   }
 
   private deliver(member: Member, message: MessagePayload): void {

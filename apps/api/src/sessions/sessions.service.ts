@@ -66,6 +66,10 @@ const sessionExpired = () =>
     'Your session has expired. Please log in again.',
   );
 
+/** The uniqueness key of a name as typed (case- and look-alike-folded). */
+const keyOf = (username: string) =>
+  usernameKey(username.normalize('NFKC').trim());
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -185,7 +189,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     // taken its place (welcome), so none overtakes the history
     this.members.set(member.sessionId, member);
     this.attach(member, socket);
-    this.announce({ joined: { user: this.toUser(member), at: member.since } });
+    this.announceJoined(member);
     this.publishMember('member', member);
     this.welcome(member, token, false, lastMessageId);
   }
@@ -235,10 +239,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       previous.disconnect(true);
     }
     this.attach(member, socket);
-    if (adopted && !adopted.known)
-      this.announce({
-        joined: { user: this.toUser(member), at: member.since },
-      });
+    if (adopted && !adopted.known) this.announceJoined(member);
     this.publishMember(adopted ? 'moved' : 'member', member);
     this.welcome(member, next, true, lastMessageId);
   }
@@ -278,9 +279,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** A member connected to another instance whose name matches, in a cluster. */
   findRemote(username: string): RemoteMember | undefined {
-    const found = this.directory.byKey(
-      usernameKey(username.normalize('NFKC').trim()),
-    );
+    const found = this.directory.byKey(keyOf(username));
     return found?.connected ? found : undefined;
   }
 
@@ -292,7 +291,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** The connected member whose name matches (case- and look-alike-insensitively). */
   findOnline(username: string): Member | undefined {
-    const key = usernameKey(username.normalize('NFKC').trim());
+    const key = keyOf(username);
     for (const member of this.members.values()) {
       if (member.key === key && member.socket) return member;
     }
@@ -320,13 +319,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** Everyone holding a name, on this instance and the others. */
   users(): UserPayload[] {
-    return [
-      ...[...this.members.values()].map((member) => this.toUser(member)),
-      ...this.directory
-        .all()
-        .filter((m) => !this.members.has(m.sessionId))
-        .map((m) => this.toUser(m)),
-    ];
+    return [...this.members.values(), ...this.remote()].map((m) =>
+      this.toUser(m),
+    );
   }
 
   /** Everyone holding a name, for the admin API (never keys or tokens). */
@@ -344,14 +339,21 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
    * the name and its resume token are released. False when nobody holds that name.
    */
   async kick(username: string): Promise<boolean> {
-    const key = usernameKey(username.normalize('NFKC').trim());
-    const member = [...this.members.values()].find((m) => m.key === key);
-    if (!member) {
+    const key = keyOf(username);
+    const member = this.heldHere(key);
+    if (member) await this.remove(member);
+    else if (this.directory.byKey(key))
       // held by another instance: that one removes them
-      if (!this.directory.byKey(key)) return false;
       this.cluster.publish('kick', { key });
-      return true;
-    }
+    else return false;
+    return true;
+  }
+
+  private heldHere(key: string): Member | undefined {
+    return [...this.members.values()].find((m) => m.key === key);
+  }
+
+  private async remove(member: Member): Promise<void> {
     const socket = member.socket;
     if (socket) {
       this.realtime.send(socket, ServerEvent.Exception, {
@@ -362,7 +364,6 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     await this.audit.record('user_kicked', { target: member.username });
     await this.leave(member, 'kicked');
     socket?.disconnect(true);
-    return true;
   }
 
   /** Seals the event for every connected member (each under their own key). */
@@ -421,26 +422,20 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private joinCluster(): void {
     this.cluster.on('member', (remote) => {
       if (this.members.has(remote.sessionId)) return;
-      if (this.directory.upsert(remote))
-        this.announce({
-          joined: { user: this.toUser(remote), at: remote.since },
-        });
+      if (this.directory.upsert(remote)) this.announceJoined(remote);
     });
     this.cluster.on('moved', (remote) => {
       const local = this.members.get(remote.sessionId);
       const known = this.directory.upsert(remote) === false;
       if (local) this.handOver(local);
-      else if (!known)
-        this.announce({
-          joined: { user: this.toUser(remote), at: remote.since },
-        });
+      else if (!known) this.announceJoined(remote);
     });
     this.cluster.on('member-left', ({ sessionId, ...left }) => {
       if (this.directory.remove(sessionId)) this.announce({ left });
     });
     this.cluster.on('kick', ({ key }) => {
-      const member = [...this.members.values()].find((m) => m.key === key);
-      if (member) void this.kick(member.username);
+      const member = this.heldHere(key);
+      if (member) void this.remove(member);
     });
     this.cluster.tick$.subscribe(() => void this.reconcile());
     this.cluster.revived$.subscribe(() => void this.reclaim());
@@ -538,8 +533,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         rows.filter((row) => !this.members.has(row.sessionId)),
         now,
       );
-      for (const m of joined)
-        this.announce({ joined: { user: this.toUser(m), at: m.since } });
+      for (const m of joined) this.announceJoined(m);
       const at = new Date().toISOString();
       for (const m of left)
         this.announce({
@@ -548,6 +542,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     } catch (error) {
       this.logger.warn(`cluster reconcile failed: ${(error as Error).message}`);
     }
+  }
+
+  private announceJoined(member: Pick<Member, 'username' | 'since'>): void {
+    this.announce({ joined: { user: this.toUser(member), at: member.since } });
   }
 
   private announce(change: PresenceChange): void {

@@ -32,17 +32,13 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Cluster');
   /** This process; claims in the database name it. */
   readonly instanceId = randomUUID();
-  /** After each heartbeat: time to reconcile what other instances hold. */
+  /** After each heartbeat: time to reconcile what other instances hold and sent. */
   readonly tick$ = new Subject<void>();
   /**
    * This instance was taken for dead (its heartbeat came too late, its row was removed) and is
    * back: the claims of its members were orphaned and must be taken back.
    */
   readonly revived$ = new Subject<void>();
-  /** Redis went away: events between instances are lost until it returns. */
-  readonly down$ = new Subject<void>();
-  /** Redis is back after an outage: events sent meanwhile may be lost, fetch what was stored. */
-  readonly recovered$ = new Subject<void>();
   private readonly redis?: Redis;
   private readonly seal?: ClusterSeal;
   private server?: Server;
@@ -69,14 +65,12 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
     this.redis.on('ready', () => {
       this.logger.log('Redis connected');
       this.wasReady = true;
-      if (this.server) this.recovered$.next();
     });
     // logged once per outage, never with the URL (it may hold a password); ioredis retries
     this.redis.on('close', () => {
       if (!this.wasReady) return;
       this.wasReady = false;
       this.logger.warn('Redis unreachable; serving local users only');
-      this.down$.next();
     });
     this.redis.on('error', () => undefined);
   }

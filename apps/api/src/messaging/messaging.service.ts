@@ -31,6 +31,8 @@ const CATCH_UP_ROWS = 500;
  * told it failed by then (the cluster's answers time out at 5 s).
  */
 const REMOTE_DELIVERY_MS = 4000;
+/** A public message this old that has not reached this instance through Redis is read from the database. */
+const SETTLE_MS = 2000;
 
 function toPayload(row: MessageEntity): MessagePayload {
   return {
@@ -82,11 +84,10 @@ export class MessagingService implements OnModuleInit {
     10 * 60_000,
   );
 
-  /** Public message ids delivered here lately: one that comes again (Redis, a refetch) is not resent. */
+  /** Public message ids delivered here lately: one that comes again (Redis, the heal) is not resent. */
   private readonly delivered = new RecentMessages<true>(50_000, 10 * 60_000);
-  private highestId = 0;
-  /** The last id delivered here when Redis went away: the refetch starts after it. */
-  private outageFrom?: number;
+  /** Cluster: every stored public message up to this id has been delivered here. */
+  private healedTo = 0;
 
   constructor(
     private readonly repository: MessagesRepository,
@@ -96,10 +97,12 @@ export class MessagingService implements OnModuleInit {
     private readonly cluster: ClusterService,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.sessions.joined$.subscribe((joined) => void this.catchUp(joined));
     this.sessions.left$.subscribe((member) => this.readers.delete(member));
     if (!this.cluster.enabled) return;
+    // before anyone connects: what is stored by now, joining members get by their catch-up
+    this.healedTo = (await this.repository.latest(1)).at(-1)?.id ?? 0;
     this.cluster.on('message', (message) => this.broadcast(message));
     this.cluster.answer('private', ({ sessionId, message, expiresAt }) => {
       const recipient = this.sessions.connectedMember(sessionId);
@@ -112,9 +115,7 @@ export class MessagingService implements OnModuleInit {
       );
       return true;
     });
-    // messages other instances stored while Redis was away are read back from the database
-    this.cluster.down$.subscribe(() => (this.outageFrom ??= this.highestId));
-    this.cluster.recovered$.subscribe(() => void this.refetch());
+    this.cluster.tick$.subscribe(() => void this.heal());
   }
 
   /** Stores, then broadcasts: the sender's copy is its acknowledgement, sent only after commit. */
@@ -149,7 +150,6 @@ export class MessagingService implements OnModuleInit {
     const key = String(message.id);
     if (this.delivered.get(key)) return;
     this.delivered.set(key, true);
-    this.highestId = Math.max(this.highestId, message.id);
     this.sessions.flushPresence();
     const sockets: ChatSocket[] = [];
     for (const member of this.sessions.connected())
@@ -157,21 +157,25 @@ export class MessagingService implements OnModuleInit {
     this.realtime.sendToEach(sockets, ServerEvent.MessageCreated, message);
   }
 
-  /** After a Redis outage: every message stored since it began, for those not yet delivered. */
-  private async refetch(): Promise<void> {
-    let cursor = this.outageFrom;
-    this.outageFrom = undefined;
-    if (cursor === undefined) return;
+  /**
+   * Each heartbeat, in a cluster: public messages stored by other instances whose event never
+   * came (Redis away, or back but not yet resubscribed) are read from the database by offset and
+   * delivered, once they are older than SETTLE_MS (live delivery has had its chance).
+   */
+  private async heal(): Promise<void> {
     try {
-      for (;;) {
-        const rows = await this.repository.after(cursor, CATCH_UP_ROWS);
-        for (const row of rows) this.broadcast(toPayload(row));
-        cursor = rows.at(-1)?.id ?? cursor;
-        if (rows.length < CATCH_UP_ROWS) return;
+      const settled = Date.now() - SETTLE_MS;
+      for (const row of await this.repository.after(
+        this.healedTo,
+        CATCH_UP_ROWS,
+      )) {
+        if (Date.parse(row.at) > settled) return;
+        this.broadcast(toPayload(row));
+        this.healedTo = row.id;
       }
     } catch (error) {
       this.log.warn(
-        `refetch after the Redis outage failed: ${(error as Error).message}`,
+        `reading missed messages failed: ${(error as Error).message}`,
       );
     }
   }

@@ -276,6 +276,37 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     expect(await nina.page.getByTestId('username-input').count()).toBe(0);
   });
 
+  it('a newcomer in a fresh browser sees the history, before and after a server restart', async () => {
+    const rosa = await open();
+    await login(rosa, 'rosa');
+    await sendMessage(rosa, 'history for newcomers');
+    await rosa.page
+      .getByTestId('message')
+      .filter({ hasText: 'history for newcomers' })
+      .getByTestId('message-time')
+      .waitFor();
+
+    // a new profile (nothing stored) logging in for the first time gets the latest messages
+    const sam = await open();
+    await login(sam, 'sam');
+    const seen = sam.page
+      .getByTestId('message')
+      .filter({ hasText: 'history for newcomers' });
+    await seen.waitFor();
+    expect(await seen.getAttribute('data-kind')).toBe('global');
+    expect(await seen.textContent()).toContain('rosa:');
+
+    await room.stopServer();
+    await room.startServer();
+    const tess = await open();
+    await login(tess, 'tess');
+    await tess.page
+      .getByTestId('message')
+      .filter({ hasText: 'history for newcomers' })
+      .waitFor();
+    expect(await tess.page.getByText('No messages yet').count()).toBe(0);
+  });
+
   it('a message the server refuses is marked not sent and can be retried', async () => {
     const pia = await open();
     await login(pia, 'pia');

@@ -7,6 +7,7 @@ import { MatInput } from '@angular/material/input';
 import { Limits } from '@app/shared';
 
 import { SocketService } from '../core/realtime/socket.service';
+import { MessagingStore } from '../messaging/messaging.store';
 import { ConnectionStatusComponent } from './connection-status.component';
 import { SessionStore } from './session.store';
 
@@ -94,6 +95,9 @@ export class LoginPageComponent {
   name = '';
 
   constructor() {
+    // the history (and pending file offers) arrive right after the login is accepted, before the
+    // chat page exists: the store that folds them must already be listening
+    inject(MessagingStore);
     this.socket.connect();
   }
 

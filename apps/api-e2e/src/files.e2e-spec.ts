@@ -10,6 +10,8 @@ import {
   chunkCountFor,
 } from '@app/shared';
 
+import { ChatClient } from '@app/testing';
+
 import { useChatRoom } from './support/chat-room';
 import { download, sha256, upload } from './support/file-transfer';
 import { auditRows, sleep, startServer } from './support/test-server';
@@ -557,5 +559,92 @@ describe('abandoned uploads (2-second TTL)', () => {
     expect(
       (await auditRows(shortRoom.server, 'file_swept')).length,
     ).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('stored-bytes quotas (F42) and recipients by session (F46)', () => {
+  // every test client connects from 127.0.0.1: one address
+  const room = useChatRoom({
+    FILES_USER_QUOTA_MB: '1',
+    FILES_ADDRESS_QUOTA_MB: '1',
+  });
+  const offerOf = (bytes: Uint8Array, to?: string) => ({
+    transferId: randomUUID(),
+    name: 'x.bin',
+    size: bytes.length,
+    type: '',
+    sha256: sha256(bytes),
+    chunkCount: chunkCountFor(bytes.length),
+    ...(to ? { to } : {}),
+  });
+  const bytes = randomBytes(600 * 1024);
+
+  it('F42: a finished file nobody fetches counts against its sender and the sender’s address; an offer over quota is refused before any chunk', async () => {
+    const alice = await room.login('alice');
+    const alice2 = await room.login('alice2');
+    const bob = await room.login('bob');
+    // a finished private offer nobody answers keeps its bytes on the server
+    await upload(alice, bytes, { to: 'bob' });
+    await bob.next(ServerEvent.FileOffered);
+    await alice.send(ClientEvent.FileOffer, offerOf(bytes, 'bob'));
+    const own = await alice.nextError(ClientEvent.FileOffer);
+    expect(own).toMatchObject({ code: ErrorCode.QuotaExceeded, field: 'size' });
+    expect(own.message).toMatch(/exceed 1 MB/);
+    // a second name from the same address shares the address quota
+    await alice2.send(ClientEvent.FileOffer, offerOf(bytes, 'bob'));
+    expect((await alice2.nextError(ClientEvent.FileOffer)).message).toMatch(
+      /from your network/,
+    );
+    // nothing of the refused offers reached the disk or the recipient
+    expect(readdirSync(room.server.config.files.dir)).toHaveLength(1);
+    await sleep(100);
+    expect(bob.all(ServerEvent.FileOffered)).toHaveLength(1);
+  });
+
+  it('F42: the server-wide quota and the disk floor refuse offers', async () => {
+    for (const [env, refusal] of [
+      [{ FILES_TOTAL_QUOTA_MB: '1' }, /holds as many files/],
+      [{ FILES_MIN_FREE_MB: '10000000' }, /low on disk space/],
+    ] as const) {
+      const server = await startServer(env);
+      try {
+        const alice = await ChatClient.login(server.url, 'alice');
+        const bob = await ChatClient.login(server.url, 'bob');
+        if ('FILES_TOTAL_QUOTA_MB' in env)
+          await upload(bob, bytes, { to: 'alice' });
+        await alice.send(ClientEvent.FileOffer, offerOf(bytes, 'bob'));
+        expect((await alice.nextError(ClientEvent.FileOffer)).message).toMatch(
+          refusal,
+        );
+        alice.close();
+        bob.close();
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it('F46: a recipient who leaves mid-upload is not replaced by the next holder of the name', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const small = randomBytes(3 * Limits.fileChunkBytes);
+    const transferId = await upload(alice, small, { to: 'bob', stopAfter: 1 });
+    await bob.send(ClientEvent.SessionLogout, {});
+    await alice.next(ServerEvent.UserLeft, (u) => u.username === 'bob');
+    const impostor = await room.login('bob');
+    await upload(alice, small, { transferId, to: 'bob' });
+    await alice.until(
+      () =>
+        alice
+          .all(ServerEvent.FileUploadProgress)
+          .some((p) => p.transferId === transferId && p.verified),
+      'verified',
+    );
+    await sleep(200);
+    expect(impostor.all(ServerEvent.FileOffered)).toEqual([]);
+    await impostor.send(ClientEvent.FileAnswer, { transferId, accept: true });
+    expect(await impostor.nextError(ClientEvent.FileAnswer)).toMatchObject({
+      code: ErrorCode.NotFound,
+    });
   });
 });

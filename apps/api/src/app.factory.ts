@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ErrorCode } from '@app/shared';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 
@@ -10,6 +13,13 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config.service';
 import { HttpExceptionsFilter } from './common/filters/http-exceptions.filter';
 import { createValidationPipe } from './common/validation';
+import {
+  ClientAddressService,
+  trustedProxies,
+} from './edge/client-address.service';
+import { HardenedHttpAdapter } from './edge/hardened-http.adapter';
+import { HostAllowlist } from './edge/host-allowlist';
+import { HttpLimits } from './edge/http-limits';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 /** The database holds the room's history and audit log: readable by the server's user only. */
@@ -53,16 +63,44 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.database.type === 'sqlite')
     prepareSqliteFile(config.database.path);
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-    // on shutdown, close keep-alive and long-polling HTTP connections instead of waiting for them
-    forceCloseConnections: true,
+  const http = new HardenedHttpAdapter(
+    config.limits.maxConnectionsPerAddress,
+    (address) => trustedProxies(config.trustedProxies)(address, 0),
+  );
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    http,
+    {
+      logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+      bodyParser: false,
+    },
+  );
+  const hosts = new HostAllowlist(config.publicHosts);
+  // before anything else: a request for a name we are not published under gets nothing (A49)
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (hosts.allows(request)) return next();
+    response.status(421).json({
+      code: ErrorCode.HostForbidden,
+      message: 'This server does not answer to that host name.',
+    });
+  });
+  app.useBodyParser('json', { limit: HttpLimits.maxBodyBytes });
+  app.useBodyParser('urlencoded', {
+    limit: HttpLimits.maxBodyBytes,
+    extended: false,
   });
   app.use(securityHeaders());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionsFilter());
-  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config.allowedOrigins));
+  app.useWebSocketAdapter(
+    new RealtimeIoAdapter(app, {
+      allowedOrigins: config.allowedOrigins,
+      hosts,
+      addresses: app.get(ClientAddressService),
+      maxSessionsPerAddress: config.limits.maxConnectionsPerAddress,
+    }),
+  );
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('FUV Secure Chat admin API')

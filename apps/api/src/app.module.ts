@@ -9,6 +9,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ClusterModule } from './cluster/cluster.module';
+import { EdgeModule } from './edge/edge.module';
 import { FilesModule } from './files/files.module';
 import type { AppConfig } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
@@ -30,6 +31,7 @@ export class AppModule {
           dataSourceFactory: (options) =>
             openDataSource(options as DataSourceOptions),
         }),
+        EdgeModule,
         ClusterModule,
         AuditModule,
         SessionsModule,

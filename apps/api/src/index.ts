@@ -4,5 +4,5 @@ export { type AppConfig, loadConfig } from './config/app-config.service';
 export { verifyChain } from './audit/audit-chain';
 export { AuditEventEntity } from './audit/audit-event.entity';
 export { AuditRepository, readChain } from './audit/audit.repository';
-export { AuditService } from './audit/audit.service';
+export { AuditService, RepeatBudget } from './audit/audit.service';
 export { dataSourceOptions } from './database/data-source';

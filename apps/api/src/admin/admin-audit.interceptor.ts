@@ -8,12 +8,15 @@ import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 
 import { AuditService } from '../audit/audit.service';
-import { hashAddress } from '../realtime/ws-auth.middleware';
+import { ClientAddressService } from '../edge/client-address.service';
 
 /** Every admin request is itself an audit event: who (which address) read or did what. */
 @Injectable()
 export class AdminAuditInterceptor implements NestInterceptor {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly addresses: ClientAddressService,
+  ) {}
 
   async intercept(
     context: ExecutionContext,
@@ -25,7 +28,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
         method: request.method,
         path: request.path,
         query: request.query,
-        address: hashAddress(request.ip ?? 'unknown'),
+        address: this.addresses.hash(this.addresses.of(request)),
       },
     });
     return next.handle();

@@ -9,7 +9,7 @@ import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service';
 import { DomainException } from '../common/domain.exception';
 import { FixedWindowLimiter } from '../common/rate-limiter';
-import { hashAddress } from '../realtime/ws-auth.middleware';
+import { ClientAddressService } from '../edge/client-address.service';
 import { AdminTokenService } from './admin-token.service';
 
 /** At most this many failed attempts per address per window, then 429 until it passes. */
@@ -27,20 +27,22 @@ export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly tokens: AdminTokenService,
     private readonly audit: AuditService,
+    private readonly addresses: ClientAddressService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
-    const address = hashAddress(request.ip ?? 'unknown');
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer (.+)$/.exec(header);
+    // the token first: a correct one is never refused for other people's failures (A47)
+    if (match && this.tokens.matches(match[1])) return true;
+    const address = this.addresses.hash(this.addresses.of(request));
     if (this.failures.blocked(address)) {
       throw new DomainException(
         ErrorCode.RateLimited,
         'Too many failed attempts; try again in a minute.',
       );
     }
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
-    if (match && this.tokens.matches(match[1])) return true;
     this.failures.hit(address);
     await this.audit.record('admin_auth_failed', {
       detail: {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
 
 import {
@@ -6,6 +6,7 @@ import {
   isUniqueViolation,
 } from '../database/database-errors';
 import type { HashedRow } from './audit-chain';
+import { AuditRepeats } from './audit-repeats';
 import { AuditRepository } from './audit.repository';
 
 /** What happened, as a short stable name. */
@@ -37,7 +38,9 @@ export type AuditType =
   | 'file_swept'
   | 'files_swept'
   | 'admin_request'
-  | 'admin_auth_failed';
+  | 'admin_auth_failed'
+  | 'audit_repeats_suppressed'
+  | 'audit_overflow';
 
 export interface AuditEntry {
   actor?: string | null;
@@ -52,6 +55,16 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+/**
+ * Past this many events waiting for the database the server refuses new work (`overloaded`):
+ * a slow database pushes back on clients instead of growing the queue (L41).
+ */
+const PUSH_BACK_AT = 5_000;
+/** Hard bound: events past it are counted, and the count is logged once there is room. */
+const MAX_PENDING = 20_000;
+const REPEAT_SWEEP_MS = 10_000;
+/** Rows per minute of one repeatable kind: from one connection, and from one address. */
+export const RepeatBudget = { connection: 20, address: 300 } as const;
 const ATTEMPTS = 5;
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 2000;
@@ -62,10 +75,17 @@ const RETRY_MAX_MS = 2000;
  * never forks and a burst of events costs one commit.
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements OnModuleDestroy {
   private readonly logger = new Logger(AuditService.name);
   private readonly pending: Pending[] = [];
   private flushing?: Promise<void>;
+  private readonly repeats = new AuditRepeats();
+  private readonly repeatSweep = setInterval(
+    () => this.recordSuppressed(),
+    REPEAT_SWEEP_MS,
+  ).unref();
+  /** Events that found the queue full: recorded as one `audit_overflow` row when it drains. */
+  private overflowed = 0;
   /** Rows as committed, in chain order. */
   readonly appended$ = new Subject<HashedRow[]>();
 
@@ -76,6 +96,13 @@ export class AuditService {
    * unavailable the event waits in the queue; any other failure is logged.
    */
   record(type: AuditType, entry: AuditEntry = {}): Promise<void> {
+    if (this.pending.length >= MAX_PENDING) {
+      if (this.overflowed++ === 0)
+        this.logger.error(
+          `audit queue full (${MAX_PENDING} events): events are counted, not written, until it drains`,
+        );
+      return Promise.resolve();
+    }
     return new Promise((done) => {
       this.pending.push({
         row: {
@@ -89,6 +116,46 @@ export class AuditService {
       });
       this.flushing ??= this.flush();
     });
+  }
+
+  /**
+   * For events an outsider can repeat at will (refusals): the first few per minute per kind and
+   * `place` (an address hash) are written, the rest are counted into one summary row (L41).
+   */
+  recordRepeatable(
+    type: AuditType,
+    place: { address: string; connection?: string },
+    entry: AuditEntry = {},
+  ): void {
+    const perConnection =
+      place.connection === undefined ||
+      this.repeats.admit(
+        `${type} ${place.connection}`,
+        RepeatBudget.connection,
+      );
+    if (
+      perConnection &&
+      this.repeats.admit(`${type} ${place.address}`, RepeatBudget.address)
+    )
+      void this.record(type, entry);
+  }
+
+  /** True while the database lags so far behind that new work should wait. */
+  get overloaded(): boolean {
+    return this.pending.length >= PUSH_BACK_AT;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.repeatSweep);
+  }
+
+  private recordSuppressed(now = Date.now()): void {
+    for (const { key, count } of this.repeats.sweep(now)) {
+      const [type, place] = key.split(' ');
+      void this.record('audit_repeats_suppressed', {
+        detail: { type, place, count },
+      });
+    }
   }
 
   /** Resolves when everything recorded so far is committed. */
@@ -136,6 +203,11 @@ export class AuditService {
       for (const pending of batch) pending.done();
     }
     this.flushing = undefined;
+    if (this.overflowed > 0) {
+      const dropped = this.overflowed;
+      this.overflowed = 0;
+      void this.record('audit_overflow', { detail: { dropped } });
+    }
   }
 
   /** Another writer that took the same place in the chain makes ours fail: retry on the new head. */

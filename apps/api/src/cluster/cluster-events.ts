@@ -49,12 +49,12 @@ export interface ClusterEvents {
   };
   'file-answered': {
     transferId: string;
-    key: string;
+    sessionId: string;
     username: string;
     accepted: boolean;
   };
   /** A recipient has the whole file: a private file is then done. */
-  'file-downloaded': { transferId: string; key: string };
+  'file-downloaded': { transferId: string; sessionId: string };
   /** The sender's instance removed the file (done, cancelled, expired, sender left). */
   'file-ended': { transferId: string; reason?: FileEndReason };
 }

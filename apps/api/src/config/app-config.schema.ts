@@ -72,6 +72,22 @@ export class AppConfigSchema {
   @IsString()
   WEB_ROOT?: string;
 
+  /**
+   * Comma-separated host names the server answers to (the Host header); any other is refused
+   * (DNS rebinding, A49). Default: loopback names, plus HOST when it is one address.
+   */
+  @IsOptional()
+  @IsString()
+  PUBLIC_HOSTS?: string;
+
+  /**
+   * Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is
+   * believed (A47); `loopback` and `uniquelocal` name those ranges. Default: none.
+   */
+  @IsOptional()
+  @IsString()
+  TRUSTED_PROXIES?: string;
+
   /** Comma-separated extra origins allowed to open a chat connection (e.g. behind a proxy). */
   @IsOptional()
   @IsString()
@@ -106,6 +122,38 @@ export class AppConfigSchema {
   @Min(1)
   @Max(604_800)
   FILE_TTL_SECONDS?: number;
+
+  /** Bytes of files one user may have waiting on the server, finished or not, in MB (default 100). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  FILES_USER_QUOTA_MB?: number;
+
+  /** The same for every name from one client address together, in MB (default 200). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  FILES_ADDRESS_QUOTA_MB?: number;
+
+  /** All files waiting on this server together, in MB (default 2048). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  FILES_TOTAL_QUOTA_MB?: number;
+
+  /** Offers are refused while the files folder's disk has less than this free, in MB (default 512). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  FILES_MIN_FREE_MB?: number;
 
   /** Sign the audit chain head after this many events… */
   @IsOptional()
@@ -185,6 +233,14 @@ export class AppConfigSchema {
   @Min(1)
   @Max(10000000)
   MAX_UNAUTHENTICATED?: number;
+
+  /** Open connections not yet logged in from one address (default: a tenth of MAX_UNAUTHENTICATED). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  MAX_UNAUTHENTICATED_PER_ADDRESS?: number;
 
   /** A connection that has not logged in within this is closed (default 60 s). */
   @IsOptional()

@@ -1,3 +1,4 @@
+import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 
 import { plainToInstance } from 'class-transformer';
@@ -19,11 +20,15 @@ export interface AppConfig {
   webRoot: string;
   /** Origins allowed to open a chat connection besides the server's own (same Host). */
   allowedOrigins: string[];
+  /** Host names (lower case, no port) requests may name in their Host header (A49). */
+  publicHosts: string[];
+  /** Reverse proxies whose X-Forwarded-For is believed (proxy-addr syntax, A47). */
+  trustedProxies: string[];
   resumeGraceMs: number;
   audit: { checkpointEvery: number; checkpointSeconds: number };
   /** Abuse limits (L30, L31): per socket, per address and overall. */
   limits: ConnectionLimits;
-  files: { maxBytes: number; dir: string; ttlMs: number };
+  files: { maxBytes: number; dir: string; ttlMs: number; quota: FileQuota };
   /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
   adminToken?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
@@ -37,6 +42,16 @@ export interface ClusterConfig {
   heartbeatMs: number;
 }
 
+/** Bytes of shared files the server keeps at once, finished or not (F42). */
+export interface FileQuota {
+  userBytes: number;
+  /** All the names of one client address together. */
+  addressBytes: number;
+  totalBytes: number;
+  /** Offers are refused while the disk has less than this free. */
+  minFreeBytes: number;
+}
+
 export interface ConnectionLimits {
   eventsPerSecond: number;
   eventBurst: number;
@@ -45,6 +60,7 @@ export interface ConnectionLimits {
   addressEventsPerSecond: number;
   maxConnectionsPerAddress: number;
   maxUnauthenticated: number;
+  maxUnauthenticatedPerAddress: number;
   loginTimeoutMs: number;
 }
 
@@ -63,6 +79,30 @@ function parseDatabase(
     path: resolve(url?.slice('sqlite:'.length) ?? 'data/chat.sqlite'),
     busyTimeoutMs,
   };
+}
+
+const MB = 1024 * 1024;
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * Loopback names always; the bind address when it is one address; on a wildcard bind, this
+ * machine's name and addresses (what users type to reach it on their network).
+ */
+function defaultPublicHosts(host: string): string[] {
+  const hosts = ['localhost', '127.0.0.1', '::1'];
+  if (!WILDCARD_HOSTS.has(host)) return [...hosts, host];
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .map((entry) => entry?.address)
+    .filter((address): address is string => Boolean(address));
+  return [...hosts, hostname(), ...addresses];
 }
 
 /** Reads and validates the environment; the only reader of `process.env` (passed in). */
@@ -88,10 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   const port = schema.PORT ?? 8080;
   const host = schema.HOST ?? '127.0.0.1';
-  const extra = (schema.ALLOWED_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
+  const maxUnauthenticated = schema.MAX_UNAUTHENTICATED ?? 1000;
   return {
     port,
     host,
@@ -105,12 +142,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       : undefined,
     keysDir: resolve(schema.KEYS_DIR ?? 'keys'),
     webRoot: resolve(schema.WEB_ROOT ?? 'dist/apps/web/browser'),
-    allowedOrigins: extra,
+    allowedOrigins: list(schema.ALLOWED_ORIGINS),
+    publicHosts: [
+      ...new Set(
+        (schema.PUBLIC_HOSTS
+          ? list(schema.PUBLIC_HOSTS)
+          : defaultPublicHosts(host)
+        ).map((name) => name.toLowerCase().replace(/^\[|\]$/g, '')),
+      ),
+    ],
+    trustedProxies: list(schema.TRUSTED_PROXIES),
     resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
     files: {
-      maxBytes: (schema.MAX_FILE_MB ?? 20) * 1024 * 1024,
+      maxBytes: (schema.MAX_FILE_MB ?? 20) * MB,
       dir: resolve(schema.FILES_DIR ?? 'data/files'),
       ttlMs: (schema.FILE_TTL_SECONDS ?? 3600) * 1000,
+      quota: {
+        userBytes: (schema.FILES_USER_QUOTA_MB ?? 100) * MB,
+        addressBytes: (schema.FILES_ADDRESS_QUOTA_MB ?? 200) * MB,
+        totalBytes: (schema.FILES_TOTAL_QUOTA_MB ?? 2048) * MB,
+        minFreeBytes: (schema.FILES_MIN_FREE_MB ?? 512) * MB,
+      },
     },
     audit: {
       checkpointEvery: schema.AUDIT_CHECKPOINT_EVERY ?? 100,
@@ -123,7 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       handshakesPerMinute: schema.RATE_HANDSHAKES_PER_MINUTE ?? 300,
       addressEventsPerSecond: schema.RATE_ADDRESS_EVENTS_PER_SECOND ?? 500,
       maxConnectionsPerAddress: schema.MAX_CONNECTIONS_PER_ADDRESS ?? 500,
-      maxUnauthenticated: schema.MAX_UNAUTHENTICATED ?? 1000,
+      maxUnauthenticated,
+      maxUnauthenticatedPerAddress:
+        schema.MAX_UNAUTHENTICATED_PER_ADDRESS ??
+        Math.max(1, Math.floor(maxUnauthenticated / 10)),
       loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,
     },
     adminToken: schema.ADMIN_TOKEN,

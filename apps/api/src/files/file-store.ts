@@ -10,6 +10,7 @@ import {
   readdir,
   rm,
   stat,
+  statfs,
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ export abstract class FileStore {
   abstract ids(): Promise<string[]>;
   /** When a chunk of the file was last written (epoch ms). */
   abstract lastWritten(id: string): Promise<number>;
+  /** Bytes still free where the data is kept (the free-disk floor, F42). */
+  abstract freeBytes(): Promise<number>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -75,6 +78,11 @@ export class LocalEncryptedFileStore extends FileStore {
       Buffer.concat([nonce, body, cipher.getAuthTag()]),
       { mode: 0o600 },
     );
+  }
+
+  async freeBytes(): Promise<number> {
+    const fs = await statfs(this.dir);
+    return fs.bavail * fs.bsize;
   }
 
   async read(id: string, index: number): Promise<Uint8Array> {

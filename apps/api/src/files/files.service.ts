@@ -38,15 +38,20 @@ interface Transfer {
   offer: FileOfferedPayload;
   /** The sender's session: a later user with the same name owns none of this. */
   senderSession: string;
-  /** Name keys of who may accept it (the one recipient, or everyone online at the offer). */
+  /**
+   * Sessions that may accept it (the one recipient, or everyone online at the offer): never
+   * names, so someone who takes a name its holder left mid-upload gets nothing (F46).
+   */
   recipients: Set<string>;
+  /** The sender's keyed address hash: stored bytes count against it too (F42). */
+  senderAddress: string;
   received: number;
   /** SHA-256 of the chunks stored so far (they arrive in order): no second read at the end. */
   hash: Hash;
   state: 'uploading' | 'ready';
-  /** Recipient key → accepted? */
+  /** Recipient session → accepted? */
   answers: Map<string, boolean>;
-  /** Downloads in progress, by recipient key: set to false to stop one. */
+  /** Downloads in progress, by recipient session: set to false to stop one. */
   downloads: Map<string, { active: boolean }>;
   expiresAt: number;
   /**
@@ -138,6 +143,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.checkOffer(sender, offer);
+    await this.checkStorage(sender, offer.size);
     const { recipients, to } = this.recipientsOf(sender, offer.to);
     const transfer: Transfer = {
       storageId: randomUUID(),
@@ -153,6 +159,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         at: new Date().toISOString(),
       },
       senderSession: sender.sessionId,
+      senderAddress: sender.addressHash,
       recipients,
       received: 0,
       hash: createHash('sha256'),
@@ -216,7 +223,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     accept: boolean,
   ): Promise<void> {
     const transfer = this.offeredTo(member, transferId);
-    transfer.answers.set(member.key, accept);
+    transfer.answers.set(member.sessionId, accept);
     await this.audit.record(accept ? 'file_accepted' : 'file_rejected', {
       actor: member.username,
       target: transfer.offer.from,
@@ -224,7 +231,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.cluster.publish('file-answered', {
       transferId,
-      key: member.key,
+      sessionId: member.sessionId,
       username: member.username,
       accepted: accept,
     });
@@ -256,7 +263,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     from: number,
   ): Promise<void> {
     const transfer = this.offeredTo(member, transferId);
-    if (transfer.answers.get(member.key) !== true) {
+    if (transfer.answers.get(member.sessionId) !== true) {
       throw new FilesException(
         ErrorCode.InvalidPayload,
         'Accept the file before downloading it.',
@@ -271,10 +278,10 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     // a new fetch (a resume) replaces the download already running for this recipient
-    const previous = transfer.downloads.get(member.key);
+    const previous = transfer.downloads.get(member.sessionId);
     if (previous) previous.active = false;
     const download = { active: true };
-    transfer.downloads.set(member.key, download);
+    transfer.downloads.set(member.sessionId, download);
     for (let index = from; index < transfer.offer.chunkCount; index++) {
       if (
         !download.active ||
@@ -290,14 +297,17 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       });
       await this.drained(socket);
     }
-    transfer.downloads.delete(member.key);
+    transfer.downloads.delete(member.sessionId);
     await this.audit.record('file_downloaded', {
       actor: member.username,
       detail: { transferId },
     });
     if (transfer.offer.to === null) return;
     if (transfer.mirror)
-      this.cluster.publish('file-downloaded', { transferId, key: member.key });
+      this.cluster.publish('file-downloaded', {
+        transferId,
+        sessionId: member.sessionId,
+      });
     await this.end(transfer, undefined);
   }
 
@@ -333,8 +343,8 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.end(transfer, 'cancelled');
       return;
     }
-    if (!transfer.recipients.has(member.key)) throw notFound();
-    const download = transfer.downloads.get(member.key);
+    if (!transfer.recipients.has(member.sessionId)) throw notFound();
+    const download = transfer.downloads.get(member.sessionId);
     if (download) download.active = false;
     await this.answer(member, transferId, false);
   }
@@ -374,6 +384,41 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * Every stored byte counts until it is removed, finished or not (F42): against the sender,
+   * the sender's address (a second name from the same place), the whole server, and the disk's
+   * free space. Refused at the offer, before a chunk is sent.
+   */
+  private async checkStorage(sender: Member, size: number): Promise<void> {
+    const own = [...this.transfers.values()].filter((t) => !t.mirror);
+    const sum = (transfers: Transfer[]) =>
+      transfers.reduce((total, t) => total + t.offer.size, 0);
+    const { quota } = this.limits;
+    const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+    const refuse = (message: string) =>
+      new FilesException(ErrorCode.QuotaExceeded, message, 'size');
+    const mine = sum(own.filter((t) => t.senderSession === sender.sessionId));
+    if (mine + size > quota.userBytes)
+      throw refuse(
+        `Your files waiting on the server would exceed ${mb(quota.userBytes)}; wait until they are fetched or cancel one.`,
+      );
+    const fromHere = sum(
+      own.filter((t) => t.senderAddress === sender.addressHash),
+    );
+    if (fromHere + size > quota.addressBytes)
+      throw refuse(
+        `Files from your network waiting on the server would exceed ${mb(quota.addressBytes)}; try again later.`,
+      );
+    if (sum(own) + size > quota.totalBytes)
+      throw refuse(
+        'The server holds as many files as it may right now; try again later.',
+      );
+    if ((await this.store.freeBytes()) - size < quota.minFreeBytes)
+      throw refuse(
+        'The server is low on disk space and accepts no files right now.',
+      );
+  }
+
   private recipientsOf(
     sender: Member,
     to: string | undefined,
@@ -388,12 +433,15 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
           'to',
         );
       }
-      return { recipients: new Set([recipient.key]), to: recipient.username };
+      return {
+        recipients: new Set([recipient.sessionId]),
+        to: recipient.username,
+      };
     }
     const everyone = [
       ...this.sessions.all().filter((m) => m !== sender && m.socket),
       ...this.sessions.remote().filter((m) => m.connected),
-    ].map((m) => m.key);
+    ].map((m) => m.sessionId);
     if (everyone.length === 0) {
       throw new FilesException(
         ErrorCode.RecipientUnavailable,
@@ -443,7 +491,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Offers a verified file to its recipients connected to this instance. */
   private offerHere(transfer: Transfer): void {
     const sockets = [...this.sessions.connected()]
-      .filter((m) => transfer.recipients.has(m.key))
+      .filter((m) => transfer.recipients.has(m.sessionId))
       .map((m) => m.socket);
     this.realtime.sendToEach(sockets, ServerEvent.FileOffered, transfer.offer);
   }
@@ -454,7 +502,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     if (
       !transfer ||
       transfer.state !== 'ready' ||
-      !transfer.recipients.has(member.key)
+      !transfer.recipients.has(member.sessionId)
     )
       throw notFound();
     return transfer;
@@ -509,7 +557,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const member of this.sessions.all()) {
       const concerned =
         member.sessionId === transfer.senderSession ||
-        recipients.has(member.key);
+        recipients.has(member.sessionId);
       if (concerned && member.socket)
         this.realtime.send(member.socket, ServerEvent.FileEnded, payload);
     }
@@ -554,6 +602,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         storageId: shared.storageId,
         offer: shared.offer,
         senderSession: shared.senderSession,
+        senderAddress: '',
         recipients: new Set(shared.recipients),
         received: shared.offer.chunkCount,
         hash: createHash('sha256'),
@@ -568,10 +617,10 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.cluster.on(
       'file-answered',
-      ({ transferId, key, username, accepted }) => {
+      ({ transferId, sessionId, username, accepted }) => {
         const transfer = this.transfers.get(transferId);
         if (!transfer) return;
-        transfer.answers.set(key, accepted);
+        transfer.answers.set(sessionId, accepted);
         void this.answered(transfer, username, accepted);
       },
     );

@@ -9,7 +9,9 @@ export interface ChatSocketData {
   /** Set once the user has logged in or resumed. */
   sessionId?: string;
   username?: string;
-  /** Hash of the client's address, for the audit log without storing the address itself. */
+  /** The client's address (behind a trusted proxy: the one it forwarded for); never logged. */
+  address: string;
+  /** Keyed hash of the client's address, for the audit log without storing the address itself. */
   addressHash: string;
   /** Socket.IO's reason, recorded by the adapter just before disconnect hooks run. */
   disconnectReason?: string;

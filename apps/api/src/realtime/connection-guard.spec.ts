@@ -13,6 +13,7 @@ const limits: ConnectionLimits = {
   addressEventsPerSecond: 30,
   maxConnectionsPerAddress: 500,
   maxUnauthenticated: 1000,
+  maxUnauthenticatedPerAddress: 100,
   loginTimeoutMs: 60_000,
 };
 
@@ -56,14 +57,14 @@ describe('SocketRateLimit (L30)', () => {
 
 describe('ConnectionGuard (L30, L31)', () => {
   const socket = (address: string) =>
-    ({ handshake: { address } }) as unknown as ChatSocket;
+    ({ data: { address } }) as unknown as ChatSocket;
   /** A connection as the handshake middleware and the gateway make one: admitted, then opened. */
   const open = (
     g: ConnectionGuard,
     s: ChatSocket,
     onLoginTimeout: () => void = () => undefined,
   ) => {
-    expect(g.admit(s.handshake.address)).toBeUndefined();
+    expect(g.admit(s.data.address)).toBeUndefined();
     g.opened(s, onLoginTimeout);
   };
 
@@ -122,6 +123,36 @@ describe('ConnectionGuard (L30, L31)', () => {
     expect(g.admit('10.0.0.4')).toBe('rate_limited');
     g.abandoned('10.0.0.2');
     expect(g.admit('10.0.0.4')).toBeUndefined();
+  });
+
+  it('L43: an address gets only its share of the pool of connections not logged in', () => {
+    const g = new ConnectionGuard(
+      new AppConfigService({
+        ...loadConfig({}),
+        limits: {
+          ...limits,
+          maxUnauthenticated: 10,
+          maxUnauthenticatedPerAddress: 2,
+        },
+      }),
+    );
+    const held = [socket('10.0.0.9'), socket('10.0.0.9')];
+    for (const s of held) open(g, s);
+    // the third idle connection from the same place is refused; others still get in
+    expect(g.admit('10.0.0.9')).toBe('rate_limited');
+    expect(g.admit('10.0.0.10')).toBeUndefined();
+    // logging in frees the share
+    g.authenticated(held[0]);
+    expect(g.admit('10.0.0.9')).toBeUndefined();
+  });
+
+  it('L41: frames that fail to open cost the budget, and the third closes the connection', () => {
+    const g = guard();
+    const s = socket('10.0.0.5');
+    open(g, s);
+    expect(g.undecryptable(s)).toBe(false);
+    expect(g.undecryptable(s)).toBe(false);
+    expect(g.undecryptable(s)).toBe(true);
   });
 
   it('closes a connection that has not logged in within the timeout', () => {

@@ -9,6 +9,8 @@ import type { ChatSocket } from './chat-socket';
 /** Refusals a socket may collect within REFUSAL_WINDOW_MS before it is disconnected. */
 const REFUSALS_BEFORE_DISCONNECT = 50;
 const REFUSAL_WINDOW_MS = 10_000;
+/** Frames that fail to open before the connection is closed: its channel is out of step (L41). */
+const UNDECRYPTABLE_BEFORE_CLOSE = 3;
 
 export type EventVerdict = 'ok' | 'refused' | 'disconnect';
 
@@ -17,6 +19,7 @@ export class SocketRateLimit {
   private readonly events: TokenBucket;
   private readonly chunks: TokenBucket;
   private refused = 0;
+  private undecryptable = 0;
   private windowStart: number;
 
   constructor(limits: ConnectionLimits, now = Date.now()) {
@@ -45,12 +48,28 @@ export class SocketRateLimit {
     this.refused++;
     return this.refused > REFUSALS_BEFORE_DISCONNECT ? 'disconnect' : 'refused';
   }
+
+  /** A frame that did not open: it costs a command; true once the connection should close. */
+  strike(now = Date.now()): boolean {
+    this.events.take(now);
+    return ++this.undecryptable >= UNDECRYPTABLE_BEFORE_CLOSE;
+  }
 }
 
 interface GuardState {
   rate: SocketRateLimit;
   authenticated: boolean;
   loginTimer?: NodeJS.Timeout;
+}
+
+const count = (counts: Map<string, number>, key: string) =>
+  counts.get(key) ?? 0;
+
+/** Adds to a per-address count; a count that reaches zero is forgotten (memory stays bounded). */
+function add(counts: Map<string, number>, key: string, delta: number): void {
+  const next = count(counts, key) + delta;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }
 
 /**
@@ -66,6 +85,8 @@ export class ConnectionGuard {
   /** Chat commands of all connections from one address, per second. */
   private readonly addressEvents: FixedWindowLimiter;
   private readonly openPerAddress = new Map<string, number>();
+  /** Connections not logged in yet, per address: each address gets a share of the pool (L43). */
+  private readonly unauthenticatedPerAddress = new Map<string, number>();
   private readonly states = new WeakMap<ChatSocket, GuardState>();
   private unauthenticated = 0;
 
@@ -89,15 +110,15 @@ export class ConnectionGuard {
   admit(address: string): ErrorCode | undefined {
     if (!this.handshakes.take(address)) return ErrorCode.RateLimited;
     if (
-      (this.openPerAddress.get(address) ?? 0) >=
+      count(this.openPerAddress, address) >=
         this.limits.maxConnectionsPerAddress ||
+      count(this.unauthenticatedPerAddress, address) >=
+        this.limits.maxUnauthenticatedPerAddress ||
       this.unauthenticated >= this.limits.maxUnauthenticated
     )
       return ErrorCode.RateLimited;
-    this.openPerAddress.set(
-      address,
-      (this.openPerAddress.get(address) ?? 0) + 1,
-    );
+    add(this.openPerAddress, address, 1);
+    add(this.unauthenticatedPerAddress, address, 1);
     this.unauthenticated++;
     return undefined;
   }
@@ -105,7 +126,8 @@ export class ConnectionGuard {
   /** An admitted handshake failed, or its client left before the connection existed. */
   abandoned(address: string): void {
     this.unauthenticated--;
-    this.release(address);
+    add(this.unauthenticatedPerAddress, address, -1);
+    add(this.openPerAddress, address, -1);
   }
 
   /** An admitted handshake became a connection; `onLoginTimeout` runs if it has not logged in in time. */
@@ -127,6 +149,7 @@ export class ConnectionGuard {
     if (!state || state.authenticated) return;
     state.authenticated = true;
     this.unauthenticated--;
+    add(this.unauthenticatedPerAddress, socket.data.address, -1);
     clearTimeout(state.loginTimer);
   }
 
@@ -135,14 +158,16 @@ export class ConnectionGuard {
     if (!state) return;
     this.states.delete(socket);
     clearTimeout(state.loginTimer);
-    if (!state.authenticated) this.unauthenticated--;
-    this.release(socket.handshake.address);
+    if (!state.authenticated) {
+      this.unauthenticated--;
+      add(this.unauthenticatedPerAddress, socket.data.address, -1);
+    }
+    add(this.openPerAddress, socket.data.address, -1);
   }
 
-  private release(address: string): void {
-    const open = (this.openPerAddress.get(address) ?? 1) - 1;
-    if (open > 0) this.openPerAddress.set(address, open);
-    else this.openPerAddress.delete(address);
+  /** A frame from this socket failed to open; true when the socket should be closed (L41). */
+  undecryptable(socket: ChatSocket): boolean {
+    return this.states.get(socket)?.rate.strike() ?? true;
   }
 
   /** Counts one incoming event against the socket's budget. */
@@ -152,7 +177,7 @@ export class ConnectionGuard {
     // many connections from one address share one budget for chat commands (not file chunks)
     const addressOk =
       event === ClientEvent.FileChunk ||
-      this.addressEvents.take(socket.handshake.address);
+      this.addressEvents.take(socket.data.address);
     return state.rate.check(event, addressOk);
   }
 }

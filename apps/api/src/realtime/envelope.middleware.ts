@@ -13,6 +13,12 @@ import type { EventVerdict } from './connection-guard';
 
 const MAX_EVENT_NAME = 64;
 
+/** The client's id of the refused command, so its outbox knows which one to retry. */
+function clientIdOf(payload: Record<string, unknown>): string | undefined {
+  const clientId = payload['clientId'];
+  return typeof clientId === 'string' ? clientId.slice(0, 64) : undefined;
+}
+
 /**
  * Opens every incoming envelope before any handler sees it, in arrival order, so handlers only
  * ever get plaintext objects and the receive sequence never skips. A frame that fails is
@@ -22,31 +28,37 @@ export function attachEnvelopeOpener(
   socket: ChatSocket,
   reject: (socket: ChatSocket, problem: ExceptionPayload) => void,
   limit: (socket: ChatSocket, event: string) => EventVerdict,
+  undecryptable: (socket: ChatSocket) => boolean,
+  overloaded: () => boolean,
 ): void {
   socket.use((packet, next) => {
-    const [event, raw] = packet as unknown[];
+    const [rawEvent, raw] = packet as unknown[];
     const envelope = readEnvelope(raw, Limits.maxFrameBytes);
-    if (
-      typeof event !== 'string' ||
-      event.length > MAX_EVENT_NAME ||
-      !envelope
-    ) {
-      return reject(socket, {
+    const name =
+      typeof rawEvent === 'string' && rawEvent.length <= MAX_EVENT_NAME
+        ? rawEvent
+        : undefined;
+    let payload: Record<string, unknown> | undefined;
+    if (name && envelope) {
+      try {
+        payload = socket.data.channel.open(name, envelope);
+      } catch (error) {
+        if (!(error instanceof DecryptFailedError)) throw error;
+      }
+    }
+    if (!payload) {
+      // a channel out of step never recovers: the client must re-key, so a few of these and the
+      // connection is closed; each also costs a command from the budget (L41)
+      const close = undecryptable(socket);
+      reject(socket, {
         code: ErrorCode.DecryptFailed,
         message: 'The message could not be decrypted.',
+        event: name,
       });
+      if (close) socket.disconnect(true);
+      return;
     }
-    let payload: Record<string, unknown>;
-    try {
-      payload = socket.data.channel.open(event, envelope);
-    } catch (error) {
-      if (!(error instanceof DecryptFailedError)) throw error;
-      return reject(socket, {
-        code: ErrorCode.DecryptFailed,
-        message: 'The message could not be decrypted.',
-        event,
-      });
-    }
+    const event = name as string;
     // opened first (cheap) so the receive sequence stays in step, then counted (L30)
     const verdict = limit(socket, event);
     if (verdict !== 'ok') {
@@ -57,13 +69,19 @@ export function attachEnvelopeOpener(
             ? 'Too many requests; slow down.'
             : 'Too many requests; disconnected.',
         event,
-        clientId:
-          typeof payload['clientId'] === 'string'
-            ? payload['clientId'].slice(0, 64)
-            : undefined,
+        clientId: clientIdOf(payload),
       });
       if (verdict === 'disconnect') socket.disconnect(true);
       return;
+    }
+    if (overloaded()) {
+      return reject(socket, {
+        code: ErrorCode.Unavailable,
+        message:
+          'The server is temporarily unavailable and stored nothing; please try again shortly.',
+        event,
+        clientId: clientIdOf(payload),
+      });
     }
     if (!isClientEvent(event)) {
       return reject(socket, {

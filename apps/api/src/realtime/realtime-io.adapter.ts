@@ -6,14 +6,37 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Limits } from '@app/shared';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 
+import type { ClientAddressService } from '../edge/client-address.service';
+import type { HostAllowlist } from '../edge/host-allowlist';
+import { HttpLimits } from '../edge/http-limits';
+
+export interface RealtimeIoOptions {
+  allowedOrigins: readonly string[];
+  hosts: HostAllowlist;
+  addresses: ClientAddressService;
+  /** Engine.io sessions (with or without a Socket.IO connection) per client address (L43). */
+  maxSessionsPerAddress: number;
+}
+
+/** What the adapter needs of an engine.io connection. */
+interface EngineConnection {
+  request: IncomingMessage;
+  close(): void;
+  once(event: 'close', listener: () => void): void;
+}
+
 /**
- * Socket.IO server options that are security settings: small frames (L33) and an Origin
- * allowlist checked at the handshake of both transports (A16; Cross-Site WebSocket Hijacking).
+ * Socket.IO server options that are security settings: small frames (L33), the Host allowlist
+ * (A49) and an Origin allowlist checked at the handshake of both transports (A16; Cross-Site
+ * WebSocket Hijacking), and a cap and a short deadline for transport sessions that never open
+ * a Socket.IO connection (L43).
  */
 export class RealtimeIoAdapter extends IoAdapter {
+  private readonly sessionsPerAddress = new Map<string, number>();
+
   constructor(
     app: INestApplicationContext,
-    private readonly allowedOrigins: readonly string[],
+    private readonly options: RealtimeIoOptions,
   ) {
     super(app);
   }
@@ -23,28 +46,53 @@ export class RealtimeIoAdapter extends IoAdapter {
     (this.httpServer as HttpServer).prependListener(
       'upgrade',
       (req: IncomingMessage, socket: Duplex) => {
-        if (this.originAllowed(req)) return;
+        if (this.options.hosts.allows(req) && this.originAllowed(req)) return;
         socket.end(
           'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
         );
       },
     );
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       maxHttpBufferSize: Limits.maxFrameBytes,
+      connectTimeout: HttpLimits.connectTimeoutMs,
       // the web client is same-origin; extra allowed origins also get CORS for polling
       cors:
-        this.allowedOrigins.length > 0
-          ? { origin: [...this.allowedOrigins] }
+        this.options.allowedOrigins.length > 0
+          ? { origin: [...this.options.allowedOrigins] }
           : undefined,
       allowRequest: (
         req: IncomingMessage,
         callback: (err: string | null | undefined, ok: boolean) => void,
       ) => {
+        if (!this.options.hosts.allows(req)) {
+          callback('host not allowed', false);
+          return;
+        }
         const allowed = this.originAllowed(req);
         callback(allowed ? null : 'origin not allowed', allowed);
       },
     }) as Server;
+    server.engine.on('connection', (conn: EngineConnection) =>
+      this.countSession(conn),
+    );
+    return server;
+  }
+
+  /** Each address holds at most its share of transport sessions; the rest are closed at once. */
+  private countSession(conn: EngineConnection): void {
+    const address = this.options.addresses.of(conn.request);
+    const open = (this.sessionsPerAddress.get(address) ?? 0) + 1;
+    if (open > this.options.maxSessionsPerAddress) {
+      conn.close();
+      return;
+    }
+    this.sessionsPerAddress.set(address, open);
+    conn.once('close', () => {
+      const left = (this.sessionsPerAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.sessionsPerAddress.set(address, left);
+      else this.sessionsPerAddress.delete(address);
+    });
   }
 
   /** Nest's disconnect hook drops the reason; gateways need it (logout vs. dropped network). */
@@ -65,6 +113,6 @@ export class RealtimeIoAdapter extends IoAdapter {
     const host = req.headers.host;
     if (host && (origin === `http://${host}` || origin === `https://${host}`))
       return true;
-    return this.allowedOrigins.includes(origin);
+    return this.options.allowedOrigins.includes(origin);
   }
 }

@@ -15,6 +15,7 @@ import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
 import { rejectRequest } from '../common/filters/ws-exceptions.filter';
 import { CryptoService } from '../crypto/crypto.service';
+import { ClientAddressService } from '../edge/client-address.service';
 import type { ChatServer, ChatSocket } from './chat-socket';
 import { attachEnvelopeOpener } from './envelope.middleware';
 import { ConnectionGuard } from './connection-guard';
@@ -43,6 +44,7 @@ export class RealtimeGateway
     private readonly realtime: RealtimeService,
     private readonly guard: ConnectionGuard,
     private readonly cluster: ClusterService,
+    private readonly addresses: ClientAddressService,
   ) {}
 
   onModuleInit(): void {
@@ -60,6 +62,7 @@ export class RealtimeGateway
         this.audit,
         this.realtime,
         this.guard,
+        this.addresses,
       ),
     );
   }
@@ -107,6 +110,8 @@ export class RealtimeGateway
       socket,
       (s, problem) => rejectRequest(this.realtime, this.audit, s, problem),
       (s, event) => this.guard.check(s, event),
+      (s) => this.guard.undecryptable(s),
+      () => this.audit.overloaded,
     );
     const data = socket.data as ChatSocket['data'] & {
       ready?: SessionReadyPayload;

@@ -75,7 +75,10 @@ export class WsExceptionsFilter extends BaseWsExceptionFilter {
   }
 }
 
-/** One way to refuse a request: sealed `exception` to the sender, plus an audit row. */
+/**
+ * One way to refuse a request: sealed `exception` to the sender, plus an audit row (a few per
+ * minute per connection and address; repeats beyond are counted, L41).
+ */
 export function rejectRequest(
   realtime: RealtimeService,
   audit: AuditService,
@@ -83,7 +86,8 @@ export function rejectRequest(
   payload: ExceptionPayload,
 ): void {
   if (socket.connected) realtime.send(socket, ServerEvent.Exception, payload);
-  void audit.record('request_rejected', {
+  const place = { address: socket.data.addressHash, connection: socket.id };
+  audit.recordRepeatable('request_rejected', place, {
     actor: socket.data.username ?? null,
     detail: {
       event: payload.event,

@@ -1,7 +1,10 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   ViewEncapsulation,
+  afterNextRender,
+  inject,
   output,
 } from '@angular/core';
 import { PickerComponent } from '@ctrl/ngx-emoji-mart';
@@ -33,6 +36,16 @@ import type { EmojiEvent } from '@ctrl/ngx-emoji-mart/ngx-emoji';
 })
 export class EmojiPickerComponent {
   readonly picked = output<string>();
+
+  constructor() {
+    const host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+    // the picker's scrolling emoji list is not focusable: keyboard users could not scroll it
+    afterNextRender(() => {
+      const list = host.querySelector('.emoji-mart-scroll');
+      list?.setAttribute('tabindex', '0');
+      list?.setAttribute('aria-label', 'Emoji by category');
+    });
+  }
 
   onSelect(event: EmojiEvent): void {
     if (event.emoji.native) this.picked.emit(event.emoji.native);

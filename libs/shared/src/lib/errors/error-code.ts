@@ -2,6 +2,7 @@
 export const ErrorCode = {
   HandshakeFailed: 'handshake_failed',
   OriginForbidden: 'origin_forbidden',
+  HostForbidden: 'host_forbidden',
   DecryptFailed: 'decrypt_failed',
   UnknownEvent: 'unknown_event',
   InvalidPayload: 'invalid_payload',
@@ -15,6 +16,7 @@ export const ErrorCode = {
   MessageEmpty: 'message_empty',
   RecipientUnavailable: 'recipient_unavailable',
   FileTooLarge: 'file_too_large',
+  QuotaExceeded: 'quota_exceeded',
   Unavailable: 'unavailable',
   Unauthorized: 'unauthorized',
   RateLimited: 'rate_limited',

@@ -141,9 +141,10 @@ import type { ChatEntry } from '../chat-entry.model';
     .tag {
       font-weight: 600;
     }
+    /* muted by colour, not opacity: the theme's variant colour keeps a 4.5:1 contrast */
     .time {
       font-variant-numeric: tabular-nums;
-      opacity: 0.7;
+      color: var(--mat-sys-on-surface-variant);
     }
     .from {
       font-weight: 600;
@@ -154,11 +155,10 @@ import type { ChatEntry } from '../chat-entry.model';
     .status {
       margin-left: 8px;
       font-size: 0.85em;
-      opacity: 0.7;
+      color: var(--mat-sys-on-surface-variant);
     }
     .status.failed {
-      color: #b91c1c;
-      opacity: 1;
+      color: var(--mat-sys-error);
     }
     .text.jumbo {
       font-size: 2.2em;
@@ -177,13 +177,14 @@ import type { ChatEntry } from '../chat-entry.model';
     .private.mine {
       background: #ede9fe;
     }
-    .system {
-      color: #4b5563;
+    .system,
+    .system .time {
+      color: #374151;
       font-style: italic;
       font-size: 0.9em;
     }
     .empty {
-      opacity: 0.6;
+      color: var(--mat-sys-on-surface-variant);
       padding: 16px;
       text-align: center;
     }

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+
+import type { Page } from 'playwright-core';
+
+import { type ChatPage, login, sendMessage } from './support/browser';
+import { useBrowserRoom } from './support/browser-room';
+import { ADMIN_TOKEN } from '@app/testing';
+
+/** axe-core's browser bundle, evaluated in the page (DevTools evaluation, not a page script). */
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Serious and critical WCAG 2 A/AA violations on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: Violation[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    );
+}
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1000, height: 700 };
+
+describe('accessibility: no serious or critical axe violations', () => {
+  const room = useBrowserRoom();
+
+  it('the login page', async () => {
+    const chat = await room.open();
+    await chat.page.getByTestId('login-button').waitFor();
+    expect(await seriousViolations(chat.page)).toEqual([]);
+  });
+
+  /** A chat holding public, private, system and file entries, as `viewer` sees it. */
+  async function busyChat(
+    viewerName: string,
+    otherName: string,
+  ): Promise<ChatPage> {
+    const viewer = await room.open();
+    const other = await room.open();
+    await login(viewer, viewerName);
+    await login(other, otherName);
+    await viewer.page
+      .getByTestId('user-item')
+      .filter({ hasText: otherName })
+      .waitFor();
+    await sendMessage(other, 'a public message');
+    await other.page.getByTestId('message-input').fill(`/w ${viewerName} psst`);
+    await other.page.getByTestId('message-input').press('Enter');
+    await other.page.getByTestId('file-input').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('some notes'),
+    });
+    for (const kind of ['global', 'private', 'system', 'file'])
+      await viewer.page
+        .locator(`[data-testid="message"][data-kind="${kind}"]`)
+        .first()
+        .waitFor();
+    await viewer.page.getByTestId('file-offer').waitFor();
+    return viewer;
+  }
+
+  it('the chat page with public, private, system and file entries, on a desktop and on a phone', async () => {
+    const viewer = await busyChat('ada', 'ben');
+    await viewer.page.setViewportSize(DESKTOP);
+    expect(await seriousViolations(viewer.page)).toEqual([]);
+    await viewer.page.setViewportSize(PHONE);
+    expect(await seriousViolations(viewer.page)).toEqual([]);
+  });
+
+  it('the open emoji picker', async () => {
+    const chat = await room.open();
+    await login(chat, 'cleo');
+    await chat.page.getByTestId('emoji-button').click();
+    await chat.page.getByTestId('emoji-picker').waitFor();
+    // its category lists render lazily: wait until emoji are there
+    await chat.page
+      .getByTestId('emoji-picker')
+      .getByTitle('grinning', { exact: true })
+      .first()
+      .waitFor();
+    expect(await seriousViolations(chat.page)).toEqual([]);
+  });
+
+  it('the admin page, signed in', async () => {
+    const admin = await room.open('/admin');
+    await admin.page.getByTestId('admin-token-input').waitFor();
+    expect(await seriousViolations(admin.page)).toEqual([]);
+    await admin.page.getByTestId('admin-token-input').fill(ADMIN_TOKEN);
+    await admin.page.getByTestId('admin-login-button').click();
+    await admin.page.getByTestId('log-row').first().waitFor();
+    expect(await seriousViolations(admin.page)).toEqual([]);
+    await admin.page.setViewportSize(PHONE);
+    expect(await seriousViolations(admin.page)).toEqual([]);
+  });
+});

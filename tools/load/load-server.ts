@@ -27,6 +27,7 @@ export function startLoadServer(
       MAX_CONNECTIONS_PER_ADDRESS: '10000000',
       MAX_UNAUTHENTICATED: '10000000',
       RATE_ADDRESS_EVENTS_PER_SECOND: '10000000',
+      ROOM_DELIVERIES_PER_SECOND: '100000000',
       ...options.env,
     },
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 import { AuditService } from '@app/api';
-import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
+import { ClientEvent, ErrorCode, Limits, ServerEvent } from '@app/shared';
 
 import { useChatRoom } from './support/chat-room';
 import { auditRows, messageCount, sleep } from './support/test-server';
@@ -118,4 +118,69 @@ describe('abuse limits: handshake storms and idle sockets (L31)', () => {
     expect(logged[0].detail).not.toContain('127.0.0.1');
     expect(bob.socket.connected && carol.socket.connected).toBe(true);
   });
+});
+
+describe('catch-up and room budgets (L48)', () => {
+  const room = useChatRoom({
+    RATE_EVENTS_BURST: '2000',
+    RATE_EVENTS_PER_SECOND: '2000',
+    RATE_ADDRESS_EVENTS_PER_SECOND: '100000',
+    ROOM_DELIVERIES_PER_SECOND: '30',
+  });
+
+  it('L48: a public message costs one delivery per member; past the room budget senders are slowed down', async () => {
+    const alice = await room.login('alice');
+    const others = [];
+    for (let i = 0; i < 9; i++) others.push(await room.login(`m${i}`));
+    // a room of 10: three messages use the 30 deliveries of a second
+    for (let i = 0; i < 5; i++)
+      await alice.send(ClientEvent.MessageSend, {
+        clientId: randomUUID(),
+        text: `busy ${i}`,
+      });
+    const refusal = await alice.nextError(ClientEvent.MessageSend);
+    expect(refusal).toMatchObject({ code: ErrorCode.RateLimited });
+    expect(refusal.message).toMatch(/room is busy/);
+    await sleep(100);
+    expect(alice.all(ServerEvent.MessageCreated).length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('catch-up bound (L48)', () => {
+  const room = useChatRoom({
+    RATE_EVENTS_BURST: '5000',
+    RATE_EVENTS_PER_SECOND: '5000',
+    RATE_ADDRESS_EVENTS_PER_SECOND: '100000',
+  });
+
+  it('L48: lastMessageId 0 gets the newest catch-up maximum and a truncation notice, not the whole history', async () => {
+    const writer = await room.login('writer');
+    const total = Limits.catchUpMax + 20;
+    for (let i = 0; i < total; i++) writer.say(`m${i}`);
+    await writer.until(
+      () => writer.outbox.pending().length === 0,
+      'stored',
+      60_000,
+    );
+    const reader = await room.connect();
+    await reader.send(ClientEvent.SessionLogin, {
+      username: 'reader',
+      lastMessageId: 0,
+    });
+    const truncated = await reader.next(ServerEvent.MessageHistoryTruncated);
+    await reader.until(
+      () =>
+        (reader.lastMessageId ?? 0) >=
+        truncated.firstId + Limits.catchUpMax - 1,
+      'catch-up',
+      10_000,
+    );
+    await sleep(200);
+    const got = reader
+      .all(ServerEvent.MessageHistory)
+      .flatMap((h) => h.messages);
+    expect(got).toHaveLength(Limits.catchUpMax);
+    expect(got[0].id).toBe(truncated.firstId);
+    expect(got.at(-1)?.text).toBe(`m${total - 1}`);
+  }, 90_000);
 });

@@ -69,14 +69,15 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 
-  take(now = Date.now()): boolean {
+  /** Takes `cost` tokens if there are that many (a cost over the burst: if the bucket is full). */
+  take(now = Date.now(), cost = 1): boolean {
     this.tokens = Math.min(
       this.burst,
       this.tokens + ((now - this.updatedAt) / 1000) * this.rate,
     );
     this.updatedAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < Math.min(cost, this.burst)) return false;
+    this.tokens -= cost;
     return true;
   }
 }

@@ -242,6 +242,17 @@ export class AppConfigSchema {
   @Max(10000000)
   MAX_UNAUTHENTICATED_PER_ADDRESS?: number;
 
+  /**
+   * Public-message deliveries per second for the whole room (default 20000): each public message
+   * costs one per member, so ten messages a second in a room of 2,000 use it up (L48).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000000)
+  ROOM_DELIVERIES_PER_SECOND?: number;
+
   /** A connection that has not logged in within this is closed (default 60 s). */
   @IsOptional()
   @Type(() => Number)

@@ -62,6 +62,8 @@ export interface ConnectionLimits {
   maxUnauthenticated: number;
   maxUnauthenticatedPerAddress: number;
   loginTimeoutMs: number;
+  /** Public-message deliveries (messages × room size) accepted per second (L48). */
+  roomDeliveriesPerSecond: number;
 }
 
 /** Injection token wrapper: the one place the rest of the server gets its settings from. */
@@ -180,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         schema.MAX_UNAUTHENTICATED_PER_ADDRESS ??
         Math.max(1, Math.floor(maxUnauthenticated / 10)),
       loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,
+      roomDeliveriesPerSecond: schema.ROOM_DELIVERIES_PER_SECOND ?? 20_000,
     },
     adminToken: schema.ADMIN_TOKEN,
     logLevel: schema.LOG_LEVEL ?? 'log',

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import {
   Limits,
+  createClientOffer,
   SecureChatClient,
   ServerEvent,
   type SocketLike,
@@ -73,6 +74,21 @@ describe('the shared client against the server channel (real crypto on both side
       await new Promise((r) => setTimeout(r, 10));
     expect(ready()).toBe(true);
     expect(events).toEqual([[ServerEvent.SessionJoined, joined]]);
+  });
+
+  it('C52: a second session:ready on a live connection is ignored; the channel stays', async () => {
+    const { deliver, events, accepted } = await handshaken();
+    const other = await service.acceptOffer((await createClientOffer()).offer);
+    deliver(ServerEvent.SessionReady, other.ready);
+    const at = new Date(0).toISOString();
+    const message = { id: 1, clientId: 'c', from: 'bob', text: 'hi', at };
+    deliver(
+      ServerEvent.MessageCreated,
+      accepted.channel.seal(ServerEvent.MessageCreated, message),
+    );
+    for (let i = 0; i < 200 && events.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(events).toEqual([[ServerEvent.MessageCreated, message]]);
   });
 
   it('hands a presence batch on as its joins and leaves, in order', async () => {

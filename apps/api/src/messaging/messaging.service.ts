@@ -23,6 +23,11 @@ import type { MessageEntity } from './message.entity';
 import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
 import { RecentMessages } from './recent-messages';
+import { FixedWindowLimiter, TokenBucket } from '../common/rate-limiter';
+import { AppConfigService } from '../config/app-config.service';
+
+/** Full catch-ups per client address per minute; past it a join gets only the newest few (L48). */
+const CATCH_UPS_PER_MINUTE = 30;
 
 /** Rows read per catch-up query; pages sent to the client are cut by size, not count. */
 const CATCH_UP_ROWS = 500;
@@ -75,6 +80,15 @@ interface Reader {
  */
 @Injectable()
 export class MessagingService implements OnModuleInit {
+  /**
+   * Deliveries (messages × recipients) the room may cost per second: a public message costs
+   * one seal per member, so the rate it is accepted at falls as the room grows (L48).
+   */
+  private readonly roomDeliveries: TokenBucket;
+  private readonly catchUps = new FixedWindowLimiter(
+    CATCH_UPS_PER_MINUTE,
+    60_000,
+  );
   private readonly log = new Logger(MessagingService.name);
   /** Weak: a member handed over to another instance is forgotten without a leave. */
   private readonly readers = new WeakMap<Member, Reader>();
@@ -95,7 +109,11 @@ export class MessagingService implements OnModuleInit {
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
     private readonly cluster: ClusterService,
-  ) {}
+    configService: AppConfigService,
+  ) {
+    const perSecond = configService.config.limits.roomDeliveriesPerSecond;
+    this.roomDeliveries = new TokenBucket(perSecond, perSecond);
+  }
 
   async onModuleInit(): Promise<void> {
     this.sessions.joined$.subscribe((joined) => void this.catchUp(joined));
@@ -125,6 +143,12 @@ export class MessagingService implements OnModuleInit {
     text: string,
   ): Promise<void> {
     this.checkText(text);
+    const roomSize = this.sessions.all().length + this.sessions.remote().length;
+    if (!this.roomDeliveries.take(Date.now(), roomSize))
+      throw new MessagingException(
+        ErrorCode.RateLimited,
+        'The room is busy; your message will be sent in a moment.',
+      );
     const { row, duplicate } = await this.repository.append({
       clientId,
       sender: sender.username,
@@ -300,11 +324,28 @@ export class MessagingService implements OnModuleInit {
     const current = () => this.readers.get(member) === reader && member.socket;
     try {
       let cursor = lastMessageId ?? 0;
-      if (lastMessageId === undefined) {
-        const latest = await this.repository.latest(Limits.historySize);
-        if (!current()) return;
-        this.sendHistory(member, latest.map(toPayload));
-        cursor = latest.at(-1)?.id ?? 0;
+      // a newcomer gets the latest few; so does an address asking for full catch-ups too often
+      const full =
+        lastMessageId !== undefined && this.catchUps.take(member.addressHash);
+      const newest = await this.repository.latest(
+        full ? Limits.catchUpMax : Limits.historySize,
+      );
+      if (!current()) return;
+      const first = newest[0]?.id;
+      if (first !== undefined && (!full || first > cursor + 1)) {
+        // more than the catch-up may send: the newest ones, and the client is told (L48)
+        const skipped =
+          lastMessageId !== undefined &&
+          (await this.repository.after(cursor, 1))[0]?.id !== first;
+        const socket = current();
+        if (!socket) return;
+        const sent = newest.filter((m) => m.id > cursor);
+        if (skipped)
+          this.realtime.send(socket, ServerEvent.MessageHistoryTruncated, {
+            firstId: first,
+          });
+        this.sendHistory(member, sent.map(toPayload));
+        cursor = Math.max(cursor, newest.at(-1)?.id ?? 0);
       }
       for (;;) {
         const rows = await this.repository.after(cursor, CATCH_UP_ROWS);

@@ -15,6 +15,7 @@ const limits: ConnectionLimits = {
   maxUnauthenticated: 1000,
   maxUnauthenticatedPerAddress: 100,
   loginTimeoutMs: 60_000,
+  roomDeliveriesPerSecond: 20_000,
 };
 
 describe('SocketRateLimit (L30)', () => {

@@ -96,6 +96,15 @@ export class MessagingStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(({ messages }) => this.receivePublic(messages));
     this.socket
+      .on(ServerEvent.MessageHistoryTruncated)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe(() =>
+        this.system(
+          new Date(0).toISOString(),
+          'Older messages are not shown: you missed more than the server sends at once.',
+        ),
+      );
+    this.socket
       .on(ServerEvent.MessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((m) => this.receivePublic([m]));

@@ -63,6 +63,8 @@ export class SecureChatClient {
   private channel: Promise<WebCryptoChannel | undefined> =
     Promise.resolve(undefined);
   private generation = 0;
+  /** The connection whose `session:ready` was taken: one per connection, never a second (C52). */
+  private answered = -1;
   private sending: Promise<unknown> = Promise.resolve();
   private receiving: Promise<unknown> = Promise.resolve();
 
@@ -113,6 +115,9 @@ export class SecureChatClient {
   private handshake(ready: SessionReadyPayload): void {
     const offer = this.offer;
     const generation = this.generation;
+    // a second answer on a live connection would swap the channel under the user: ignored
+    if (this.answered === generation) return;
+    this.answered = generation;
     this.channel = (async () => {
       if (!offer) return undefined;
       try {

@@ -16,6 +16,7 @@ import type {
 import type { SessionReadyPayload } from './payloads/handshake.payload';
 import type {
   MessageHistoryPayload,
+  MessageHistoryTruncatedPayload,
   MessagePayload,
   PrivateMessagePayload,
   SendMessagePayload,
@@ -54,6 +55,7 @@ export interface ServerEventMap {
   [ServerEvent.UserLeft]: UserLeftPayload;
   [ServerEvent.MessageCreated]: MessagePayload;
   [ServerEvent.MessageHistory]: MessageHistoryPayload;
+  [ServerEvent.MessageHistoryTruncated]: MessageHistoryTruncatedPayload;
   [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;

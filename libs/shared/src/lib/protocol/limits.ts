@@ -4,6 +4,8 @@ export const Limits = {
   messageMaxChars: 4000,
   /** Public messages a newcomer sees when joining (a returning client gets all it missed). */
   historySize: 50,
+  /** Most messages one catch-up sends; a client further behind gets the newest ones (L48). */
+  catchUpMax: 1000,
   /** Payload budget of one `message:history` page: well under the frame limit, also for clients. */
   historyPageBytes: 48 * 1024,
   /** Username length in characters, after normalisation. */

@@ -9,6 +9,8 @@ export const ServerEvent = {
   UserLeft: 'user:left',
   MessageCreated: 'message:created',
   MessageHistory: 'message:history',
+  /** The catch-up skipped older messages: only the newest were sent (L48). */
+  MessageHistoryTruncated: 'message:history-truncated',
   PrivateMessageCreated: 'private-message:created',
   Exception: 'exception',
   FileUploadProgress: 'file:upload-progress',

@@ -33,6 +33,12 @@ export interface MessageHistoryPayload {
   messages: MessagePayload[];
 }
 
+/** `message:history-truncated`: messages older than `firstId` were not sent (too many missed). */
+export interface MessageHistoryTruncatedPayload {
+  /** The oldest message the catch-up sent. */
+  firstId: number;
+}
+
 /** `private-message:created`: sent only to its sender and its recipient; never stored in plaintext. */
 export interface PrivateMessagePayload {
   id: string;

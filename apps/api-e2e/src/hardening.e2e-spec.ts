@@ -72,8 +72,7 @@ describe('hardening found by review (L41, L43, A47, A49, HTTP limits)', () => {
 
   it('L41: frames that fail to open cost the budget and the third closes the connection', async () => {
     const mallory = await room.login('mallory');
-    for (let i = 0; i < 3; i++) {
-      if (!mallory.socket.connected) break;
+    const junk = async (i: number) => {
       mallory.tamperNext((event, envelope) => [
         event,
         { ...envelope, seq: envelope.seq + 100 },
@@ -81,15 +80,18 @@ describe('hardening found by review (L41, L43, A47, A49, HTTP limits)', () => {
       await mallory
         .send(ClientEvent.MessageSend, { clientId: `x${i}`, text: 'junk' })
         .catch(() => undefined);
+    };
+    // the first two are answered with the one generic error, and the connection stays
+    for (let i = 0; i < 2; i++) {
+      await junk(i);
+      expect(await mallory.nextError()).toMatchObject({
+        code: ErrorCode.DecryptFailed,
+      });
+      expect(mallory.socket.connected).toBe(true);
     }
+    // the third closes it
+    await junk(2);
     await mallory.until(() => !mallory.socket.connected, 'closed');
-    // closed at the third, not before: two answers came back, each the one generic error
-    expect(
-      mallory.sent.filter(([e]) => e === ClientEvent.MessageSend),
-    ).toHaveLength(3);
-    const errors = mallory.all(ServerEvent.Exception);
-    expect(errors.length).toBeGreaterThanOrEqual(1);
-    expect(errors.every((e) => e.code === ErrorCode.DecryptFailed)).toBe(true);
   });
 
   it('L41: a refused CONNECT repeated on one transport closes it after three, and audit rows stay bounded', async () => {

@@ -63,9 +63,10 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.database.type === 'sqlite')
     prepareSqliteFile(config.database.path);
+  const isProxy = trustedProxies(config.trustedProxies);
   const http = new HardenedHttpAdapter(
     config.limits.maxConnectionsPerAddress,
-    (address) => trustedProxies(config.trustedProxies)(address, 0),
+    (address) => isProxy(address, 0),
   );
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config),

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 
 import { ExpressAdapter } from '@nestjs/platform-express';
 
+import { KeyCounts } from '../common/key-counts';
 import { HttpLimits } from './http-limits';
 
 /** A browser's polling and keep-alive connections beside its chat connections. */
@@ -15,7 +16,7 @@ const CONNECTION_SLACK = 16;
  */
 export class HardenedHttpAdapter extends ExpressAdapter {
   private readonly sockets = new Set<Socket>();
-  private readonly perAddress = new Map<string, number>();
+  private readonly perAddress = new KeyCounts();
 
   constructor(
     private readonly maxConnectionsPerAddress: number,
@@ -48,21 +49,19 @@ export class HardenedHttpAdapter extends ExpressAdapter {
 
   private track(socket: Socket): void {
     const address = socket.remoteAddress ?? 'unknown';
-    const open = (this.perAddress.get(address) ?? 0) + 1;
     if (
-      open > this.maxConnectionsPerAddress + CONNECTION_SLACK &&
+      this.perAddress.get(address) >=
+        this.maxConnectionsPerAddress + CONNECTION_SLACK &&
       !this.isTrustedProxy(address)
     ) {
       socket.destroy();
       return;
     }
-    this.perAddress.set(address, open);
+    this.perAddress.add(address, 1);
     this.sockets.add(socket);
     socket.once('close', () => {
       this.sockets.delete(socket);
-      const left = (this.perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.perAddress.set(address, left);
-      else this.perAddress.delete(address);
+      this.perAddress.add(address, -1);
     });
   }
 }

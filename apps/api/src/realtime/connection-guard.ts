@@ -3,6 +3,7 @@ import { ClientEvent, ErrorCode } from '@app/shared';
 
 import { AppConfigService } from '../config/app-config.service';
 import type { ConnectionLimits } from '../config/app-config.service';
+import { KeyCounts } from '../common/key-counts';
 import { FixedWindowLimiter, TokenBucket } from '../common/rate-limiter';
 import type { ChatSocket } from './chat-socket';
 
@@ -62,16 +63,6 @@ interface GuardState {
   loginTimer?: NodeJS.Timeout;
 }
 
-const count = (counts: Map<string, number>, key: string) =>
-  counts.get(key) ?? 0;
-
-/** Adds to a per-address count; a count that reaches zero is forgotten (memory stays bounded). */
-function add(counts: Map<string, number>, key: string, delta: number): void {
-  const next = count(counts, key) + delta;
-  if (next > 0) counts.set(key, next);
-  else counts.delete(key);
-}
-
 /**
  * Who may connect and how fast (L30, L31): new connections per address, open connections per
  * address, connections not logged in (all together, and each for at most the login timeout),
@@ -84,9 +75,9 @@ export class ConnectionGuard {
   private readonly handshakes: FixedWindowLimiter;
   /** Chat commands of all connections from one address, per second. */
   private readonly addressEvents: FixedWindowLimiter;
-  private readonly openPerAddress = new Map<string, number>();
+  private readonly openPerAddress = new KeyCounts();
   /** Connections not logged in yet, per address: each address gets a share of the pool (L43). */
-  private readonly unauthenticatedPerAddress = new Map<string, number>();
+  private readonly unauthenticatedPerAddress = new KeyCounts();
   private readonly states = new WeakMap<ChatSocket, GuardState>();
   private unauthenticated = 0;
 
@@ -110,15 +101,15 @@ export class ConnectionGuard {
   admit(address: string): ErrorCode | undefined {
     if (!this.handshakes.take(address)) return ErrorCode.RateLimited;
     if (
-      count(this.openPerAddress, address) >=
+      this.openPerAddress.get(address) >=
         this.limits.maxConnectionsPerAddress ||
-      count(this.unauthenticatedPerAddress, address) >=
+      this.unauthenticatedPerAddress.get(address) >=
         this.limits.maxUnauthenticatedPerAddress ||
       this.unauthenticated >= this.limits.maxUnauthenticated
     )
       return ErrorCode.RateLimited;
-    add(this.openPerAddress, address, 1);
-    add(this.unauthenticatedPerAddress, address, 1);
+    this.openPerAddress.add(address, 1);
+    this.unauthenticatedPerAddress.add(address, 1);
     this.unauthenticated++;
     return undefined;
   }
@@ -126,8 +117,8 @@ export class ConnectionGuard {
   /** An admitted handshake failed, or its client left before the connection existed. */
   abandoned(address: string): void {
     this.unauthenticated--;
-    add(this.unauthenticatedPerAddress, address, -1);
-    add(this.openPerAddress, address, -1);
+    this.unauthenticatedPerAddress.add(address, -1);
+    this.openPerAddress.add(address, -1);
   }
 
   /** An admitted handshake became a connection; `onLoginTimeout` runs if it has not logged in in time. */
@@ -149,7 +140,7 @@ export class ConnectionGuard {
     if (!state || state.authenticated) return;
     state.authenticated = true;
     this.unauthenticated--;
-    add(this.unauthenticatedPerAddress, socket.data.address, -1);
+    this.unauthenticatedPerAddress.add(socket.data.address, -1);
     clearTimeout(state.loginTimer);
   }
 
@@ -160,9 +151,9 @@ export class ConnectionGuard {
     clearTimeout(state.loginTimer);
     if (!state.authenticated) {
       this.unauthenticated--;
-      add(this.unauthenticatedPerAddress, socket.data.address, -1);
+      this.unauthenticatedPerAddress.add(socket.data.address, -1);
     }
-    add(this.openPerAddress, socket.data.address, -1);
+    this.openPerAddress.add(socket.data.address, -1);
   }
 
   /** A frame from this socket failed to open; true when the socket should be closed (L41). */

@@ -7,17 +7,13 @@ import {
   readEnvelope,
 } from '@app/shared';
 
+import { clientIdOf } from '../common/filters/ws-exceptions.filter';
 import { findForbiddenKey } from '../common/validation';
+import { DatabaseUnavailableException } from '../database/database-errors';
 import type { ChatSocket } from './chat-socket';
 import type { EventVerdict } from './connection-guard';
 
 const MAX_EVENT_NAME = 64;
-
-/** The client's id of the refused command, so its outbox knows which one to retry. */
-function clientIdOf(payload: Record<string, unknown>): string | undefined {
-  const clientId = payload['clientId'];
-  return typeof clientId === 'string' ? clientId.slice(0, 64) : undefined;
-}
 
 /**
  * Opens every incoming envelope before any handler sees it, in arrival order, so handlers only
@@ -75,10 +71,10 @@ export function attachEnvelopeOpener(
       return;
     }
     if (overloaded()) {
+      const unavailable = new DatabaseUnavailableException();
       return reject(socket, {
-        code: ErrorCode.Unavailable,
-        message:
-          'The server is temporarily unavailable and stored nothing; please try again shortly.',
+        code: unavailable.code,
+        message: unavailable.message,
         event,
         clientId: clientIdOf(payload),
       });

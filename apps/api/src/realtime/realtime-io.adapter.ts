@@ -6,6 +6,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Limits } from '@app/shared';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 
+import { KeyCounts } from '../common/key-counts';
 import type { ClientAddressService } from '../edge/client-address.service';
 import type { HostAllowlist } from '../edge/host-allowlist';
 import { HttpLimits } from '../edge/http-limits';
@@ -32,7 +33,7 @@ interface EngineConnection {
  * a Socket.IO connection (L43).
  */
 export class RealtimeIoAdapter extends IoAdapter {
-  private readonly sessionsPerAddress = new Map<string, number>();
+  private readonly sessionsPerAddress = new KeyCounts();
 
   constructor(
     app: INestApplicationContext,
@@ -82,17 +83,14 @@ export class RealtimeIoAdapter extends IoAdapter {
   /** Each address holds at most its share of transport sessions; the rest are closed at once. */
   private countSession(conn: EngineConnection): void {
     const address = this.options.addresses.of(conn.request);
-    const open = (this.sessionsPerAddress.get(address) ?? 0) + 1;
-    if (open > this.options.maxSessionsPerAddress) {
+    if (
+      this.sessionsPerAddress.get(address) >= this.options.maxSessionsPerAddress
+    ) {
       conn.close();
       return;
     }
-    this.sessionsPerAddress.set(address, open);
-    conn.once('close', () => {
-      const left = (this.sessionsPerAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.sessionsPerAddress.set(address, left);
-      else this.sessionsPerAddress.delete(address);
-    });
+    this.sessionsPerAddress.add(address, 1);
+    conn.once('close', () => this.sessionsPerAddress.add(address, -1));
   }
 
   /** Nest's disconnect hook drops the reason; gateways need it (logout vs. dropped network). */

@@ -32,13 +32,7 @@ export class WsExceptionsFilter extends BaseWsExceptionFilter {
     const ws = host.switchToWs();
     const socket = ws.getClient<ChatSocket>();
     const event = ws.getPattern();
-    const data: unknown = ws.getData();
-    const clientId =
-      typeof data === 'object' &&
-      data !== null &&
-      typeof (data as { clientId?: unknown }).clientId === 'string'
-        ? (data as { clientId: string }).clientId.slice(0, 64)
-        : undefined;
+    const clientId = clientIdOf(ws.getData());
 
     let payload: ExceptionPayload;
     if (exception instanceof DomainException) {
@@ -73,6 +67,15 @@ export class WsExceptionsFilter extends BaseWsExceptionFilter {
     }
     rejectRequest(this.realtime, this.audit, socket, payload);
   }
+}
+
+/** The client's id of a refused command, so its outbox knows which one to retry or drop. */
+export function clientIdOf(payload: unknown): string | undefined {
+  const clientId =
+    typeof payload === 'object' && payload !== null
+      ? (payload as { clientId?: unknown }).clientId
+      : undefined;
+  return typeof clientId === 'string' ? clientId.slice(0, 64) : undefined;
 }
 
 /**

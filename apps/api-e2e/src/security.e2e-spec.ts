@@ -499,6 +499,39 @@ describe('attack and fault catalogue (core)', () => {
       );
     });
 
+    it.each([
+      ['admin\uFE00', ErrorCode.UsernameInvalid, 'invisible'],
+      ['alice\u034F', ErrorCode.UsernameInvalid, 'invisible'],
+      ['bob\u180B', ErrorCode.UsernameInvalid, 'invisible'],
+      ['\u0251dmin', ErrorCode.UsernameInvalid, 'imitate'],
+      ['\u1D00dmin', ErrorCode.UsernameInvalid, 'imitate'],
+      ['b\u043Eb', ErrorCode.UsernameInvalid, 'mix alphabets'],
+      ['bob\u10D0', ErrorCode.UsernameInvalid, 'mix alphabets'],
+      [
+        '\u0455\u0443\u0455\u0442\u0435\u043c',
+        ErrorCode.UsernameReserved,
+        'reserved',
+      ],
+    ])('A44: %j is refused (%s: %s)', async (name, code, reason) => {
+      const client = await connect();
+      await client.send(ClientEvent.SessionLogin, { username: name });
+      const error = await client.nextError(ClientEvent.SessionLogin);
+      expect(error.code).toBe(code);
+      expect(error.message).toContain(reason);
+    });
+
+    it('A44: an all-Cyrillic look-alike of a name in use collides with it (UTS #39 skeleton)', async () => {
+      await login('cocoa');
+      const client = await connect();
+      // с, о, с, о, а: all Cyrillic, one script, the same skeleton as "cocoa"
+      await client.send(ClientEvent.SessionLogin, {
+        username: '\u0441\u043e\u0441\u043e\u0430',
+      });
+      expect((await client.nextError(ClientEvent.SessionLogin)).code).toBe(
+        ErrorCode.UsernameTaken,
+      );
+    });
+
     it('A17: ten sockets claiming one name at once: exactly one wins', async () => {
       const contenders = await Promise.all(
         Array.from({ length: 10 }, () => connect()),

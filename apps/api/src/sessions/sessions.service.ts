@@ -16,8 +16,6 @@ import {
   type SessionJoinedPayload,
   USERNAME_PROBLEM_MESSAGES,
   type UserPayload,
-  checkUsername,
-  usernameKey,
 } from '@app/shared';
 import { Subject, throttleTime } from 'rxjs';
 
@@ -30,6 +28,7 @@ import type { ChatSocket } from '../realtime/chat-socket';
 import { ConnectionGuard } from '../realtime/connection-guard';
 import { RealtimeService } from '../realtime/realtime.service';
 import { Directory } from './directory';
+import { checkName, nameKey } from './name-identity';
 import { SessionsException } from './sessions.exception';
 import type { SessionEntity } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
@@ -67,8 +66,7 @@ const sessionExpired = () =>
   );
 
 /** The uniqueness key of a name as typed (case- and look-alike-folded). */
-const keyOf = (username: string) =>
-  usernameKey(username.normalize('NFKC').trim());
+const keyOf = (username: string) => nameKey(username.normalize('NFKC').trim());
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -133,7 +131,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     lastMessageId?: number,
   ): Promise<void> {
     this.assertNotLoggedIn(socket);
-    const check = checkUsername(requested);
+    const check = checkName(requested);
     if (!check.ok) {
       await this.audit.record('login_rejected', {
         detail: { reason: check.problem, address: socket.data.addressHash },

@@ -228,6 +228,65 @@ describe('A47: behind a trusted reverse proxy', () => {
   });
 });
 
+describe('A51: a kick keeps the name and the address out for a while', () => {
+  const room = useChatRoom({
+    TRUSTED_PROXIES: 'loopback',
+    KICK_BAN_SECONDS: '2',
+  });
+  const from = (address: string) => ({
+    extraHeaders: { 'X-Forwarded-For': address },
+  });
+  const tryLogin = async (name: string, address: string) => {
+    const client = await room.connect(from(address));
+    await client.send(ClientEvent.SessionLogin, { username: name });
+    await client.until(
+      () =>
+        client.username !== undefined ||
+        client.all(ServerEvent.Exception).length > 0,
+      'answer',
+    );
+    return client.all(ServerEvent.Exception)[0]?.code ?? 'joined';
+  };
+
+  it('A51: the kicked name and address cannot log straight back in; others can; the ban ends', async () => {
+    await room.login('mallory', from('198.51.100.7'));
+    const response = await fetch(
+      `${room.server.url}/api/admin/users/mallory/kick`,
+      { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    );
+    expect(response.status).toBe(200);
+    expect(await tryLogin('mallory', '198.51.100.7')).toBe(ErrorCode.Kicked);
+    expect(await tryLogin('mallory2', '198.51.100.7')).toBe(ErrorCode.Kicked);
+    expect(await tryLogin('mallory', '198.51.100.8')).toBe(ErrorCode.Kicked);
+    expect(await tryLogin('carol', '198.51.100.8')).toBe('joined');
+    await sleep(2100);
+    expect(await tryLogin('mallory', '198.51.100.7')).toBe('joined');
+  });
+});
+
+describe('A51: resume tokens', () => {
+  const room = useChatRoom();
+
+  it('A51: two resumes racing with one token: exactly one wins', async () => {
+    const alice = await room.login('alice');
+    const token = alice.resumeToken!;
+    alice.socket.io.engine.close();
+    const [a, b] = await Promise.all([room.connect(), room.connect()]);
+    await Promise.all(
+      [a, b].map((c) => c.send(ClientEvent.SessionResume, { token })),
+    );
+    const answered = (c: typeof a) =>
+      c.username !== undefined || c.all(ServerEvent.Exception).length > 0;
+    await a.until(() => answered(a), 'answer');
+    await b.until(() => answered(b), 'answer');
+    expect([a, b].filter((c) => c.username === 'alice')).toHaveLength(1);
+    const loser = a.username === 'alice' ? b : a;
+    expect(loser.all(ServerEvent.Exception)[0]).toMatchObject({
+      code: ErrorCode.ResumeFailed,
+    });
+  });
+});
+
 describe('A47: without a trusted proxy, X-Forwarded-For is ignored', () => {
   const room = useChatRoom();
 

@@ -35,6 +35,8 @@ export interface ClusterEvents {
   message: MessagePayload;
   /** An administrator removed this user, on whichever instance holds them. */
   kick: { key: string };
+  /** An administrator removed someone: their name and address stay out until `until`. */
+  banned: { key: string; address: string; until: number };
   /**
    * A file was uploaded and verified on the sender's instance: every instance offers it to its
    * own recipients and serves their downloads from the shared file store.

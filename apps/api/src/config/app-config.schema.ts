@@ -101,6 +101,14 @@ export class AppConfigSchema {
   @Max(3_600_000)
   RESUME_GRACE_MS?: number;
 
+  /** After an admin kick, the name and the address may not log in for this many seconds (default 600). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
+  KICK_BAN_SECONDS?: number;
+
   /** Largest file accepted for sharing, in MB (default 20). */
   @IsOptional()
   @Type(() => Number)

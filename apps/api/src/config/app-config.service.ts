@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Reverse proxies whose X-Forwarded-For is believed (proxy-addr syntax, A47). */
   trustedProxies: string[];
   resumeGraceMs: number;
+  /** How long a kicked user's name and address may not log in again (A51). */
+  kickBanMs: number;
   audit: { checkpointEvery: number; checkpointSeconds: number };
   /** Abuse limits (L30, L31): per socket, per address and overall. */
   limits: ConnectionLimits;
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     ],
     trustedProxies: list(schema.TRUSTED_PROXIES),
     resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
+    kickBanMs: (schema.KICK_BAN_SECONDS ?? 600) * 1000,
     files: {
       maxBytes: (schema.MAX_FILE_MB ?? 20) * MB,
       dir: resolve(schema.FILES_DIR ?? 'data/files'),

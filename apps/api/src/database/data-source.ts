@@ -10,6 +10,7 @@ import { AddAuditChain1764200000000 } from './migrations/1764200000000-add-audit
 import { IdempotentMessages1764300000000 } from './migrations/1764300000000-idempotent-messages';
 import { PreviousResumeToken1764400000000 } from './migrations/1764400000000-previous-resume-token';
 import { ClusterInstances1764500000000 } from './migrations/1764500000000-cluster-instances';
+import { ResumeTokenExpiry1764600000000 } from './migrations/1764600000000-resume-token-expiry';
 import { InstanceEntity } from '../cluster/instance.entity';
 
 export const ENTITIES = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   IdempotentMessages1764300000000,
   PreviousResumeToken1764400000000,
   ClusterInstances1764500000000,
+  ResumeTokenExpiry1764600000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

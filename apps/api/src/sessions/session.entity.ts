@@ -26,6 +26,10 @@ export class SessionEntity {
   })
   previousTokenHash!: string | null;
 
+  /** Epoch ms after which the previous token is refused even if its successor was never used. */
+  @Column({ name: 'previous_token_until', type: 'bigint', nullable: true })
+  previousTokenUntil!: number | null;
+
   @Column({ name: 'connected_since', type: 'varchar', length: 32 })
   connectedSince!: string;
 

@@ -49,6 +49,30 @@ export class SessionsRepository {
     });
   }
 
+  /**
+   * Replaces the resume token if it is still the one read (compare and set): of two resumes
+   * racing with one token, exactly one wins (A51).
+   */
+  async rotateToken(
+    id: string,
+    expectedTokenHash: string,
+    changes: Partial<
+      Pick<
+        SessionEntity,
+        | 'resumeTokenHash'
+        | 'previousTokenHash'
+        | 'previousTokenUntil'
+        | 'heldUntil'
+      >
+    >,
+  ): Promise<boolean> {
+    const result = await this.repository.update(
+      { id, resumeTokenHash: expectedTokenHash },
+      changes,
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   async update(
     id: string,
     changes: Partial<

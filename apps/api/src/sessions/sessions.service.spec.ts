@@ -34,16 +34,26 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
       claims.set(row.nameKey, row);
       return true;
     }),
-    findByTokenHash: jest.fn(
-      async (hash: string) =>
-        [...claims.values()].find(
-          (c) => c.resumeTokenHash === hash || c.previousTokenHash === hash,
-        ) ?? null,
-    ),
+    // a copy, as a database read is: a later update does not change what was read
+    findByTokenHash: jest.fn(async (hash: string) => {
+      const row = [...claims.values()].find(
+        (c) => c.resumeTokenHash === hash || c.previousTokenHash === hash,
+      );
+      return row ? { ...row } : null;
+    }),
     update: jest.fn(async (id: string, changes: Partial<Claim>) => {
       const row = [...claims.values()].find((c) => c.id === id);
       if (row) Object.assign(row, changes);
     }),
+    rotateToken: jest.fn(
+      async (id: string, expected: string, changes: Partial<Claim>) => {
+        const row = [...claims.values()].find(
+          (c) => c.id === id && c.resumeTokenHash === expected,
+        );
+        if (row) Object.assign(row, changes);
+        return row !== undefined;
+      },
+    ),
     release: jest.fn(async (id: string) => {
       for (const [key, row] of claims)
         if (row.id === id) return claims.delete(key);
@@ -186,21 +196,46 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     }[];
     expect(resumed.resumed).toBe(true);
     expect(resumed.resumeToken).not.toBe(resumeToken);
-    await jest.advanceTimersByTimeAsync(60_000);
-    expect(service.users().map((u) => u.username)).toEqual(['bob']);
-    expect(service.findOnline('BOB')?.socket).toBe(again);
 
-    // the old token stays good until the new one is used (its answer may have been lost)...
+    // the old token stays good until the new one is used (its answer may have been lost with
+    // its connection)...
+    await service.disconnected(again, 'transport close');
     const third = fakeSocket('b3');
     await service.resume(third, resumeToken);
     const [{ resumeToken: latest }] = sentTo(
       third,
       ServerEvent.SessionJoined,
     ) as { resumeToken: string }[];
-    await service.resume(fakeSocket('b4'), latest);
-    // ...and is spent after that
+    await service.disconnected(third, 'transport close');
+    const fourth = fakeSocket('b4');
+    await service.resume(fourth, latest);
+    // ...or the grace period ends, even if its successor was never used (A51)
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(service.users().map((u) => u.username)).toEqual(['bob']);
+    expect(service.findOnline('BOB')?.socket).toBe(fourth);
+    await expect(
+      service.resume(fakeSocket('b6'), latest),
+    ).rejects.toMatchObject({ code: ErrorCode.ResumeFailed });
+    // ...and is spent once its successor was used
     await expect(
       service.resume(fakeSocket('b5'), resumeToken),
     ).rejects.toMatchObject({ code: ErrorCode.ResumeFailed });
+  });
+
+  it('A51: two resumes racing with one token: exactly one wins', async () => {
+    const carl = fakeSocket('c');
+    await service.login(carl, 'carl');
+    const [{ resumeToken }] = sentTo(carl, ServerEvent.SessionJoined) as {
+      resumeToken: string;
+    }[];
+    await service.disconnected(carl, 'ping timeout');
+    const results = await Promise.allSettled([
+      service.resume(fakeSocket('c1'), resumeToken),
+      service.resume(fakeSocket('c2'), resumeToken),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([
+      'fulfilled',
+      'rejected',
+    ]);
   });
 });

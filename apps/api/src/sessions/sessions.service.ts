@@ -28,6 +28,7 @@ import type { ChatSocket } from '../realtime/chat-socket';
 import { ConnectionGuard } from '../realtime/connection-guard';
 import { RealtimeService } from '../realtime/realtime.service';
 import { Directory } from './directory';
+import { KickBans } from './kick-bans';
 import { checkName, nameKey } from './name-identity';
 import { SessionsException } from './sessions.exception';
 import type { SessionEntity } from './session.entity';
@@ -80,6 +81,7 @@ function hashToken(token: string): string {
 export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private readonly members = new Map<string, Member>();
   private readonly directory = new Directory();
+  private readonly bans = new KickBans();
   private readonly logger = new Logger('Sessions');
   /** A member (re)joined and has been told so: other domains add what a newcomer needs. */
   readonly joined$ = new Subject<Joined>();
@@ -146,6 +148,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         'username',
       );
     }
+    if (this.bans.blocks(check.key, socket.data.addressHash)) {
+      await this.audit.record('login_rejected', {
+        target: check.username,
+        detail: { reason: 'banned', address: socket.data.addressHash },
+      });
+      throw new SessionsException(
+        ErrorCode.Kicked,
+        'An administrator removed this name or your connection from the chat; try again later.',
+        'username',
+      );
+    }
     const token = randomBytes(32).toString('base64url');
     const member: Member = {
       sessionId: randomUUID(),
@@ -160,6 +173,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       nameKey: member.key,
       resumeTokenHash: hashToken(token),
       previousTokenHash: null,
+      previousTokenUntil: null,
       connectedSince: member.since,
       heldUntil: null,
       instanceId: this.cluster.instanceId,
@@ -201,8 +215,34 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.assertNotLoggedIn(socket);
     const tokenHash = hashToken(token);
     const row = await this.repository.findByTokenHash(tokenHash);
-    const local = row ? this.members.get(row.id) : undefined;
-    const adopted = row && !local ? await this.adopt(row, socket) : undefined;
+    // the current token; or the one it replaced, until its successor is used or the grace ends,
+    // and only while nobody is connected under the name (the answer to that resume was lost
+    // with its connection): a second resume racing the first is refused, never both (A51)
+    const usable =
+      row &&
+      (row.resumeTokenHash === tokenHash ||
+        (row.heldUntil !== null &&
+          Number(row.previousTokenUntil ?? 0) > Date.now()));
+    const next = randomBytes(32).toString('base64url');
+    const grace = this.configService.config.resumeGraceMs;
+    // compare and set on the token read: of two resumes racing with one token, one wins (A51)
+    const rotated =
+      usable &&
+      (await this.repository.rotateToken(
+        row.id,
+        row.resumeTokenHash,
+        row.resumeTokenHash === tokenHash
+          ? {
+              resumeTokenHash: hashToken(next),
+              previousTokenHash: tokenHash,
+              previousTokenUntil: Date.now() + grace,
+              heldUntil: null,
+            }
+          : { resumeTokenHash: hashToken(next), heldUntil: null },
+      ));
+    const local = rotated ? this.members.get(row.id) : undefined;
+    const adopted =
+      rotated && !local ? await this.adopt(row, socket) : undefined;
     const member = local ?? adopted?.member;
     if (!row || !member) {
       await this.audit.record('resume_rejected', {
@@ -210,15 +250,6 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       });
       throw sessionExpired();
     }
-    // the token is rotated; the one this resume proved stays good until the new one is used,
-    // in case this connection drops before the new token reaches the client
-    const next = randomBytes(32).toString('base64url');
-    await this.repository.update(member.sessionId, {
-      resumeTokenHash: hashToken(next),
-      previousTokenHash:
-        row.resumeTokenHash === tokenHash ? tokenHash : row.previousTokenHash,
-      heldUntil: null,
-    });
     await this.audit.record('session_resumed', {
       actor: member.username,
       detail: { address: socket.data.addressHash },
@@ -359,6 +390,14 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         message: 'An administrator removed you from the chat.',
       });
     }
+    // the name and the address stay out for a while, on every instance (A51)
+    const until = Date.now() + this.configService.config.kickBanMs;
+    this.bans.add(member.key, member.addressHash, until);
+    this.cluster.publish('banned', {
+      key: member.key,
+      address: member.addressHash,
+      until,
+    });
     await this.audit.record('user_kicked', { target: member.username });
     await this.leave(member, 'kicked');
     socket?.disconnect(true);
@@ -431,6 +470,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.cluster.on('member-left', ({ sessionId, ...left }) => {
       if (this.directory.remove(sessionId)) this.announce({ left });
     });
+    this.cluster.on('banned', ({ key, address, until }) =>
+      this.bans.add(key, address, until),
+    );
     this.cluster.on('kick', ({ key }) => {
       const member = this.heldHere(key);
       if (member) void this.remove(member);

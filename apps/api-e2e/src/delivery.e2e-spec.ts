@@ -116,6 +116,34 @@ describe('delivery: at-least-once, exactly-once stored (R35)', () => {
     await sleep(100);
     expect(bob.all(ServerEvent.PrivateMessageCreated)).toEqual([original]);
   });
+
+  it('R35: a resend racing the first attempt (before its audit row is committed) reaches the recipient once', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const payload = { clientId: randomUUID(), to: 'bob', text: 'twice?' };
+    // both sent before either is answered: the second arrives while the first awaits its audit row
+    await Promise.all([
+      alice.send(ClientEvent.PrivateMessageSend, payload),
+      alice.send(ClientEvent.PrivateMessageSend, payload),
+    ]);
+    await alice.until(
+      () => alice.all(ServerEvent.PrivateMessageCreated).length === 2,
+      'both acknowledged',
+    );
+    const [first, second] = alice.all(ServerEvent.PrivateMessageCreated);
+    expect(second).toEqual(first);
+    await sleep(100);
+    expect(bob.all(ServerEvent.PrivateMessageCreated)).toEqual([first]);
+    // the same id with other text is refused, not delivered
+    await alice.send(ClientEvent.PrivateMessageSend, {
+      ...payload,
+      text: 'something else',
+    });
+    expect(await alice.nextError(ClientEvent.PrivateMessageSend)).toMatchObject(
+      { code: ErrorCode.InvalidPayload, field: 'clientId' },
+    );
+    expect(bob.all(ServerEvent.PrivateMessageCreated)).toHaveLength(1);
+  });
 });
 
 describe('catch-up after a disconnect (R36)', () => {

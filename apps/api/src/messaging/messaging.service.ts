@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
@@ -49,6 +49,19 @@ function toPayload(row: MessageEntity): MessagePayload {
   };
 }
 
+/** What the answer to a resent private message needs: never its text, only a hash of it. */
+interface SentPrivate {
+  message: Omit<PrivateMessagePayload, 'text'> & { text?: undefined };
+  textHash: string;
+  /** Settles once the first attempt was delivered (true) or failed (false). */
+  delivered: Promise<boolean>;
+}
+
+/** Keyed per process: a short private text cannot be found by hashing guesses. */
+const TEXT_KEY = randomBytes(32);
+const textHash = (text: string) =>
+  createHmac('sha256', TEXT_KEY).update(text).digest('hex');
+
 function privateMessage(
   sender: Member,
   clientId: string,
@@ -93,7 +106,7 @@ export class MessagingService implements OnModuleInit {
   /** Weak: a member handed over to another instance is forgotten without a leave. */
   private readonly readers = new WeakMap<Member, Reader>();
   /** Private messages are not stored: their resends are recognised for ten minutes. */
-  private readonly recentPrivate = new RecentMessages<PrivateMessagePayload>(
+  private readonly recentPrivate = new RecentMessages<SentPrivate>(
     10_000,
     10 * 60_000,
   );
@@ -211,35 +224,80 @@ export class MessagingService implements OnModuleInit {
     text: string,
   ): Promise<void> {
     this.checkText(text);
-    const resent = this.recentPrivate.get(`${sender.key}\n${clientId}`);
-    if (resent) {
-      if (sender.socket)
-        this.realtime.send(
-          sender.socket,
-          ServerEvent.PrivateMessageCreated,
-          resent,
-        );
-      return;
-    }
-    const recipient = this.sessions.findOnline(to);
-    if (!recipient?.socket) {
-      const remote = this.sessions.findRemote(to);
-      if (remote)
-        return this.sendPrivateElsewhere(sender, clientId, remote, text);
+    const key = `${sender.key}\n${clientId}`;
+    const earlier = this.recentPrivate.get(key);
+    if (earlier) return this.answerResend(sender, key, earlier, to, text);
+    // connected here, or else to another instance
+    const here = this.sessions.findOnline(to);
+    const there = here?.socket ? undefined : this.sessions.findRemote(to);
+    const recipient = here?.socket ? here.username : there?.username;
+    if (recipient === undefined) {
       throw new MessagingException(
         ErrorCode.RecipientUnavailable,
         `${to.slice(0, 32)} is not online; the message was not sent.`,
         'to',
       );
     }
-    if (recipient === sender) {
+    if (here === sender) {
       throw new MessagingException(
         ErrorCode.InvalidPayload,
         'You cannot send a private message to yourself.',
         'to',
       );
     }
-    const message = privateMessage(sender, clientId, recipient.username, text);
+    const message = privateMessage(sender, clientId, recipient, text);
+    // taken before any await: a resend that arrives meanwhile waits for this outcome (no race)
+    let settle!: (delivered: boolean) => void;
+    this.recentPrivate.set(key, {
+      message: { ...message, text: undefined },
+      textHash: textHash(text),
+      delivered: new Promise((done) => (settle = done)),
+    });
+    try {
+      if (there) await this.sendPrivateElsewhere(sender, message, there);
+      else if (here) await this.sendPrivateHere(sender, message, here);
+      settle(true);
+    } catch (error) {
+      this.recentPrivate.delete(key);
+      settle(false);
+      throw error;
+    }
+  }
+
+  /**
+   * A private message sent again under its client id: once the first attempt is through, the
+   * sender gets its acknowledgement again (the recipient nothing). Only its metadata and a hash
+   * of its text are kept for this; the text comes from the resend itself.
+   */
+  private async answerResend(
+    sender: Member,
+    key: string,
+    earlier: SentPrivate,
+    to: string,
+    text: string,
+  ): Promise<void> {
+    if (!(await earlier.delivered))
+      return this.sendPrivate(sender, earlier.message.clientId, to, text);
+    if (earlier.textHash !== textHash(text)) {
+      throw new MessagingException(
+        ErrorCode.InvalidPayload,
+        'A different message was already sent under this id.',
+        'clientId',
+      );
+    }
+    this.recentPrivate.set(key, earlier);
+    if (sender.socket)
+      this.realtime.send(sender.socket, ServerEvent.PrivateMessageCreated, {
+        ...earlier.message,
+        text,
+      });
+  }
+
+  private async sendPrivateHere(
+    sender: Member,
+    message: PrivateMessagePayload,
+    recipient: Member,
+  ): Promise<void> {
     await this.logPrivate(sender, message);
     this.sessions.flushPresence();
     const sockets = [sender.socket, recipient.socket].filter(
@@ -258,11 +316,9 @@ export class MessagingService implements OnModuleInit {
    */
   private async sendPrivateElsewhere(
     sender: Member,
-    clientId: string,
+    message: PrivateMessagePayload,
     recipient: RemoteMember,
-    text: string,
   ): Promise<void> {
-    const message = privateMessage(sender, clientId, recipient.username, text);
     const answers = await this.cluster.request('private', {
       sessionId: recipient.sessionId,
       message,
@@ -284,7 +340,7 @@ export class MessagingService implements OnModuleInit {
       );
   }
 
-  /** Audited (metadata only: its text never reaches the database) and remembered for resends. */
+  /** Audited: metadata only, its text never reaches the database. */
   private async logPrivate(
     sender: Member,
     message: PrivateMessagePayload,
@@ -294,7 +350,6 @@ export class MessagingService implements OnModuleInit {
       target: message.to,
       detail: { id: message.id, length: Array.from(message.text).length },
     });
-    this.recentPrivate.set(`${sender.key}\n${message.clientId}`, message);
   }
 
   private deliver(member: Member, message: MessagePayload): void {

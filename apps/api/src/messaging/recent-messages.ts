@@ -26,6 +26,10 @@ export class RecentMessages<T> {
     }
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

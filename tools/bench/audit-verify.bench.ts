@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const report = await verifyChain(
       readChain(db.manager),
       await readCheckpoints(db.manager),
-      [keys.publicKey],
+      [{ key: keys.publicKey }],
     );
     const seconds = (Date.now() - started) / 1000;
     const rss = process.memoryUsage().rss;

@@ -440,6 +440,37 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
         rmSync(dirname(database.path), { recursive: true, force: true });
     }, 60_000);
 
+    it('M29: deleted checkpoints leave old rows unwitnessed: audit:verify reports them as a break', async () => {
+      const victim = await startServer({ AUDIT_CHECKPOINT_SECONDS: '1' });
+      const alice = await ChatClient.login(victim.url, 'alice');
+      alice.close();
+      const { database, keysDir } = victim.config;
+      await victim.app.close(); // a final checkpoint covers every row
+      const path = database.type === 'sqlite' ? database.path : '';
+      const env = {
+        ...process.env,
+        DATABASE_URL: `sqlite:${path}`,
+        KEYS_DIR: keysDir,
+        AUDIT_CHECKPOINT_SECONDS: '1',
+      };
+      const verify = () =>
+        spawnSync('npm', ['run', '-s', 'audit:verify'], {
+          cwd: ROOT,
+          env,
+          encoding: 'utf8',
+        });
+      await sleep(2100);
+      const clean = verify();
+      expect(clean.stdout).toContain('Intact');
+      const sqlite = new Database(path);
+      sqlite.prepare('DELETE FROM audit_checkpoints').run();
+      sqlite.close();
+      const broken = verify();
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toContain('no signed checkpoint covers them');
+      rmSync(dirname(path), { recursive: true, force: true });
+    }, 60_000);
+
     it('M29: an inserted row', async () => {
       const { report } = await tampered(
         () =>

@@ -59,7 +59,7 @@ describe('audit chain under concurrent writers (real SQLite file, two connection
     const report = await verifyChain(
       readChain(sources[0].manager),
       [],
-      [keys.publicKey],
+      [{ key: keys.publicKey }],
     );
     expect(report).toMatchObject({
       intact: true,

@@ -2,6 +2,7 @@ export * from './lib/client/outbox';
 export * from './lib/client/secure-chat-client';
 export * from './lib/client/upload-window';
 export * from './lib/crypto/bytes';
+export * from './lib/crypto/checkpoint';
 export * from './lib/crypto/client-handshake';
 export * from './lib/crypto/envelope';
 export * from './lib/crypto/handshake';

@@ -21,6 +21,7 @@ import { verifyChain } from '../audit/audit-chain';
 import { AuditCheckpointsRepository } from '../audit/audit-checkpoints.repository';
 import { AuditRepository } from '../audit/audit.repository';
 import { DomainException } from '../common/domain.exception';
+import { AppConfigService } from '../config/app-config.service';
 import { CryptoService } from '../crypto/crypto.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { AdminAuditInterceptor } from './admin-audit.interceptor';
@@ -42,6 +43,7 @@ export class AdminController {
     private readonly events: AuditRepository,
     private readonly checkpoints: AuditCheckpointsRepository,
     private readonly crypto: CryptoService,
+    private readonly configService: AppConfigService,
   ) {}
 
   @Get('users')
@@ -107,6 +109,9 @@ export class AdminController {
       this.events.readChain(),
       await this.checkpoints.all(),
       this.crypto.checkpointKeys,
+      {
+        maxAgeMs: 2 * this.configService.config.audit.checkpointSeconds * 1000,
+      },
     );
   }
 

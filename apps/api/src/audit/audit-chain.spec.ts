@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import type { AuditCheckpointPayload } from '@app/shared';
+import { type AuditCheckpointPayload, checkpointSignedBy } from '@app/shared';
 
 import {
   GENESIS_HASH,
@@ -52,7 +52,7 @@ async function* stream(rows: HashedRow[]): AsyncIterable<HashedRow> {
 const verify = (
   rows: HashedRow[],
   checkpoints: AuditCheckpointPayload[] = [],
-) => verifyChain(stream(rows), checkpoints, [keys.publicKey]);
+) => verifyChain(stream(rows), checkpoints, [{ key: keys.publicKey }]);
 
 describe('audit hash chain', () => {
   it('encodes a row canonically: same fields, same bytes, fixed order', () => {
@@ -180,12 +180,12 @@ describe('audit hash chain', () => {
         await verifyChain(
           stream(rows),
           [checkpoint],
-          [keys.publicKey, old.publicKey],
+          [{ key: keys.publicKey }, { key: old.publicKey }],
         )
       ).intact,
     ).toBe(true);
     expect(
-      (await verifyChain(stream(rows), [checkpoint], [keys.publicKey]))
+      (await verifyChain(stream(rows), [checkpoint], [{ key: keys.publicKey }]))
         .checkpointProblems[0].problem,
     ).toBe('bad_signature');
   });
@@ -203,5 +203,78 @@ describe('audit hash chain', () => {
       'bad_signature',
       'rows_missing',
     ]);
+  });
+
+  it('M53: a retired key is trusted only for checkpoints dated before its retirement, and no checkpoint predates its row', async () => {
+    const rows = buildChain(10);
+    const old = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const signedAt = (at: string, lastId = 5) => {
+      const base = { lastId, hash: rows[lastId - 1].hash, count: lastId, at };
+      return {
+        id: 1,
+        ...base,
+        signature: signCheckpoint(base, old.privateKey),
+      };
+    };
+    const trusted = [
+      { key: keys.publicKey },
+      { key: old.publicKey, retiredAt: '2026-01-01T02:00:00.000Z' },
+    ];
+    const check = async (checkpoint: AuditCheckpointPayload) =>
+      (await verifyChain(stream(rows), [checkpoint], trusted))
+        .checkpointProblems[0]?.problem;
+    expect(await check(signedAt('2026-01-01T01:00:00.000Z'))).toBeUndefined();
+    // made with the retired (perhaps stolen) key after its retirement
+    expect(await check(signedAt('2026-01-01T03:00:00.000Z'))).toBe(
+      'bad_signature',
+    );
+    // backdated to slip under the retirement time: earlier than the row it covers
+    expect(await check(signedAt('2025-12-31T00:00:00.000Z'))).toBe('backdated');
+  });
+
+  it('rows older than twice the checkpoint interval with no checkpoint over them are a break', async () => {
+    const rows = buildChain(10);
+    const coverage = {
+      maxAgeMs: 120_000,
+      now: Date.parse('2026-01-01T00:05:00.000Z'),
+    };
+    // no checkpoint at all (deleted): every old row stands unwitnessed
+    const bare = await verifyChain(stream(rows), [], [], coverage);
+    expect(bare.intact).toBe(false);
+    expect(bare.checkpointProblems).toEqual([
+      expect.objectContaining({ problem: 'uncovered' }),
+    ]);
+    expect(bare.checkpointProblems[0].message).toContain('rows #1 to #10');
+    // a checkpoint over all of them: intact
+    const covered = await verifyChain(
+      stream(rows),
+      [checkpointAt(rows, 10)],
+      [{ key: keys.publicKey }],
+      coverage,
+    );
+    expect(covered.intact).toBe(true);
+    // fresh rows need no checkpoint yet
+    const fresh = await verifyChain(stream(rows), [], [], {
+      maxAgeMs: 120_000,
+      now: Date.parse('2026-01-01T00:01:00.000Z'),
+    });
+    expect(fresh.intact).toBe(true);
+  });
+
+  it('the browser verifies what the server signs: one shared encoding, RSA-PSS on both sides', async () => {
+    const rows = buildChain(3);
+    const checkpoint = checkpointAt(rows, 3);
+    const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
+    const serverKey = await crypto.subtle.importKey(
+      'spki',
+      new Uint8Array(spki),
+      { name: 'RSA-PSS', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    expect(await checkpointSignedBy(checkpoint, serverKey)).toBe(true);
+    expect(
+      await checkpointSignedBy({ ...checkpoint, count: 4 }, serverKey),
+    ).toBe(false);
   });
 });

@@ -6,12 +6,19 @@ import {
   verify,
 } from 'node:crypto';
 
-import type { AuditCheckpointPayload, ChainReportPayload } from '@app/shared';
+import {
+  type AuditCheckpointPayload,
+  type ChainReportPayload,
+  PSS_SALT_BYTES,
+  type UnsignedCheckpoint,
+  checkpointBytes as checkpointEncoding,
+} from '@app/shared';
+
+import type { CheckpointKey } from '../crypto/server-keys';
 
 /** The hash the first row chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
 const ENCODING_VERSION = 'fuv-audit/v1';
-const PSS_SALT_BYTES = 32;
 
 /** The stored fields a row's hash covers, exactly as stored. */
 export interface ChainRow {
@@ -26,11 +33,6 @@ export interface ChainRow {
 export interface HashedRow extends ChainRow {
   hash: string;
 }
-
-export type UnsignedCheckpoint = Pick<
-  AuditCheckpointPayload,
-  'lastId' | 'hash' | 'count' | 'at'
->;
 
 /**
  * The canonical encoding of a row: a JSON array in a fixed field order, with a version tag.
@@ -57,12 +59,8 @@ export function chainHash(prevHash: string, row: ChainRow): string {
     .digest('hex');
 }
 
-function checkpointBytes(checkpoint: UnsignedCheckpoint): Buffer {
-  const { lastId, hash, count, at } = checkpoint;
-  return Buffer.from(
-    JSON.stringify(['fuv-audit-checkpoint/v1', lastId, hash, count, at]),
-  );
-}
+const checkpointBytes = (checkpoint: UnsignedCheckpoint) =>
+  Buffer.from(checkpointEncoding(checkpoint));
 
 const pss = (key: KeyObject) => ({
   key,
@@ -92,12 +90,20 @@ export function signCheckpointOffLoop(
   );
 }
 
-/** True when one of the trusted keys (current or retired server keys) made the signature. */
+/**
+ * True when one of the trusted keys made the signature: the current key, or a retired one for a
+ * checkpoint dated before its retirement (whoever holds a retired, perhaps compromised, key
+ * cannot sign later checkpoints; a backdated one is caught by `verifyChain`'s row dates).
+ */
 export function checkpointSignatureValid(
   checkpoint: UnsignedCheckpoint & { signature: string },
-  publicKeys: readonly KeyObject[],
+  keys: readonly CheckpointKey[],
 ): boolean {
-  return publicKeys.some((publicKey) => signedBy(checkpoint, publicKey));
+  return keys.some(
+    ({ key, retiredAt }) =>
+      (retiredAt === undefined || checkpoint.at <= retiredAt) &&
+      signedBy(checkpoint, key),
+  );
 }
 
 function signedBy(
@@ -108,16 +114,18 @@ function signedBy(
     return verify(
       'sha256',
       checkpointBytes(checkpoint),
-      {
-        key: publicKey,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: PSS_SALT_BYTES,
-      },
+      pss(publicKey),
       Buffer.from(checkpoint.signature, 'base64'),
     );
   } catch {
     return false;
   }
+}
+
+/** Rows older than `maxAgeMs` (twice the checkpoint interval) must be under a checkpoint. */
+export interface Coverage {
+  maxAgeMs: number;
+  now?: number;
 }
 
 /**
@@ -130,11 +138,17 @@ function signedBy(
 export async function verifyChain(
   rows: AsyncIterable<HashedRow>,
   checkpoints: AuditCheckpointPayload[],
-  publicKeys: readonly KeyObject[],
+  keys: readonly CheckpointKey[],
+  coverage?: Coverage,
 ): Promise<ChainReportPayload> {
   const started = Date.now();
   const wanted = new Set(checkpoints.map((c) => c.lastId));
-  const seen = new Map<number, string>();
+  const seen = new Map<number, { hash: string; at: string }>();
+  // rows this old must be under a signed checkpoint by now
+  const staleBefore = coverage
+    ? new Date((coverage.now ?? Date.now()) - coverage.maxAgeMs).toISOString()
+    : undefined;
+  let lastStaleId = 0;
   let prev = GENESIS_HASH;
   let expectedId = 1;
   let checked = 0;
@@ -169,16 +183,31 @@ export async function verifyChain(
     checked++;
     verifiedUpTo = row.id;
     expectedId = row.id + 1;
-    if (wanted.has(row.id)) seen.set(row.id, row.hash);
+    if (wanted.has(row.id)) seen.set(row.id, { hash: row.hash, at: row.at });
+    // a checkpoint's own record always follows it: it needs no checkpoint of its own
+    if (
+      staleBefore !== undefined &&
+      row.at < staleBefore &&
+      row.type !== 'checkpoint_created'
+    )
+      lastStaleId = row.id;
   }
 
   const problems: ChainReportPayload['checkpointProblems'] = [];
+  let coveredUpTo = 0;
   for (const checkpoint of checkpoints) {
-    if (!checkpointSignatureValid(checkpoint, publicKeys)) {
+    const row = seen.get(checkpoint.lastId);
+    if (!checkpointSignatureValid(checkpoint, keys)) {
       problems.push({
         id: checkpoint.id,
         problem: 'bad_signature',
-        message: `checkpoint ${checkpoint.id} has an invalid signature`,
+        message: `checkpoint ${checkpoint.id} has an invalid signature (or one by a key retired before it)`,
+      });
+    } else if (row && row.at > checkpoint.at) {
+      problems.push({
+        id: checkpoint.id,
+        problem: 'backdated',
+        message: `checkpoint ${checkpoint.id} is dated before row #${checkpoint.lastId} it covers`,
       });
     } else if (firstBreak === undefined && checkpoint.lastId > verifiedUpTo) {
       problems.push({
@@ -186,16 +215,23 @@ export async function verifyChain(
         problem: 'rows_missing',
         message: `checkpoint ${checkpoint.id} covers row #${checkpoint.lastId}, past the end of the log (rows deleted)`,
       });
-    } else if (
-      seen.has(checkpoint.lastId) &&
-      seen.get(checkpoint.lastId) !== checkpoint.hash
-    ) {
+    } else if (row && row.hash !== checkpoint.hash) {
       problems.push({
         id: checkpoint.id,
         problem: 'mismatch',
         message: `checkpoint ${checkpoint.id} disagrees with row #${checkpoint.lastId}: the log was rewritten up to there`,
       });
+    } else if (row) {
+      coveredUpTo = Math.max(coveredUpTo, checkpoint.lastId);
     }
+  }
+  // signed checkpoints deleted (and rows rewritten since): the old rows stand unwitnessed
+  if (firstBreak === undefined && lastStaleId > coveredUpTo) {
+    problems.push({
+      id: 0,
+      problem: 'uncovered',
+      message: `rows #${coveredUpTo + 1} to #${lastStaleId} are older than twice the checkpoint interval and no signed checkpoint covers them (checkpoints deleted, or the server stopped without its final one)`,
+    });
   }
   return {
     intact: firstBreak === undefined && problems.length === 0,

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 
-import type { KeyObject } from 'node:crypto';
-
 import { DataSource } from 'typeorm';
 
 import { type AppConfig, loadConfig } from '../config/app-config.service';
-import { loadCheckpointKeys } from '../crypto/server-keys';
+import { type CheckpointKey, loadCheckpointKeys } from '../crypto/server-keys';
 import { dataSourceOptions } from '../database/data-source';
 
 /** The configured database, opened directly (no server, no migrations) for the audit CLIs. */
@@ -23,6 +21,8 @@ export async function openDatabase(): Promise<{
 }
 
 /** The current and retired server public keys, read from the keys folder. */
-export function readCheckpointKeys(config: AppConfig): Promise<KeyObject[]> {
+export function readCheckpointKeys(
+  config: AppConfig,
+): Promise<CheckpointKey[]> {
   return loadCheckpointKeys(config.keysDir);
 }

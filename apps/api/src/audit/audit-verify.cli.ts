@@ -13,6 +13,7 @@ async function main(): Promise<void> {
       readChain(db.manager),
       await readCheckpoints(db.manager),
       await readCheckpointKeys(config),
+      { maxAgeMs: 2 * config.audit.checkpointSeconds * 1000 },
     );
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify(report, null, 2));

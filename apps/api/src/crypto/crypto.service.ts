@@ -21,7 +21,7 @@ import {
   handshakeTranscript,
 } from '@app/shared';
 
-import type { ServerKeys } from './server-keys';
+import type { CheckpointKey, ServerKeys } from './server-keys';
 import { SessionChannel } from './session-channel';
 
 /** Any refused handshake: one reason for every cause, so a prober learns nothing. */
@@ -43,13 +43,13 @@ export class CryptoService {
   readonly fingerprint: string;
 
   /** Keys an audit checkpoint may carry a signature of: this one first, then retired ones. */
-  readonly checkpointKeys: readonly KeyObject[];
+  readonly checkpointKeys: readonly CheckpointKey[];
 
   constructor(
     private readonly keys: ServerKeys,
-    retiredKeys: readonly KeyObject[] = [],
+    retiredKeys: readonly CheckpointKey[] = [],
   ) {
-    this.checkpointKeys = [keys.publicKey, ...retiredKeys];
+    this.checkpointKeys = [{ key: keys.publicKey }, ...retiredKeys];
     this.spki = keys.publicKey.export({ type: 'spki', format: 'der' });
     this.fingerprint = formatFingerprint(
       createHash('sha256').update(this.spki).digest(),

@@ -47,10 +47,16 @@ describe('server key files', () => {
     const second = await generateServerKeys(dir);
     const der = (k: typeof first) =>
       k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex');
-    const trusted = (await loadCheckpointKeys(dir)).map((k) =>
-      k.export({ type: 'spki', format: 'der' }).toString('hex'),
+    const before = new Date().toISOString();
+    const keys = await loadCheckpointKeys(dir);
+    const trusted = keys.map(({ key }) =>
+      key.export({ type: 'spki', format: 'der' }).toString('hex'),
     );
     expect(trusted).toEqual([der(second), der(first)]);
+    // the current key has no end; the retired one carries the time it was retired (M53)
+    expect(keys[0].retiredAt).toBeUndefined();
+    expect(keys[1].retiredAt! <= before).toBe(true);
+    expect(Date.parse(keys[1].retiredAt!)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('refuses a weak or unreadable key without printing any key material', async () => {

@@ -12,6 +12,7 @@ import {
   readFile,
   readdir,
   rename,
+  stat,
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +25,16 @@ export interface ServerKeys {
   created?: boolean;
 }
 
+/** A key that may have signed checkpoints; a retired one only up to its retirement (M53). */
+export interface CheckpointKey {
+  key: KeyObject;
+  /** ISO time the key was retired (replaced, or taken out as compromised). */
+  retiredAt?: string;
+}
+
 /** Public keys replaced by `npm run keys`, kept so checkpoints they signed still verify. */
 export const RETIRED_DIR = 'retired';
+const RETIRED_AT_SUFFIX = '.retired-at';
 
 export const PRIVATE_KEY_FILE = 'server.key.pem';
 export const PUBLIC_KEY_FILE = 'server.pub.pem';
@@ -95,12 +104,25 @@ async function retirePublicKey(dir: string): Promise<void> {
   const name = `${createHash('sha256').update(der).digest('hex').slice(0, 16)}.pub.pem`;
   await mkdir(join(dir, RETIRED_DIR), { recursive: true });
   await copyFile(join(dir, PUBLIC_KEY_FILE), join(dir, RETIRED_DIR, name));
+  // from now on nothing it signs is trusted (M53): a retired key may be a stolen one
+  await writeFile(
+    join(dir, RETIRED_DIR, `${name}${RETIRED_AT_SUFFIX}`),
+    new Date().toISOString(),
+  );
 }
 
-/** The keys audit checkpoints may be signed with: the current one and every retired one. */
-export async function loadCheckpointKeys(dir: string): Promise<KeyObject[]> {
-  const keys = [
-    createPublicKey(await readFile(join(dir, PUBLIC_KEY_FILE), 'utf8')),
+/**
+ * The keys audit checkpoints may be signed with: the current one, and every retired one with
+ * its retirement time (written beside it; for a key retired before that file existed, the
+ * time its copy was made).
+ */
+export async function loadCheckpointKeys(
+  dir: string,
+): Promise<CheckpointKey[]> {
+  const keys: CheckpointKey[] = [
+    {
+      key: createPublicKey(await readFile(join(dir, PUBLIC_KEY_FILE), 'utf8')),
+    },
   ];
   let retired: string[] = [];
   try {
@@ -111,9 +133,20 @@ export async function loadCheckpointKeys(dir: string): Promise<KeyObject[]> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   for (const file of retired.sort()) {
-    keys.push(
-      createPublicKey(await readFile(join(dir, RETIRED_DIR, file), 'utf8')),
-    );
+    const path = join(dir, RETIRED_DIR, file);
+    let retiredAt: string;
+    try {
+      retiredAt = (
+        await readFile(`${path}${RETIRED_AT_SUFFIX}`, 'utf8')
+      ).trim();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      retiredAt = (await stat(path)).mtime.toISOString();
+    }
+    keys.push({
+      key: createPublicKey(await readFile(path, 'utf8')),
+      retiredAt,
+    });
   }
   return keys;
 }

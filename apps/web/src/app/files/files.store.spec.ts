@@ -24,11 +24,7 @@ describe('FilesStore', () => {
   const notify = { error: jest.fn(), info: jest.fn() };
 
   beforeAll(() => {
-    // jsdom has no SubtleCrypto and no object URLs: lend Node's and a stand-in
-    Object.defineProperty(globalThis.crypto, 'subtle', {
-      value: webcrypto.subtle,
-      configurable: true,
-    });
+    // jsdom has no object URLs (SubtleCrypto is lent in test-setup)
     URL.createObjectURL = jest.fn(() => 'blob:saved');
   });
 

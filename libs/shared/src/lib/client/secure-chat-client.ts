@@ -35,7 +35,7 @@ export interface SecureChatClientOptions {
   /** Decides whether to trust the server key with this fingerprint (TOFU in the browser). */
   trust(fingerprint: string): boolean | Promise<boolean>;
   /** The channel is ready: sealed events may be sent. Called after every (re)connect. */
-  onReady(fingerprint: string): void;
+  onReady(fingerprint: string, serverKey: CryptoKey): void;
   /** An opened server event, in wire order (a `presence` batch as its joins and leaves). */
   onEvent<E extends SealedServerEvent>(
     event: E,
@@ -127,7 +127,7 @@ export class SecureChatClient {
         // a channel that completes after a disconnect still opens the frames that arrived on it
         // (a "log in in time" notice, say); only a current one counts as ready
         if (generation === this.generation)
-          this.options.onReady(session.fingerprint);
+          this.options.onReady(session.fingerprint, session.serverKey);
         return session.channel;
       } catch (error) {
         this.options.onFailure(

@@ -34,6 +34,8 @@ export interface ClientOffer {
 export interface ClientSession {
   channel: WebCryptoChannel;
   fingerprint: string;
+  /** The server's RSA-PSS key that signed this handshake: it also signs audit checkpoints. */
+  serverKey: CryptoKey;
 }
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
@@ -87,8 +89,9 @@ export async function completeClientHandshake(
 
   const transcript = handshakeTranscript(offer.publicKey, ephemeral, spki);
   let verified = false;
+  let serverKey: CryptoKey | undefined;
   try {
-    const serverKey = await crypto.subtle.importKey(
+    serverKey = await crypto.subtle.importKey(
       'spki',
       bufferSource(spki),
       PSS,
@@ -104,7 +107,7 @@ export async function completeClientHandshake(
   } catch {
     verified = false;
   }
-  if (!verified) throw new HandshakeError('bad_signature');
+  if (!verified || !serverKey) throw new HandshakeError('bad_signature');
 
   const fingerprint = await keyFingerprint(spki);
   if (!(await trust(fingerprint))) throw new HandshakeError('untrusted_key');
@@ -140,5 +143,6 @@ export async function completeClientHandshake(
   return {
     channel: new WebCryptoChannel(sendKey, recvKey, 'c2s'),
     fingerprint,
+    serverKey,
   };
 }

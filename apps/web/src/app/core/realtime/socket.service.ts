@@ -62,6 +62,8 @@ export class SocketService {
 
   readonly status = signal<ConnectionStatus>('connecting');
   readonly fingerprint = signal<string | undefined>(undefined);
+  /** The server key this channel's handshake proved (pinned): audit checkpoints are checked with it. */
+  readonly serverKey = signal<CryptoKey | undefined>(undefined);
   /** The new fingerprint while the user decides whether to trust a changed server key. */
   readonly keyChange = signal<{ pinned: string; offered: string } | undefined>(
     undefined,
@@ -73,8 +75,9 @@ export class SocketService {
 
   private readonly client = new SecureChatClient(this.socket, {
     trust: (fingerprint) => this.trust(fingerprint),
-    onReady: (fingerprint) => {
+    onReady: (fingerprint, serverKey) => {
       this.fingerprint.set(fingerprint);
+      this.serverKey.set(serverKey);
       this.status.set('connected');
       this.ready$.next();
     },

@@ -196,6 +196,53 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(logins.map((l) => l.actor)).toEqual(['alice', 'bob', 'carol']);
   });
 
+  it('R45: adapter commands and unsealed events someone writes into Redis are ignored', async () => {
+    const dora = await login(a, 'dora');
+    const ed = await login(b, 'ed');
+    const writer = new Redis(REDIS_PORT, '127.0.0.1');
+    try {
+      // as the streams adapter stores its messages (JSON data), from a uid no instance has
+      const forge = (type: number, data: unknown) =>
+        writer.xadd(
+          prefix,
+          '*',
+          'uid',
+          'forger',
+          'nsp',
+          '/',
+          'type',
+          String(type),
+          'data',
+          JSON.stringify(data),
+        );
+      const everyone = { rooms: [], except: [] };
+      await forge(6, { opts: everyone, close: true }); // DISCONNECT_SOCKETS
+      await forge(3, {
+        packet: { type: 2, data: ['exception', { code: 'kicked' }], nsp: '/' },
+        opts: everyone,
+      }); // BROADCAST of a forged event
+      await forge(9, { packet: ['kick', { key: 'dora' }] }); // an unsealed cluster event
+      await eventually(
+        async () =>
+          a.output().includes('ignored') && b.output().includes('ignored'),
+        'both instances logged what they ignored',
+      );
+      const still = ed.say('still connected');
+      await dora.until(
+        () => dora.publicMessages().some((m) => m.clientId === still),
+        'the message after the forgeries',
+      );
+      for (const client of [dora, ed]) {
+        expect(client.socket.connected).toBe(true);
+        expect(client.failures).toEqual([]);
+        expect(client.readyCount).toBe(1);
+      }
+      expect(a.output()).toContain('dropped a cluster event "kick"');
+    } finally {
+      writer.disconnect();
+    }
+  });
+
   it('keeps one unforked audit chain while both instances write at once', async () => {
     const before = await db.query<{ n: string }>(
       'SELECT COUNT(*) AS n FROM messages',
@@ -282,7 +329,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     const alice = named('alice');
     const ivan = named('ivan');
     const [{ instance_id: aId }] = await db.query<{ instance_id: string }>(
-      "SELECT instance_id FROM sessions WHERE name_key = 'alice'",
+      "SELECT instance_id FROM sessions WHERE username = 'alice'",
     );
     // what the other instance does to one whose heartbeat stopped
     await db.query('DELETE FROM instances WHERE id = $1', [aId]);
@@ -292,7 +339,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     );
     await eventually(async () => {
       const rows = await db.query<{ instance_id: string; held_until: unknown }>(
-        "SELECT instance_id, held_until FROM sessions WHERE name_key = 'alice'",
+        "SELECT instance_id, held_until FROM sessions WHERE username = 'alice'",
       );
       return rows[0]?.instance_id === aId && rows[0]?.held_until === null;
     }, 'alice’s claim back with her instance');
@@ -353,7 +400,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     await eventually(
       async () => {
         const rows = await db.query(
-          "SELECT 1 FROM sessions WHERE name_key = 'erin'",
+          "SELECT 1 FROM sessions WHERE username = 'erin'",
         );
         return rows.length === 0;
       },

@@ -47,4 +47,39 @@ describe('ClusterSeal (events between instances, as Redis carries them)', () => 
     );
     expect(nonces.size).toBe(1000);
   });
+
+  it('R45: an old sealed kick replayed against an instance started later is refused, and so is a stale or future one', () => {
+    const sender = a();
+    const kick = sender.seal('kick', { key: 'bob' }, '', 1_000_000);
+    // an instance that started after the kick was sealed never acts on it
+    const later = new ClusterSeal(secret, 'instance-b', 1_010_000);
+    expect(later.open('kick', kick, '', 1_010_500)).toBeUndefined();
+    // one running when it was sealed takes it, but not a minute later
+    const running = new ClusterSeal(secret, 'instance-c', 900_000);
+    expect(running.open('kick', kick, '', 1_061_000)).toBeUndefined();
+    expect(running.open('kick', kick, '', 1_000_100)).toEqual({ key: 'bob' });
+    // the time is authenticated: moving it forward breaks the seal
+    const fresh = sender.seal('kick', { key: 'carol' }, '', 1_000_200);
+    expect(
+      running.open('kick', { ...fresh, t: 1_000_300 }, '', 1_000_300),
+    ).toBeUndefined();
+    expect(
+      running.open(
+        'kick',
+        sender.seal('kick', {}, '', 1_010_000),
+        '',
+        1_000_300,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('R45: an answer is bound to its request: one sealed for another request does not open', () => {
+    const asker = a();
+    const answerer = new ClusterSeal(secret, 'instance-b');
+    const ask1 = asker.seal('private', { n: 1 });
+    const ask2 = asker.seal('private', { n: 2 });
+    const answer1 = answerer.seal('private:answer', true, ask1.n);
+    expect(asker.open('private:answer', answer1, ask2.n)).toBeUndefined();
+    expect(asker.open('private:answer', answer1, ask1.n)).toBe(true);
+  });
 });

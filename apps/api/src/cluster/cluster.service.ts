@@ -13,7 +13,8 @@ import type { Server } from 'socket.io';
 
 import { AppConfigService } from '../config/app-config.service';
 import { loadSecret } from '../crypto/secret-file';
-import { ClusterSeal } from './cluster-seal';
+import { guardAdapter } from './adapter-guard';
+import { ClusterSeal, type SealedClusterEvent } from './cluster-seal';
 import type { ClusterEvents, ClusterRequests } from './cluster-events';
 import { InstancesRepository } from './instances.repository';
 
@@ -112,11 +113,14 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
     this.server = server;
     const prefix = this.configService.config.cluster?.redisPrefix;
     server.adapter(
-      createAdapter(this.redis, {
-        streamName: prefix,
-        channelPrefix: prefix,
-        sessionKeyPrefix: `${prefix}:session:`,
-      }),
+      guardAdapter(
+        createAdapter(this.redis, {
+          streamName: prefix,
+          channelPrefix: prefix,
+          sessionKeyPrefix: `${prefix}:session:`,
+        }),
+        this.logger,
+      ),
     );
     for (const [event, handler] of this.handlers) server.on(event, handler);
   }
@@ -152,16 +156,15 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
     const seal = this.seal;
     if (!server || !seal || this.status === 'degraded')
       return Promise.resolve([]);
+    const ask = seal.seal(event, payload);
     return new Promise((resolve) => {
-      server.serverSideEmit(
-        event,
-        seal.seal(event, payload),
-        (_error: unknown, answers: unknown[]) =>
-          resolve(
-            (answers ?? [])
-              .map((a) => this.open(`${event}:answer`, a))
-              .filter((a) => a !== undefined) as ClusterRequests[E]['answer'][],
-          ),
+      server.serverSideEmit(event, ask, (_error: unknown, answers: unknown[]) =>
+        resolve(
+          (answers ?? [])
+            // an answer is bound to this very request: one to another cannot be passed off
+            .map((a) => this.open(`${event}:answer`, a, ask.n))
+            .filter((a) => a !== undefined) as ClusterRequests[E]['answer'][],
+        ),
       );
     });
   }
@@ -178,14 +181,18 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
         return;
       const answer = handler(payload as ClusterRequests[E]['ask']);
       (reply as (sealed: unknown) => void)(
-        this.seal.seal(`${event}:answer`, answer),
+        this.seal.seal(
+          `${event}:answer`,
+          answer,
+          (sealed as SealedClusterEvent).n,
+        ),
       );
     });
   }
 
   /** An event from another instance, opened; undefined (and logged) if it is not genuine. */
-  private open(event: string, sealed: unknown): unknown {
-    const payload = this.seal?.open(event, sealed);
+  private open(event: string, sealed: unknown, bound?: string): unknown {
+    const payload = this.seal?.open(event, sealed, bound);
     if (payload === undefined)
       this.logger.warn(`dropped a cluster event "${event}" that did not open`);
     return payload;

@@ -169,7 +169,7 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
       .waitFor({ state: 'detached', timeout: 2000 });
   });
 
-  it('P6: hostile text is shown inert, and nothing secret reaches the console', async () => {
+  it('P6/P54: hostile text is shown inert, and nothing secret reaches the console', async () => {
     const ivan = await open();
     const judy = await open();
     await login(ivan, 'ivan');
@@ -185,6 +185,20 @@ describe('chat in a real browser (Debian Chromium, built app served by the built
     expect(
       await judy.page.evaluate(() => (window as { __pwned?: number }).__pwned),
     ).toBeUndefined();
+    // P54: bidi marks, the Arabic letter mark and line/paragraph separators stay inside the
+    // message: its text is isolated, so they cannot reorder the sender or the time around it
+    await sendMessage(ivan, 'mark\u200F\u061C after\u2028next\u200E line');
+    const marked = judy.page.getByTestId('message').filter({ hasText: 'next' });
+    await marked.waitFor();
+    expect(
+      await marked.evaluate((entry) => {
+        const text = entry.querySelector('.text');
+        return text ? getComputedStyle(text).unicodeBidi : undefined;
+      }),
+    ).toBe('isolate');
+    expect(await marked.textContent()).toMatch(
+      /^\s*\(Global\)\s*\(\d{2}:\d{2}:\d{2}\)\s*ivan:/,
+    );
     await sendMessage(ivan, 'x'.repeat(4001));
     await ivan.page
       .getByTestId('notice')

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { Injectable, type OnModuleInit } from '@nestjs/common';
@@ -7,6 +7,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
 
 const TOKEN_HASH_FILE = 'admin-token.sha256';
+/** Where a generated token waits to be read when printing it would put it in the journal. */
+const TOKEN_ONCE_FILE = 'admin-token.once';
 
 const digest = (token: string) =>
   createHash('sha256').update(token, 'utf8').digest();
@@ -37,10 +39,20 @@ export class AdminTokenService implements OnModuleInit {
     const token = randomBytes(32).toString('base64url');
     this.expected = digest(token);
     await writeFile(file, this.expected.toString('hex'), { mode: 0o600 });
+    const lost = `Lost it? Delete ${file} and restart for a new one, or set ADMIN_TOKEN.`;
+    if (this.configService.config.stdoutJournaled) {
+      // the journal would keep a printed token for good: it waits in a file only we can read
+      const once = join(keysDir, TOKEN_ONCE_FILE);
+      await writeFile(once, `${token}\n`, { mode: 0o600, flag: 'w' });
+      await chmod(once, 0o600);
+      console.log(
+        `\n  Admin token generated: read it from ${once} (mode 0600), then delete that file.\n  ${lost}\n`,
+      );
+      return;
+    }
     // the only time the token is ever shown: not the audit log, not a file
     console.log(
-      `\n  Admin token (shown once; keep it safe, it is stored only hashed):\n\n    ${token}\n\n` +
-        `  Lost it? Delete ${file} and restart for a new one, or set ADMIN_TOKEN.\n`,
+      `\n  Admin token (shown once; keep it safe, it is stored only hashed):\n\n    ${token}\n\n  ${lost}\n`,
     );
   }
 

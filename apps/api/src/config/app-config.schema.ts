@@ -269,6 +269,11 @@ export class AppConfigSchema {
   @Max(3600000)
   LOGIN_TIMEOUT_MS?: number;
 
+  /** Set by systemd when standard output goes to the journal (a generated token is not printed there). */
+  @IsOptional()
+  @IsString()
+  JOURNAL_STREAM?: string;
+
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug';

@@ -33,6 +33,8 @@ export interface AppConfig {
   files: { maxBytes: number; dir: string; ttlMs: number; quota: FileQuota };
   /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
   adminToken?: string;
+  /** Standard output goes to the systemd journal (JOURNAL_STREAM set), which keeps it. */
+  stdoutJournaled: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -188,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       roomDeliveriesPerSecond: schema.ROOM_DELIVERIES_PER_SECOND ?? 20_000,
     },
     adminToken: schema.ADMIN_TOKEN,
+    stdoutJournaled: Boolean(schema.JOURNAL_STREAM),
     logLevel: schema.LOG_LEVEL ?? 'log',
   };
 }

@@ -43,6 +43,8 @@ const ALLOWED_MIXES: readonly (readonly string[])[] = [
   ['Latin', 'Han', 'Hangul'],
 ];
 
+const ASCII = /^[\p{ASCII}]*$/u;
+
 function scriptsOf(character: string): string[] {
   return SCRIPTS.filter((script) => script.test.test(character)).map(
     (script) => script.name,
@@ -51,6 +53,8 @@ function scriptsOf(character: string): string[] {
 
 /** True when the name stays within one script, or one of the allowed mixes (UTS #39 §5.2). */
 export function isRestrictedScript(username: string): boolean {
+  // ASCII is Latin and Common only: no need to test every script (most names, every login)
+  if (ASCII.test(username)) return true;
   const perCharacter = Array.from(username)
     .map(scriptsOf)
     .filter((scripts) => scripts.length > 0);

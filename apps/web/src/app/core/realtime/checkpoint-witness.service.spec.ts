@@ -13,6 +13,17 @@ import { CheckpointWitnessService } from './checkpoint-witness.service';
 import { SocketService } from './socket.service';
 
 const PSS = { name: 'RSA-PSS', saltLength: 32 } as const;
+const rsaPssKeys = () =>
+  crypto.subtle.generateKey(
+    {
+      name: 'RSA-PSS',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    false,
+    ['sign', 'verify'],
+  );
 
 describe('CheckpointWitnessService', () => {
   const events = new Subject<{ event: string; payload: unknown }>();
@@ -30,16 +41,7 @@ describe('CheckpointWitnessService', () => {
   let witness: CheckpointWitnessService;
 
   beforeAll(async () => {
-    keys = await crypto.subtle.generateKey(
-      {
-        name: 'RSA-PSS',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      false,
-      ['sign', 'verify'],
-    );
+    keys = await rsaPssKeys();
   });
 
   beforeEach(() => {
@@ -99,16 +101,7 @@ describe('CheckpointWitnessService', () => {
   });
 
   it('refuses a checkpoint whose signature is not the pinned server key’s', async () => {
-    const other = await crypto.subtle.generateKey(
-      {
-        name: 'RSA-PSS',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      false,
-      ['sign', 'verify'],
-    );
+    const other = await rsaPssKeys();
     await send(await signed(100, 'b'.repeat(64), other.privateKey));
     await send({ ...(await signed(101)), hash: 'c'.repeat(64) });
     expect(witness.latest()).toBeUndefined();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { AuditService } from '@app/api';
+import { AuditService, RealtimeService } from '@app/api';
 import Database from 'better-sqlite3';
 import {
   ClientEvent,
@@ -237,6 +237,34 @@ describe('catch-up after a disconnect (R36)', () => {
     const all = ids(bob.publicMessages());
     expect(new Set(all).size).toBe(all.length);
     expect(all).toEqual([...all].sort((a, b) => a - b));
+  });
+
+  it('R36: a client whose reconnect the server refuses (it was shutting down) tries again by itself and resumes', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob', { resilient: true });
+    const realtime = room.server.app.get(RealtimeService);
+    // the window of a restart in which the old server still answers but refuses handshakes
+    realtime.closing = true;
+    try {
+      bob.socket.io.engine.close();
+      await bob.until(
+        () => bob.connectErrors.includes(ErrorCode.Unavailable),
+        'a refused reconnect',
+      );
+    } finally {
+      realtime.closing = false;
+    }
+    const ready = bob.readyCount;
+    alice.say('while bob was refused');
+    await bob.until(
+      () =>
+        bob.readyCount > ready &&
+        bob.publicMessages().some((m) => m.text === 'while bob was refused'),
+      'bob back by himself',
+    );
+    expect(
+      bob.all(ServerEvent.SessionJoined).filter((j) => j.resumed),
+    ).toHaveLength(1);
   });
 
   it('a newcomer gets the latest history in pages that each fit the frame limit', async () => {

@@ -6,3 +6,4 @@ export { AuditEventEntity } from './audit/audit-event.entity';
 export { AuditRepository, readChain } from './audit/audit.repository';
 export { AuditService, RepeatBudget } from './audit/audit.service';
 export { dataSourceOptions } from './database/data-source';
+export { RealtimeService } from './realtime/realtime.service';

@@ -83,6 +83,7 @@ export class ChatClient {
     private readonly retryScale = 1,
     private readonly observe?: ConnectOptions['observe'],
     private readonly keep = true,
+    retryRefused = true,
   ) {
     const emit = socket.emit.bind(socket) as (
       event: string,
@@ -127,6 +128,7 @@ export class ChatClient {
         this.failures.push(reason);
         this.notify();
       },
+      retryRefused,
     });
   }
 
@@ -152,6 +154,7 @@ export class ChatClient {
       retryScale,
       observe,
       keep,
+      socketOptions.reconnection !== false,
     );
     socket.connect();
     await client.until(
@@ -293,7 +296,7 @@ export class ChatClient {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`timed out waiting for ${what}`));
+        reject(new Error(`timed out waiting for ${what}: ${this.state()}`));
       }, timeoutMs);
       const check = () => {
         if (!condition()) return;
@@ -303,6 +306,22 @@ export class ChatClient {
       };
       this.waiters.push(check);
     });
+  }
+
+  /** What this client went through, for a timeout's message: a flaky run explains itself. */
+  private state(): string {
+    const events = this.received
+      .slice(-8)
+      .map(({ event, payload }) =>
+        event === ServerEvent.Exception
+          ? `${event}(${(payload as ExceptionPayload).code})`
+          : event,
+      );
+    return [
+      `${this.username ?? 'no name'}, ${this.readyCount} ready, ${this.disconnects} disconnects`,
+      `connect errors [${this.connectErrors.join(', ')}], failures [${this.failures.join(', ')}]`,
+      `last events [${events.join(', ')}]`,
+    ].join('; ');
   }
 
   private queue(item: Parameters<Outbox['add']>[0]): string {
@@ -381,7 +400,7 @@ export class ChatClient {
   }
 
   close(): void {
-    this.socket.disconnect();
+    this.secure.close();
   }
 }
 

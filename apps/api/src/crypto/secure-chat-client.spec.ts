@@ -18,6 +18,7 @@ const service = new CryptoService(
 function fakeSocket() {
   const handlers = new Map<string, (...args: unknown[]) => void>();
   let any: (event: string, ...args: unknown[]) => void = () => undefined;
+  const calls = { connect: 0, disconnect: 0 };
   const socket: SocketLike = {
     auth: undefined,
     connected: true,
@@ -25,12 +26,14 @@ function fakeSocket() {
       handlers.set(event, listener as (...args: unknown[]) => void),
     onAny: (listener) => (any = listener),
     emit: () => true,
+    connect: () => calls.connect++,
+    disconnect: () => calls.disconnect++,
   };
   const deliver = (event: string, payload: unknown) => {
     handlers.get(event)?.(payload);
     any(event, payload);
   };
-  return { socket, deliver };
+  return { socket, deliver, calls };
 }
 
 /** A shared client whose handshake with the real server side is done; `events` is what it got. */
@@ -110,5 +113,57 @@ describe('the shared client against the server channel (real crypto on both side
       [ServerEvent.UserJoined, bob],
       [ServerEvent.UserLeft, left],
     ]);
+  });
+});
+
+describe('SecureChatClient after a refused handshake', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  function refusable(retryRefused?: boolean) {
+    const { socket, deliver, calls } = fakeSocket();
+    (socket as { connected: boolean }).connected = false;
+    const client = new SecureChatClient(socket, {
+      trust: () => true,
+      onReady: () => undefined,
+      onEvent: () => undefined,
+      onFailure: () => undefined,
+      retryRefused,
+    });
+    const refuse = () =>
+      deliver('connect_error', { data: { code: 'unavailable' } });
+    return { client, deliver, calls, refuse };
+  }
+
+  it('tries again by itself (socket.io gives up on a refusal), later after each refusal in a row', () => {
+    const { calls, refuse } = refusable();
+    refuse();
+    jest.advanceTimersByTime(999);
+    expect(calls.connect).toBeLessThanOrEqual(1);
+    jest.advanceTimersByTime(1);
+    expect(calls.connect).toBe(1);
+    refuse();
+    jest.advanceTimersByTime(999);
+    expect(calls.connect).toBe(1); // the second wait is 1 to 2 s
+    jest.advanceTimersByTime(1001);
+    expect(calls.connect).toBe(2);
+  });
+
+  it('leaves a dropped transport to socket.io, and retries nothing after close() or when told not to', () => {
+    const dropped = refusable();
+    dropped.deliver('connect_error', new Error('websocket error'));
+    jest.advanceTimersByTime(60_000);
+    expect(dropped.calls.connect).toBe(0);
+
+    const closed = refusable();
+    closed.refuse();
+    closed.client.close();
+    jest.advanceTimersByTime(60_000);
+    expect(closed.calls).toEqual({ connect: 0, disconnect: 1 });
+
+    const told = refusable(false);
+    told.refuse();
+    jest.advanceTimersByTime(60_000);
+    expect(told.calls.connect).toBe(0);
   });
 });

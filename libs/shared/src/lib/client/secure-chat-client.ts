@@ -5,6 +5,7 @@ import {
   createClientOffer,
 } from '../crypto/client-handshake';
 import { Limits } from '../protocol/limits';
+import { retryDelayMs } from './outbox';
 import { DecryptFailedError, readEnvelope } from '../crypto/envelope';
 import type { WebCryptoChannel } from '../crypto/web-crypto-channel';
 import type {
@@ -23,6 +24,8 @@ export interface SocketLike {
   on(event: string, listener: (...args: never[]) => void): unknown;
   onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
   emit(event: string, ...args: unknown[]): unknown;
+  connect(): unknown;
+  disconnect(): unknown;
 }
 
 export type SecureClientFailure =
@@ -43,6 +46,8 @@ export interface SecureChatClientOptions {
   ): void;
   /** The channel cannot be used; the client refuses to send until the next handshake. */
   onFailure(reason: SecureClientFailure): void;
+  /** Try again after the server refused a handshake (default true; false for refusal tests). */
+  retryRefused?: boolean;
 }
 
 /** Raised by `send` when there is no channel to send on (offline, or the server is not trusted). */
@@ -67,6 +72,9 @@ export class SecureChatClient {
   private answered = -1;
   private sending: Promise<unknown> = Promise.resolve();
   private receiving: Promise<unknown> = Promise.resolve();
+  /** Handshakes refused in a row, and the timer of the next try. */
+  private refusals = 0;
+  private retry?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly socket: SocketLike,
@@ -88,6 +96,25 @@ export class SecureChatClient {
       this.generation++;
       this.channel = Promise.resolve(undefined);
     });
+    // A refusal by the server's handshake (restarting, busy, rate limited) ends socket.io's own
+    // reconnection, unlike a dropped transport: without this the client would stay offline for
+    // good. Spread over time, so a restart's clients do not all come back in the same instant.
+    socket.on('connect_error', (error: { data?: { code?: unknown } }) => {
+      if (typeof error?.data?.code !== 'string') return; // transport: socket.io retries
+      if (options.retryRefused === false) return;
+      this.refusals++;
+      clearTimeout(this.retry);
+      const delay = retryDelayMs(this.refusals) * (0.5 + Math.random() / 2);
+      this.retry = setTimeout(() => {
+        if (!this.socket.connected) this.socket.connect();
+      }, delay);
+    });
+  }
+
+  /** Disconnects on purpose: no retry follows. */
+  close(): void {
+    clearTimeout(this.retry);
+    this.socket.disconnect();
   }
 
   /** Seals and emits in call order; rejects with `ChannelClosedError` when offline. */
@@ -126,8 +153,10 @@ export class SecureChatClient {
         );
         // a channel that completes after a disconnect still opens the frames that arrived on it
         // (a "log in in time" notice, say); only a current one counts as ready
-        if (generation === this.generation)
+        if (generation === this.generation) {
+          this.refusals = 0;
           this.options.onReady(session.fingerprint, session.serverKey);
+        }
         return session.channel;
       } catch (error) {
         this.options.onFailure(

@@ -104,7 +104,7 @@ export class SocketService {
       if (this.status() !== 'untrusted') this.status.set('reconnecting');
     });
     // closing the tab is a deliberate leave: the server releases the name at once
-    const leave = () => this.socket.disconnect();
+    const leave = () => this.client.close();
     window.addEventListener('pagehide', leave);
     inject(DestroyRef).onDestroy(() =>
       window.removeEventListener('pagehide', leave),
@@ -174,6 +174,6 @@ export class SocketService {
       return;
     }
     this.status.set(reason === 'untrusted_key' ? 'untrusted' : 'failed');
-    this.socket.disconnect();
+    this.client.close();
   }
 }

@@ -13,7 +13,7 @@ interface Violation {
   id: string;
   impact: string | null;
   help: string;
-  nodes: { target: string[] }[];
+  nodes: { target: string[]; failureSummary?: string }[];
 }
 
 /** Serious and critical WCAG 2 A/AA violations on the page as it is now. */
@@ -42,21 +42,58 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (v) =>
         `${v.id} (${v.impact}): ${v.help} at ${v.nodes
           .slice(0, 3)
-          .map((n) => n.target.join(' '))
+          .map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`)
           .join(', ')}`,
     );
+}
+
+/** The violations in the light and in the dark theme (the system's preference, as emulated). */
+async function seriousViolationsInBothThemes(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    // colours fade between themes (form field labels): judge them once they have settled
+    await page.waitForFunction(() =>
+      document
+        .getAnimations()
+        .every(
+          (a) => !(a instanceof CSSTransition) || a.playState !== 'running',
+        ),
+    );
+    found.push(
+      ...(await seriousViolations(page)).map((v) => `${colorScheme}: ${v}`),
+    );
+  }
+  return found;
+}
+
+/** Waits until the page's background is dark (or light): the theme took effect. */
+async function themeIs(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => {
+      const rgb = (
+        getComputedStyle(document.body).backgroundColor.match(/[\d.]+/g) ?? []
+      )
+        .slice(0, 3)
+        .map(Number);
+      const dark = rgb.reduce((a, b) => a + b, 0) / 3 < 96;
+      return dark === (wanted === 'dark');
+    },
+    theme,
+    { timeout: 5000 },
+  );
 }
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1000, height: 700 };
 
-describe('accessibility: no serious or critical axe violations', () => {
+describe('accessibility: no serious or critical axe violations, light and dark', () => {
   const room = useBrowserRoom();
 
   it('the login page', async () => {
     const chat = await room.open();
     await chat.page.getByTestId('login-button').waitFor();
-    expect(await seriousViolations(chat.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(chat.page)).toEqual([]);
   });
 
   /** A chat holding public, private, system and file entries, as `viewer` sees it. */
@@ -92,9 +129,9 @@ describe('accessibility: no serious or critical axe violations', () => {
   it('the chat page with public, private, system and file entries, on a desktop and on a phone', async () => {
     const viewer = await busyChat('ada', 'ben');
     await viewer.page.setViewportSize(DESKTOP);
-    expect(await seriousViolations(viewer.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(viewer.page)).toEqual([]);
     await viewer.page.setViewportSize(PHONE);
-    expect(await seriousViolations(viewer.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(viewer.page)).toEqual([]);
   });
 
   it('the open emoji picker', async () => {
@@ -108,18 +145,49 @@ describe('accessibility: no serious or critical axe violations', () => {
       .getByTitle('grinning', { exact: true })
       .first()
       .waitFor();
-    expect(await seriousViolations(chat.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(chat.page)).toEqual([]);
   });
 
   it('the admin page, signed in', async () => {
     const admin = await room.open('/admin');
     await admin.page.getByTestId('admin-token-input').waitFor();
-    expect(await seriousViolations(admin.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(admin.page)).toEqual([]);
     await admin.page.getByTestId('admin-token-input').fill(ADMIN_TOKEN);
     await admin.page.getByTestId('admin-login-button').click();
     await admin.page.getByTestId('log-row').first().waitFor();
-    expect(await seriousViolations(admin.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(admin.page)).toEqual([]);
     await admin.page.setViewportSize(PHONE);
-    expect(await seriousViolations(admin.page)).toEqual([]);
+    expect(await seriousViolationsInBothThemes(admin.page)).toEqual([]);
+  });
+
+  it('the theme follows the system until the toggle is used, and the choice is remembered in this browser', async () => {
+    const chat = await room.open();
+    const page = chat.page;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const toggle = page.getByTestId('theme-toggle');
+    await toggle.waitFor();
+    await themeIs(page, 'dark');
+    await page
+      .locator('[data-testid="theme-toggle"][aria-pressed="true"]')
+      .waitFor();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await themeIs(page, 'light');
+
+    // chosen: dark, whatever the system says, also after a reload and in the chat itself
+    await toggle.click();
+    await themeIs(page, 'dark');
+    await page.reload();
+    await login(chat, 'dora');
+    await themeIs(page, 'dark');
+    await page.getByTestId('theme-toggle').click();
+    await themeIs(page, 'light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await themeIs(page, 'light');
+
+    // another browser has its own choice: none yet, so the system's
+    const other = await room.open();
+    await other.page.emulateMedia({ colorScheme: 'dark' });
+    await other.page.getByTestId('theme-toggle').waitFor();
+    await themeIs(other.page, 'dark');
   });
 });

@@ -21,6 +21,7 @@ import type {
 import { interval } from 'rxjs';
 
 import { NotifyService } from '../core/notify/notify.service';
+import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { AdminApiService, type LogFilters } from './admin-api.service';
 import { LogTableComponent } from './components/log-table.component';
 
@@ -39,12 +40,14 @@ const TAIL_MS = 3000;
     MatSlideToggle,
     MatToolbar,
     LogTableComponent,
+    ThemeToggleComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-toolbar class="bar">
       <span class="brand">FUV Secure Chat · Admin</span>
       <span class="spacer"></span>
+      <app-theme-toggle />
       @if (api.signedIn()) {
         <button mat-button (click)="signOut()">Sign out</button>
       }
@@ -246,12 +249,12 @@ const TAIL_MS = 3000;
       gap: 8px;
       padding: 12px 16px;
       border-radius: 8px;
-      background: #dcfce7;
-      color: #14532d;
+      background: light-dark(#dcfce7, #14532d);
+      color: light-dark(#14532d, #dcfce7);
     }
     .chain.broken {
-      background: #fee2e2;
-      color: #7f1d1d;
+      background: light-dark(#fee2e2, #7f1d1d);
+      color: light-dark(#7f1d1d, #fee2e2);
     }
     .users ul {
       list-style: none;

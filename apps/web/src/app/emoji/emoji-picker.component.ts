@@ -10,6 +10,8 @@ import {
 import { PickerComponent } from '@ctrl/ngx-emoji-mart';
 import type { EmojiEvent } from '@ctrl/ngx-emoji-mart/ngx-emoji';
 
+import { ThemeService } from '../core/theme/theme.service';
+
 /**
  * The emoji-mart picker with search, categories and recently used. Native emoji only: no
  * sprite sheet is ever fetched, so the page talks to nobody but our server. Loaded lazily.
@@ -25,6 +27,7 @@ import type { EmojiEvent } from '@ctrl/ngx-emoji-mart/ngx-emoji';
     <emoji-mart
       data-testid="emoji-picker"
       [isNative]="true"
+      [darkMode]="themes.theme() === 'dark'"
       [showPreview]="false"
       [autoFocus]="true"
       [perLine]="8"
@@ -36,6 +39,7 @@ import type { EmojiEvent } from '@ctrl/ngx-emoji-mart/ngx-emoji';
 })
 export class EmojiPickerComponent {
   readonly picked = output<string>();
+  readonly themes = inject(ThemeService);
 
   constructor() {
     const host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;

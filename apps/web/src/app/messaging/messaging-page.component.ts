@@ -3,6 +3,7 @@ import { MatButton } from '@angular/material/button';
 import { MatToolbar } from '@angular/material/toolbar';
 
 import { SocketService } from '../core/realtime/socket.service';
+import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { EmojiService } from '../emoji/emoji.service';
 import type { FileAction } from '../files/components/file-card.component';
 import { FilesStore } from '../files/files.store';
@@ -20,6 +21,7 @@ import { MessagingStore } from './messaging.store';
     MatToolbar,
     ConnectionStatusComponent,
     ComposeBoxComponent,
+    ThemeToggleComponent,
     MessageListComponent,
     UserListComponent,
   ],
@@ -32,6 +34,7 @@ import { MessagingStore } from './messaging.store';
           >Signed in as <bdi>{{ session.username() }}</bdi></span
         >
         <span class="spacer"></span>
+        <app-theme-toggle />
         <button mat-button data-testid="logout-button" (click)="logout()">
           Log out
         </button>

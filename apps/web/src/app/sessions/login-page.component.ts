@@ -7,6 +7,7 @@ import { MatInput } from '@angular/material/input';
 import { Limits } from '@app/shared';
 
 import { SocketService } from '../core/realtime/socket.service';
+import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { MessagingStore } from '../messaging/messaging.store';
 import { ConnectionStatusComponent } from './connection-status.component';
 import { SessionStore } from './session.store';
@@ -20,10 +21,12 @@ import { SessionStore } from './session.store';
     MatFormFieldModule,
     MatInput,
     ConnectionStatusComponent,
+    ThemeToggleComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main class="login">
+      <app-theme-toggle class="theme" />
       <mat-card appearance="outlined">
         <mat-card-header>
           <mat-card-title>FUV Secure Chat</mat-card-title>
@@ -70,6 +73,11 @@ import { SessionStore } from './session.store';
       place-items: center;
       padding: 16px;
       box-sizing: border-box;
+    }
+    .theme {
+      position: fixed;
+      top: 8px;
+      right: 8px;
     }
     mat-card {
       width: min(420px, 100%);

@@ -122,7 +122,7 @@ const ACTIVE = new Set(['uploading', 'downloading']);
       padding: 8px 12px;
       border: 1px solid var(--mat-sys-outline-variant);
       border-radius: 8px;
-      background: #f0f9ff;
+      background: light-dark(#f0f9ff, #0c2a3d);
       max-width: 520px;
     }
     .head {
@@ -143,7 +143,7 @@ const ACTIVE = new Set(['uploading', 'downloading']);
       flex-wrap: wrap;
     }
     .error {
-      color: #b91c1c;
+      color: light-dark(#b91c1c, #fca5a5);
       opacity: 1;
     }
     .actions {

@@ -162,7 +162,7 @@ interface Suggestion {
     }
     .to {
       font-size: 13px;
-      color: #5b21b6;
+      color: light-dark(#5b21b6, #c4b5fd);
       display: flex;
       align-items: center;
       gap: 8px;

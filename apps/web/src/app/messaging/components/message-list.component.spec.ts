@@ -54,4 +54,34 @@ describe('MessageListComponent', () => {
     expect(element.querySelector('img, b')).toBeNull();
     expect(element.textContent).toContain('<img src=x onerror=alert(1)>');
   });
+
+  it('puts a day separator before the first entry of each day, and the full date in the time tooltip', () => {
+    const day = (d: number, h: number) =>
+      new Date(2026, 0, d, h, 0, 0).toISOString();
+    const element = render([
+      { key: 'a', kind: 'global', at: day(1, 23), from: 'a', text: '1' },
+      { key: 'b', kind: 'global', at: day(2, 0), from: 'a', text: '2' },
+      { key: 'c', kind: 'system', at: day(2, 12), text: '3' },
+      { key: 'd', kind: 'global', at: day(4, 8), from: 'a', text: '4' },
+    ]);
+    const items = [...element.querySelectorAll('li')].map((li) =>
+      li.getAttribute('data-testid'),
+    );
+    expect(items).toEqual([
+      'day-separator',
+      'message',
+      'day-separator',
+      'message',
+      'message',
+      'day-separator',
+      'message',
+    ]);
+    const separators = element.querySelectorAll(
+      '[data-testid="day-separator"]',
+    );
+    expect(separators[0].textContent).toContain('2026');
+    const time = element.querySelector('[data-testid="message-time"]');
+    expect(time?.textContent).toBe('23:00:00');
+    expect(time?.getAttribute('title')).toContain('2026');
+  });
 });

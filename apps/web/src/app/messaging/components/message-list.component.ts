@@ -3,6 +3,7 @@ import {
   Component,
   type ElementRef,
   afterRenderEffect,
+  computed,
   input,
   output,
   viewChild,
@@ -17,6 +18,7 @@ import {
 } from '../../files/components/file-card.component';
 import type { FileTransfer } from '../../files/files.store';
 import type { ChatEntry } from '../chat-entry.model';
+import { dayLabel, dayOf, fullDate } from '../days';
 
 /**
  * The scrollable history. Text is only ever interpolated (Angular escapes it) and isolated
@@ -34,7 +36,13 @@ import type { ChatEntry } from '../chat-entry.model';
       (scroll)="onScroll()"
       aria-live="polite"
     >
-      @for (entry of entries(); track entry.key) {
+      @for (row of rows(); track row.entry.key) {
+        @let entry = row.entry;
+        @if (row.day) {
+          <li class="day" data-testid="day-separator">
+            <span>{{ row.day }}</span>
+          </li>
+        }
         <li
           class="message"
           data-testid="message"
@@ -110,9 +118,11 @@ import type { ChatEntry } from '../chat-entry.model';
     </ng-template>
     <ng-template #time let-at>
       <span class="time"
-        >(<time data-testid="message-time" [attr.datetime]="at">{{
-          clock(at)
-        }}</time
+        >(<time
+          data-testid="message-time"
+          [attr.datetime]="at"
+          [attr.title]="fullDate(at)"
+          >{{ clock(at) }}</time
         >)</span
       >
     </ng-template>
@@ -165,23 +175,39 @@ import type { ChatEntry } from '../chat-entry.model';
       line-height: 1.2;
     }
     .global .tag {
-      color: #1d4ed8;
+      color: light-dark(#1d4ed8, #93c5fd);
     }
     .private {
-      background: #f3e8ff;
+      background: light-dark(#f3e8ff, #2e1065);
       border-left: 3px solid #7c3aed;
     }
     .private .tag {
-      color: #7c3aed;
+      color: light-dark(#7c3aed, #c4b5fd);
     }
     .private.mine {
-      background: #ede9fe;
+      background: light-dark(#ede9fe, #3b0764);
     }
     .system,
     .system .time {
-      color: #374151;
+      color: light-dark(#374151, #d1d5db);
       font-style: italic;
       font-size: 0.9em;
+    }
+    /* a rule across the list with the day in its middle */
+    .day {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      margin: 12px 0 4px;
+      font-size: 0.85em;
+      font-weight: 600;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .day::before,
+    .day::after {
+      content: '';
+      flex: 1;
+      border-top: 1px solid var(--mat-sys-outline-variant);
     }
     .empty {
       color: var(--mat-sys-on-surface-variant);
@@ -200,7 +226,18 @@ export class MessageListComponent {
     viewChild.required<ElementRef<HTMLOListElement>>('list');
   /** Follow new messages unless the user scrolled up to read. */
   private following = true;
+  /** Each entry, with the day's label before the first entry of every day. */
+  readonly rows = computed(() => {
+    let previous: number | undefined;
+    return this.entries().map((entry) => {
+      const day = dayOf(entry.at);
+      const label = day === previous ? undefined : dayLabel(entry.at);
+      previous = day;
+      return { entry, day: label };
+    });
+  });
   readonly clock = formatClock;
+  readonly fullDate = fullDate;
   readonly emojiOnly = isEmojiOnly;
 
   constructor() {

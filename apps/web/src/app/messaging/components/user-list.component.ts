@@ -71,8 +71,8 @@ import type { UserPayload } from '@app/shared';
       outline: 2px solid var(--mat-sys-primary);
     }
     button.selected {
-      background: #ede9fe;
-      color: #5b21b6;
+      background: light-dark(#ede9fe, #3b0764);
+      color: light-dark(#5b21b6, #ddd6fe);
       font-weight: 600;
     }
     button.me {

@@ -297,4 +297,43 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     expect(everything).not.toContain(alice.resumeToken!);
     expect(everything).not.toMatch(/PRIVATE KEY/);
   });
+
+  it('typing: a public notice reaches the others in the room, a private one only its recipient, a flood is thinned, bad input is refused', async () => {
+    const alice = await login('alice');
+    const bob = await login('bob');
+    const carol = await login('carol');
+    await alice.until(() => alice.online().length === 3, 'everyone');
+
+    await alice.send(ClientEvent.Typing, {});
+    for (const reader of [bob, carol])
+      expect(await reader.next(ServerEvent.UserTyping)).toEqual({
+        from: 'alice',
+        private: false,
+      });
+
+    await bob.send(ClientEvent.Typing, { to: 'alice' });
+    expect(await alice.next(ServerEvent.UserTyping)).toEqual({
+      from: 'bob',
+      private: true,
+    });
+    // a client that repeats itself faster than the protocol's interval: passed on once
+    for (let i = 0; i < 5; i++) await carol.send(ClientEvent.Typing, {});
+    await alice.next(ServerEvent.UserTyping, (t) => t.from === 'carol');
+    await bob.next(ServerEvent.UserTyping, (t) => t.from === 'carol');
+
+    await bob.sendRaw(ClientEvent.Typing, { to: 42 });
+    expect((await bob.nextError(ClientEvent.Typing)).code).toBe(
+      ErrorCode.InvalidPayload,
+    );
+    // a marker after everything: what arrived before it is all there is
+    await bob.send(ClientEvent.MessageSend, { clientId: 'm1', text: 'done' });
+    for (const reader of [alice, bob, carol])
+      await reader.next(ServerEvent.MessageCreated, (m) => m.text === 'done');
+    expect(alice.all(ServerEvent.UserTyping)).toHaveLength(2);
+    expect(bob.all(ServerEvent.UserTyping)).toHaveLength(2);
+    // carol never learns that bob wrote to alice, and nobody hears their own typing
+    expect(carol.all(ServerEvent.UserTyping)).toEqual([
+      { from: 'alice', private: false },
+    ]);
+  });
 });

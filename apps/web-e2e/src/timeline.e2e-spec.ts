@@ -78,4 +78,52 @@ describe('the timeline in a real browser', () => {
       String(threeDaysAgo.getFullYear()),
     );
   });
+
+  it('typing: the room sees "alice is typing…" until she sends; a private notice reaches only its recipient and fades when the typing stops', async () => {
+    const [alice, bob, carol] = await Promise.all([
+      room.open(),
+      room.open(),
+      room.open(),
+    ]);
+    await login(alice, 'alice');
+    await login(bob, 'bob');
+    await login(carol, 'carol');
+    await carol.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'bob' })
+      .waitFor();
+
+    await alice.page.getByTestId('message-input').pressSequentially('hel');
+    for (const chat of [bob, carol])
+      await chat.page
+        .getByTestId('typing-indicator')
+        .filter({ hasText: 'alice is typing…' })
+        .waitFor();
+    expect(await alice.page.getByTestId('typing-indicator').count()).toBe(0);
+    await alice.page.getByTestId('message-input').pressSequentially('lo');
+    await alice.page.getByTestId('message-input').press('Enter');
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'hello' })
+      .waitFor();
+    await bob.page
+      .getByTestId('typing-indicator')
+      .waitFor({ state: 'detached' });
+
+    // bob writes to alice privately: alice is told, carol is not
+    await bob.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'alice' })
+      .click();
+    await bob.page.getByTestId('message-input').pressSequentially('psst');
+    const atAlice = alice.page
+      .getByTestId('typing-indicator')
+      .filter({ hasText: 'bob is typing a private message to you…' });
+    await atAlice.waitFor();
+    // carol's notice would have come with alice's: give it time to show, had it been sent
+    await carol.page.waitForTimeout(500);
+    expect(await carol.page.getByTestId('typing-indicator').count()).toBe(0);
+    // bob stops typing without sending: the notice fades by itself
+    await atAlice.waitFor({ state: 'detached', timeout: 12_000 });
+  });
 });

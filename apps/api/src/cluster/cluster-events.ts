@@ -33,6 +33,8 @@ export interface ClusterEvents {
   };
   /** A stored public message: each instance delivers it to its own sockets. */
   message: MessagePayload;
+  /** Someone is typing: to the room, or to `to` (delivered only where `to` is connected). */
+  typing: { from: string; to?: string };
   /** An administrator removed this user, on whichever instance holds them. */
   kick: { key: string };
   /** An administrator removed someone: their name and address stay out until `until`. */

@@ -9,7 +9,9 @@ import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { SessionsService } from '../sessions/sessions.service';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
+import { TypingDto } from './dto/typing.dto';
 import { MessagingService } from './messaging.service';
+import { TypingService } from './typing.service';
 
 // the sender always comes from the session, never from the payload (A18)
 @ChatGateway()
@@ -17,6 +19,7 @@ export class MessagingGateway {
   constructor(
     private readonly messaging: MessagingService,
     private readonly sessions: SessionsService,
+    private readonly typingNotices: TypingService,
   ) {}
 
   @SubscribeMessage(ClientEvent.MessageSend)
@@ -42,5 +45,13 @@ export class MessagingGateway {
       dto.to,
       dto.text,
     );
+  }
+
+  @SubscribeMessage(ClientEvent.Typing)
+  typing(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: TypingDto,
+  ): void {
+    this.typingNotices.typing(this.sessions.requireMember(socket), dto.to);
   }
 }

@@ -6,9 +6,15 @@ import { MessageEntity } from './message.entity';
 import { MessagingGateway } from './messaging.gateway';
 import { MessagingService } from './messaging.service';
 import { MessagesRepository } from './messages.repository';
+import { TypingService } from './typing.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity]), SessionsModule],
-  providers: [MessagesRepository, MessagingService, MessagingGateway],
+  providers: [
+    MessagesRepository,
+    MessagingService,
+    TypingService,
+    MessagingGateway,
+  ],
 })
 export class MessagingModule {}

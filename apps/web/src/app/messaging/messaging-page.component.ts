@@ -13,6 +13,7 @@ import { ComposeBoxComponent } from './components/compose-box.component';
 import { MessageListComponent } from './components/message-list.component';
 import { UserListComponent } from './components/user-list.component';
 import { MessagingStore } from './messaging.store';
+import { TypingStore } from './typing.store';
 
 @Component({
   selector: 'app-messaging-page',
@@ -57,6 +58,11 @@ import { MessagingStore } from './messaging.store';
             (fileAction)="onFileAction($event.action, $event.transferId)"
             (retry)="store.retry($event)"
           />
+          <div class="typing" aria-live="polite">
+            @if (typing.notice(); as notice) {
+              <span data-testid="typing-indicator">{{ notice }}</span>
+            }
+          </div>
           <app-compose-box
             class="compose"
             [recipient]="store.recipient()"
@@ -68,6 +74,7 @@ import { MessagingStore } from './messaging.store';
             (send)="send($event)"
             (clearRecipient)="store.recipient.set(undefined)"
             (file)="files.send($event, store.recipient())"
+            (typing)="typing.typed($event, store.recipient())"
           />
         </section>
       </div>
@@ -120,6 +127,17 @@ import { MessagingStore } from './messaging.store';
       flex: 1;
       min-height: 0;
     }
+    /* one line always reserved: the compose box does not jump when someone starts typing */
+    .typing {
+      min-height: 1.4em;
+      padding: 0 12px;
+      font-size: 0.85em;
+      font-style: italic;
+      color: var(--mat-sys-on-surface-variant);
+      overflow: hidden;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+    }
     .compose {
       padding: 8px 12px;
       border-top: 1px solid var(--mat-sys-outline-variant);
@@ -143,6 +161,7 @@ export class MessagingPageComponent {
   readonly socket = inject(SocketService);
   readonly emoji = inject(EmojiService);
   readonly files = inject(FilesStore);
+  readonly typing = inject(TypingStore);
 
   constructor() {
     // fetch the shortcode data now, in the background, rather than on the first send

@@ -1,4 +1,4 @@
-import { parseComposeCommand } from './compose-command.model';
+import { parseComposeCommand, typingAudience } from './compose-command.model';
 
 describe('parseComposeCommand', () => {
   it.each([
@@ -41,5 +41,23 @@ describe('parseComposeCommand', () => {
     const result = parseComposeCommand(input);
     expect(result.kind).toBe('invalid');
     expect(result.kind === 'invalid' && result.reason).toContain(reason);
+  });
+});
+
+describe('typingAudience', () => {
+  it.each([
+    ['', undefined, undefined],
+    ['   ', 'bob', undefined],
+    ['hello', undefined, {}],
+    ['hello', 'bob', { to: 'bob' }],
+    ['/w bob hel', undefined, { to: 'bob' }],
+    ['/w bob hel', 'carol', { to: 'bob' }],
+    // the name is still being typed: telling "bo" or the room would be wrong
+    ['/w bo', undefined, undefined],
+    ['/w bob ', undefined, undefined],
+    ['/quit', undefined, undefined],
+    ['//slash', undefined, {}],
+  ])('%j with %s selected goes to %j', (input, selected, expected) => {
+    expect(typingAudience(input, selected)).toEqual(expected);
   });
 });

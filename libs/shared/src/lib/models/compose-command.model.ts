@@ -40,3 +40,22 @@ function finish(text: string, selected?: string): ComposeCommand {
     ? { kind: 'private', to: selected, text }
     : { kind: 'public', text };
 }
+
+/**
+ * Who sees that the user is typing what the box holds: the room (`{}`), one person
+ * (`{ to }`: the selected recipient, or a `/w name` with text after it), or nobody (empty box,
+ * a name still being typed, any other command).
+ */
+export function typingAudience(
+  input: string,
+  selected?: string,
+): { to?: string } | undefined {
+  const text = input.trim();
+  if (!text) return undefined;
+  if (text.startsWith('//')) return selected ? { to: selected } : {};
+  const whisper = WHISPER.exec(text);
+  if (whisper)
+    return whisper[1] && whisper[2]?.trim() ? { to: whisper[1] } : undefined;
+  if (text.startsWith('/')) return undefined;
+  return selected ? { to: selected } : {};
+}

@@ -5,6 +5,8 @@ export const ClientEvent = {
   SessionLogout: 'session:logout',
   MessageSend: 'message:send',
   PrivateMessageSend: 'private-message:send',
+  /** The user is typing, to the room or to one person (not stored, not audited). */
+  Typing: 'typing',
   FileOffer: 'file:offer',
   FileChunk: 'file:chunk',
   FileAnswer: 'file:answer',

@@ -21,6 +21,8 @@ import type {
   PrivateMessagePayload,
   SendMessagePayload,
   SendPrivateMessagePayload,
+  TypingPayload,
+  UserTypingPayload,
 } from './payloads/message.payload';
 import type {
   LoginPayload,
@@ -40,6 +42,7 @@ export interface ClientEventMap {
   [ClientEvent.SessionLogout]: LogoutPayload;
   [ClientEvent.MessageSend]: SendMessagePayload;
   [ClientEvent.PrivateMessageSend]: SendPrivateMessagePayload;
+  [ClientEvent.Typing]: TypingPayload;
   [ClientEvent.FileOffer]: FileOfferPayload;
   [ClientEvent.FileChunk]: FileChunkPayload;
   [ClientEvent.FileAnswer]: FileAnswerPayload;
@@ -57,6 +60,7 @@ export interface ServerEventMap {
   [ServerEvent.MessageHistory]: MessageHistoryPayload;
   [ServerEvent.MessageHistoryTruncated]: MessageHistoryTruncatedPayload;
   [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
+  [ServerEvent.UserTyping]: UserTypingPayload;
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
   [ServerEvent.FileUploadProgress]: FileUploadProgressPayload;

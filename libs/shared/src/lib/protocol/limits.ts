@@ -27,4 +27,8 @@ export const Limits = {
   maxFileBytes: 20 * 1024 * 1024,
   /** Longest file name kept (in characters), after sanitising. */
   fileNameMaxChars: 200,
+  /** A typing client says so at most this often (per conversation); the server drops faster ones. */
+  typingEveryMs: 3000,
+  /** A receiver shows "is typing" this long after the last notice (a bit over two notices). */
+  typingShownMs: 7000,
 } as const;

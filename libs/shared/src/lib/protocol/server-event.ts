@@ -12,6 +12,8 @@ export const ServerEvent = {
   /** The catch-up skipped older messages: only the newest were sent (L48). */
   MessageHistoryTruncated: 'message:history-truncated',
   PrivateMessageCreated: 'private-message:created',
+  /** Someone is typing in the room, or to me. */
+  UserTyping: 'user:typing',
   Exception: 'exception',
   FileUploadProgress: 'file:upload-progress',
   FileOffered: 'file:offered',

@@ -196,6 +196,8 @@ export class ComposeBoxComponent {
   readonly clearRecipient = output();
   /** A file chosen in the file chooser, to send to the same target as a message. */
   readonly file = output<File>();
+  /** What the box holds after each keystroke (the typing notice decides who hears of it). */
+  readonly typing = output<string>();
 
   readonly text = signal('');
   readonly pickerOpen = signal(false);
@@ -246,6 +248,7 @@ export class ComposeBoxComponent {
       }
     }
     this.text.set(value);
+    this.typing.emit(value);
     this.remember();
     const before = value.slice(0, caret);
     const code = shortcodes?.typing(before);

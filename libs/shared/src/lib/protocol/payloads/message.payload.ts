@@ -48,3 +48,14 @@ export interface PrivateMessagePayload {
   text: string;
   at: string;
 }
+
+/** `typing`: what the user is typing goes to the room, or only to `to`. */
+export interface TypingPayload {
+  to?: string;
+}
+
+/** `user:typing`: `from` is typing in the room, or (`private`) to me. */
+export interface UserTypingPayload {
+  from: string;
+  private: boolean;
+}

@@ -1,0 +1,69 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Limits, ServerEvent, type UserTypingPayload } from '@app/shared';
+
+import { ClusterService } from '../cluster/cluster.service';
+import { RealtimeService } from '../realtime/realtime.service';
+import { type Member, SessionsService } from '../sessions/sessions.service';
+
+/**
+ * "alice is typing…": passed on as it comes, never stored nor audited (it says nothing the
+ * messages do not). A public notice goes to the room, a private one only to its recipient,
+ * on whichever instance holds them; nobody else learns that a private conversation exists.
+ */
+@Injectable()
+export class TypingService implements OnModuleInit {
+  /** When each member's last notice went out: a client faster than the protocol is ignored. */
+  private readonly last = new WeakMap<Member, Map<string, number>>();
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly realtime: RealtimeService,
+    private readonly cluster: ClusterService,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.cluster.enabled)
+      this.cluster.on('typing', ({ from, to }) => this.show(from, to));
+  }
+
+  typing(sender: Member, to?: string): void {
+    if (!this.due(sender, to ?? '', Date.now())) return;
+    if (to === undefined) {
+      this.show(sender.username, undefined);
+      this.cluster.publish('typing', { from: sender.username });
+      return;
+    }
+    // offline or unknown: nothing to tell (the message itself will say so when it is sent)
+    const here = this.sessions.findOnline(to);
+    if (here === sender) return;
+    if (here) this.show(sender.username, here.username);
+    else if (this.sessions.findRemote(to))
+      this.cluster.publish('typing', { from: sender.username, to });
+  }
+
+  private due(sender: Member, audience: string, now: number): boolean {
+    let times = this.last.get(sender);
+    if (!times) this.last.set(sender, (times = new Map()));
+    // half the client's interval: a notice delayed on the way is not mistaken for a flood
+    if (now - (times.get(audience) ?? 0) < Limits.typingEveryMs / 2)
+      return false;
+    if (times.size >= 16) times.clear(); // conversations are few; names are not kept forever
+    times.set(audience, now);
+    return true;
+  }
+
+  /** To this instance's members: the room but the typist, or the one recipient. */
+  private show(from: string, to: string | undefined): void {
+    const notice: UserTypingPayload = { from, private: to !== undefined };
+    if (to !== undefined) {
+      const recipient = this.sessions.findOnline(to);
+      if (recipient?.socket)
+        this.realtime.send(recipient.socket, ServerEvent.UserTyping, notice);
+      return;
+    }
+    const sockets = [];
+    for (const member of this.sessions.connected())
+      if (member.username !== from) sockets.push(member.socket);
+    this.realtime.sendToEach(sockets, ServerEvent.UserTyping, notice);
+  }
+}

@@ -154,6 +154,18 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
       ServerEvent.PrivateMessageCreated,
       (m) => m.clientId === back,
     );
+    // typing across instances: the room hears alice on the other one, carol alone hears bob
+    await alice.send(ClientEvent.Typing, {});
+    expect(await bob.next(ServerEvent.UserTyping)).toEqual({
+      from: 'alice',
+      private: false,
+    });
+    await carol.next(ServerEvent.UserTyping, (t) => t.from === 'alice');
+    await bob.send(ClientEvent.Typing, { to: 'carol' });
+    expect(
+      await carol.next(ServerEvent.UserTyping, (t) => t.from === 'bob'),
+    ).toEqual({ from: 'bob', private: true });
+
     // nobody else got either: a public message sent after them arrives everywhere first
     const marker = bob.say('marker');
     await carol.until(
@@ -164,6 +176,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(
       alice.all(ServerEvent.PrivateMessageCreated).map((m) => m.to),
     ).toEqual(['bob']);
+    expect(alice.all(ServerEvent.UserTyping)).toEqual([]);
 
     // admin on either instance sees everyone
     for (const server of [a, b]) {

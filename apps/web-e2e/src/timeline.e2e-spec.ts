@@ -126,4 +126,75 @@ describe('the timeline in a real browser', () => {
     // bob stops typing without sending: the notice fades by itself
     await atAlice.waitFor({ state: 'detached', timeout: 12_000 });
   });
+
+  it('unread: a divider before the first message that came while scrolled up or hidden, a count in the tab title, a "new messages" button', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await bob.page.setViewportSize({ width: 1000, height: 420 });
+    await login(alice, 'ann');
+    await login(bob, 'ben');
+    for (let i = 0; i < 12; i++) await sendMessage(alice, `filler ${i}`);
+    const list = bob.page.getByTestId('message-list');
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'filler 11' })
+      .waitFor();
+    const divider = bob.page.getByTestId('unread-divider');
+    expect(await divider.count()).toBe(0);
+
+    // ben scrolls up to read; ann goes on
+    await list.evaluate((el) => el.scrollTo({ top: 0 }));
+    await bob.page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="message-list"]');
+      return el !== null && el.scrollTop === 0;
+    });
+    await sendMessage(alice, 'while ben reads back');
+    const jump = bob.page.getByTestId('new-messages-button');
+    await jump.filter({ hasText: '1 new message' }).waitFor();
+    await bob.page.waitForFunction(
+      () => document.title === '(1) FUV Secure Chat',
+    );
+    // the divider sits right before the first unread message
+    const afterDivider = await divider.evaluate(
+      (el) => el.nextElementSibling?.textContent ?? '',
+    );
+    expect(afterDivider).toContain('while ben reads back');
+    await jump.click();
+    await jump.waitFor({ state: 'detached' });
+    await bob.page.waitForFunction(() => document.title === 'FUV Secure Chat');
+    expect(await divider.count()).toBe(1);
+
+    // ben switches to another tab: the count is in the title, the divider moves
+    await bob.page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', {
+        value: true,
+        configurable: true,
+      });
+      Object.defineProperty(document, 'visibilityState', {
+        value: 'hidden',
+        configurable: true,
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await sendMessage(alice, 'while ben is away 1');
+    await sendMessage(alice, 'while ben is away 2');
+    await bob.page.waitForFunction(
+      () => document.title === '(2) FUV Secure Chat',
+    );
+    expect(
+      await divider.evaluate((el) => el.nextElementSibling?.textContent ?? ''),
+    ).toContain('while ben is away 1');
+    await bob.page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', {
+        value: false,
+        configurable: true,
+      });
+      Object.defineProperty(document, 'visibilityState', {
+        value: 'visible',
+        configurable: true,
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await bob.page.waitForFunction(() => document.title === 'FUV Secure Chat');
+  });
 });

@@ -45,13 +45,14 @@ function pendingEntry(item: Outgoing, from: string): ChatEntry {
   };
 }
 
-function publicEntry(message: MessagePayload): ChatEntry {
+function publicEntry(message: MessagePayload, me?: string): ChatEntry {
   return {
     key: `g${message.id}`,
     kind: 'global',
     at: message.at,
     from: message.from,
     text: message.text,
+    mine: message.from === me,
   };
 }
 
@@ -228,7 +229,7 @@ export class MessagingStore {
       this.session.noteMessage(message.id);
       if (message.from === me) this.confirm(message.clientId);
     }
-    this.merge(messages.map(publicEntry));
+    this.merge(messages.map((m) => publicEntry(m, me)));
   }
 
   private receivePrivate(m: PrivateMessagePayload): void {

@@ -4,8 +4,11 @@ import {
   type ElementRef,
   afterRenderEffect,
   computed,
+  effect,
+  inject,
   input,
   output,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { NgTemplateOutlet } from '@angular/common';
@@ -19,6 +22,7 @@ import {
 import type { FileTransfer } from '../../files/files.store';
 import type { ChatEntry } from '../chat-entry.model';
 import { dayLabel, dayOf, fullDate } from '../days';
+import { UnreadTracker } from '../unread.tracker';
 
 /**
  * The scrollable history. Text is only ever interpolated (Angular escapes it) and isolated
@@ -27,6 +31,7 @@ import { dayLabel, dayOf, fullDate } from '../days';
 @Component({
   selector: 'app-message-list',
   imports: [NgTemplateOutlet, MatButtonModule, FileCardComponent],
+  providers: [UnreadTracker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <ol
@@ -41,6 +46,11 @@ import { dayLabel, dayOf, fullDate } from '../days';
         @if (row.day) {
           <li class="day" data-testid="day-separator">
             <span>{{ row.day }}</span>
+          </li>
+        }
+        @if (row.unread) {
+          <li class="unread" data-testid="unread-divider">
+            <span>New messages</span>
           </li>
         }
         <li
@@ -101,6 +111,18 @@ import { dayLabel, dayOf, fullDate } from '../days';
         <li class="empty">No messages yet. Say hello!</li>
       }
     </ol>
+    @if (!unread.following() && unread.count() > 0) {
+      <button
+        mat-flat-button
+        type="button"
+        class="jump"
+        data-testid="new-messages-button"
+        (click)="toNewest()"
+      >
+        ↓ {{ unread.count() }} new
+        {{ unread.count() === 1 ? 'message' : 'messages' }}
+      </button>
+    }
     <ng-template #delivery let-entry>
       @if (entry.status === 'pending') {
         <span class="status" data-testid="message-pending">sending…</span>
@@ -130,7 +152,14 @@ import { dayLabel, dayOf, fullDate } from '../days';
   styles: `
     :host {
       display: block;
+      position: relative;
       min-height: 0;
+    }
+    .jump {
+      position: absolute;
+      bottom: 12px;
+      left: 50%;
+      transform: translateX(-50%);
     }
     .list {
       list-style: none;
@@ -203,11 +232,24 @@ import { dayLabel, dayOf, fullDate } from '../days';
       font-weight: 600;
       color: var(--mat-sys-on-surface-variant);
     }
+    .unread {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      margin: 8px 0 4px;
+      font-size: 0.85em;
+      font-weight: 600;
+      color: var(--mat-sys-error);
+    }
+    .unread::after,
     .day::before,
     .day::after {
       content: '';
       flex: 1;
       border-top: 1px solid var(--mat-sys-outline-variant);
+    }
+    .unread::after {
+      border-top-color: var(--mat-sys-error);
     }
     .empty {
       color: var(--mat-sys-on-surface-variant);
@@ -224,16 +266,16 @@ export class MessageListComponent {
   readonly retry = output<string>();
   private readonly list =
     viewChild.required<ElementRef<HTMLOListElement>>('list');
-  /** Follow new messages unless the user scrolled up to read. */
-  private following = true;
-  /** Each entry, with the day's label before the first entry of every day. */
+  readonly unread = inject(UnreadTracker);
+  /** Each entry, with the day's label before the first entry of every day, and the unread line. */
   readonly rows = computed(() => {
     let previous: number | undefined;
+    const firstUnread = this.unread.firstUnread();
     return this.entries().map((entry) => {
       const day = dayOf(entry.at);
       const label = day === previous ? undefined : dayLabel(entry.at);
       previous = day;
-      return { entry, day: label };
+      return { entry, day: label, unread: entry.key === firstUnread };
     });
   });
   readonly clock = formatClock;
@@ -241,16 +283,28 @@ export class MessageListComponent {
   readonly emojiOnly = isEmojiOnly;
 
   constructor() {
+    effect(() => {
+      const entries = this.entries();
+      untracked(() => this.unread.update(entries));
+    });
+    // follow new messages unless the reader scrolled up to read
     afterRenderEffect(() => {
       this.entries();
       const element = this.list().nativeElement;
-      if (this.following) element.scrollTop = element.scrollHeight;
+      if (this.unread.following()) element.scrollTop = element.scrollHeight;
     });
   }
 
   onScroll(): void {
     const element = this.list().nativeElement;
-    this.following =
-      element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+    this.unread.following.set(
+      element.scrollHeight - element.scrollTop - element.clientHeight < 40,
+    );
+  }
+
+  toNewest(): void {
+    const element = this.list().nativeElement;
+    element.scrollTop = element.scrollHeight;
+    this.unread.following.set(true);
   }
 }

@@ -336,4 +336,103 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
       { from: 'alice', private: false },
     ]);
   });
+
+  it('reactions: on a public message stored, sent to all and carried by history; on a private one only between the two; bad ones refused', async () => {
+    const alice = await login('alice');
+    const bob = await login('bob');
+    const carol = await login('carol');
+    await alice.until(() => alice.online().length === 3, 'everyone');
+    alice.say('react to me');
+    const message = await carol.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'react to me',
+    );
+    const react = (who: typeof bob, emoji: string, on: boolean) =>
+      who.send(ClientEvent.ReactionSend, {
+        messageId: message.id,
+        emoji,
+        on,
+      });
+    await react(bob, '👍', true);
+    await react(carol, '👍', true);
+    await react(carol, '🎉', true);
+    await react(bob, '👍', false);
+    for (const reader of [alice, bob, carol])
+      await reader.until(
+        () => reader.all(ServerEvent.ReactionUpdated).length === 4,
+        'four reaction updates',
+      );
+    expect(alice.all(ServerEvent.ReactionUpdated)).toEqual([
+      { messageId: message.id, emoji: '👍', from: 'bob', on: true },
+      { messageId: message.id, emoji: '👍', from: 'carol', on: true },
+      { messageId: message.id, emoji: '🎉', from: 'carol', on: true },
+      { messageId: message.id, emoji: '👍', from: 'bob', on: false },
+    ]);
+    // a newcomer's history carries what is left
+    const dave = await login('dave');
+    const seen = await dave.next(ServerEvent.MessageHistory, (h) =>
+      h.messages.some((m) => m.id === message.id),
+    );
+    expect(seen.messages.find((m) => m.id === message.id)?.reactions).toEqual([
+      { emoji: '👍', users: ['carol'] },
+      { emoji: '🎉', users: ['carol'] },
+    ]);
+
+    for (const [payload, code] of [
+      [
+        { messageId: message.id, emoji: 'ok', on: true },
+        ErrorCode.InvalidPayload,
+      ],
+      [
+        { messageId: message.id, emoji: '👍👍', on: true },
+        ErrorCode.InvalidPayload,
+      ],
+      [
+        { messageId: message.id + 999, emoji: '👍', on: true },
+        ErrorCode.NotFound,
+      ],
+      [{ messageId: 'x', emoji: '👍', on: true }, ErrorCode.InvalidPayload],
+    ] as const) {
+      await bob.sendRaw(ClientEvent.ReactionSend, payload);
+      expect((await bob.nextError(ClientEvent.ReactionSend)).code).toBe(code);
+    }
+
+    // private: alice and bob see it, carol and dave do not, and the audit log has no emoji
+    const whisper = alice.whisper('bob', 'just us');
+    const got = await bob.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === whisper,
+    );
+    await bob.send(ClientEvent.PrivateReactionSend, {
+      privateId: got.id,
+      to: 'alice',
+      emoji: '❤️',
+      on: true,
+    });
+    const expected = {
+      privateId: got.id,
+      emoji: '❤️',
+      from: 'bob',
+      to: 'alice',
+      on: true,
+    };
+    expect(await alice.next(ServerEvent.PrivateReactionUpdated)).toEqual(
+      expected,
+    );
+    expect(await bob.next(ServerEvent.PrivateReactionUpdated)).toEqual(
+      expected,
+    );
+    const marker = bob.say('after the private reaction');
+    for (const reader of [carol, dave])
+      await reader.until(
+        () => reader.publicMessages().some((m) => m.clientId === marker),
+        'the marker',
+      );
+    expect(carol.all(ServerEvent.PrivateReactionUpdated)).toEqual([]);
+    expect(dave.all(ServerEvent.PrivateReactionUpdated)).toEqual([]);
+    await auditRecorded(server(), 'reaction_private', 'bob');
+    const row = (await auditRows(server(), 'reaction_private'))[0];
+    expect(row.target).toBe('alice');
+    expect(row.detail).not.toContain('❤');
+  });
 });

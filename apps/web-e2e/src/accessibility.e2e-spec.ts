@@ -123,6 +123,18 @@ describe('accessibility: no serious or critical axe violations, light and dark',
         .first()
         .waitFor();
     await viewer.page.getByTestId('file-offer').waitFor();
+    // and a reaction under the public message
+    const message = viewer.page
+      .getByTestId('message')
+      .filter({ hasText: 'a public message' });
+    await message.hover();
+    await message.getByTestId('reaction-button').click();
+    await viewer.page
+      .getByTestId('emoji-picker')
+      .getByTitle('grinning', { exact: true })
+      .first()
+      .click();
+    await message.getByTestId('reaction').waitFor();
     return viewer;
   }
 

@@ -61,7 +61,9 @@ describe('the timeline in a real browser', () => {
         items.map((li) =>
           li.getAttribute('data-testid') === 'day-separator'
             ? 'day'
-            : (li.textContent ?? '').replace(/.*: /s, '').trim(),
+            : (['three days ago', 'yesterday'].find((text) =>
+                (li.textContent ?? '').includes(`: ${text}`),
+              ) ?? ''),
         ),
       );
     const texts = order.filter((o) =>
@@ -196,5 +198,78 @@ describe('the timeline in a real browser', () => {
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await bob.page.waitForFunction(() => document.title === 'FUV Secure Chat');
+  });
+
+  it('reactions: added from the picker, counted for everyone, taken back with a click, kept with the history; on a private message too', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await login(alice, 'ada');
+    await login(bob, 'bo');
+    await sendMessage(alice, 'react here');
+    const atBob = bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'react here' });
+    await atBob.waitFor();
+
+    const pick = async (
+      chat: typeof bob,
+      message: typeof atBob,
+      name: string,
+    ) => {
+      await message.hover();
+      await message.getByTestId('reaction-button').click();
+      await chat.page
+        .getByTestId('emoji-picker')
+        .getByTitle(name, { exact: true })
+        .first()
+        .click();
+    };
+    await pick(bob, atBob, 'grinning');
+    const atAlice = alice.page
+      .getByTestId('message')
+      .filter({ hasText: 'react here' });
+    for (const message of [atAlice, atBob])
+      await message
+        .getByTestId('reaction')
+        .filter({ hasText: '😀 1' })
+        .waitFor();
+
+    // alice adds hers by clicking the reaction itself, then takes it back
+    await atAlice.getByTestId('reaction').click();
+    for (const message of [atAlice, atBob])
+      await message
+        .getByTestId('reaction')
+        .filter({ hasText: '😀 2' })
+        .waitFor();
+    expect(
+      await atAlice.getByTestId('reaction').getAttribute('aria-pressed'),
+    ).toBe('true');
+    await atAlice.getByTestId('reaction').click();
+    await atBob.getByTestId('reaction').filter({ hasText: '😀 1' }).waitFor();
+
+    // a newcomer gets it with the history
+    const carol = await room.open();
+    await login(carol, 'cy');
+    await carol.page
+      .getByTestId('message')
+      .filter({ hasText: 'react here' })
+      .getByTestId('reaction')
+      .filter({ hasText: '😀 1' })
+      .waitFor();
+
+    // on a private message: between the two only
+    await sendMessage(alice, '/w bo between us');
+    const privateAtBob = bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'between us' });
+    await privateAtBob.waitFor();
+    await pick(bob, privateAtBob, 'grinning');
+    await alice.page
+      .getByTestId('message')
+      .filter({ hasText: 'between us' })
+      .getByTestId('reaction')
+      .filter({ hasText: '😀 1' })
+      .waitFor();
+    expect(await carol.page.getByText('between us').count()).toBe(0);
   });
 });

@@ -22,5 +22,6 @@ export * from './lib/protocol/payloads/audit.payload';
 export * from './lib/protocol/payloads/file.payload';
 export * from './lib/protocol/payloads/handshake.payload';
 export * from './lib/protocol/payloads/message.payload';
+export * from './lib/protocol/payloads/reaction.payload';
 export * from './lib/protocol/payloads/session.payload';
 export * from './lib/protocol/server-event';

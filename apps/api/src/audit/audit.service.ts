@@ -27,6 +27,8 @@ export type AuditType =
   | 'user_kicked'
   | 'message_public'
   | 'message_private'
+  | 'reaction'
+  | 'reaction_private'
   | 'request_rejected'
   | 'file_offered'
   | 'file_completed'

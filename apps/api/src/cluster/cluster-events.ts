@@ -1,4 +1,6 @@
 import type {
+  PrivateReactionPayload,
+  ReactionPayload,
   FileEndReason,
   FileOfferedPayload,
   LeaveReason,
@@ -35,6 +37,10 @@ export interface ClusterEvents {
   message: MessagePayload;
   /** Someone is typing: to the room, or to `to` (delivered only where `to` is connected). */
   typing: { from: string; to?: string };
+  /** A reaction on a public message was stored: each instance tells its members. */
+  reaction: ReactionPayload;
+  /** A reaction on a private message: delivered where `to` is connected. */
+  'private-reaction': PrivateReactionPayload;
   /** An administrator removed this user, on whichever instance holds them. */
   kick: { key: string };
   /** An administrator removed someone: their name and address stay out until `until`. */

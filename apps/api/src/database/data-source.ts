@@ -4,6 +4,7 @@ import { AuditCheckpointEntity } from '../audit/audit-checkpoint.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import type { DatabaseConfig } from '../config/app-config.service';
 import { MessageEntity } from '../messaging/message.entity';
+import { ReactionEntity } from '../messaging/reaction.entity';
 import { SessionEntity } from '../sessions/session.entity';
 import { CreateCoreTables1764100000000 } from './migrations/1764100000000-create-core-tables';
 import { AddAuditChain1764200000000 } from './migrations/1764200000000-add-audit-chain';
@@ -11,12 +12,14 @@ import { IdempotentMessages1764300000000 } from './migrations/1764300000000-idem
 import { PreviousResumeToken1764400000000 } from './migrations/1764400000000-previous-resume-token';
 import { ClusterInstances1764500000000 } from './migrations/1764500000000-cluster-instances';
 import { ResumeTokenExpiry1764600000000 } from './migrations/1764600000000-resume-token-expiry';
+import { Reactions1764700000000 } from './migrations/1764700000000-reactions';
 import { InstanceEntity } from '../cluster/instance.entity';
 
 export const ENTITIES = [
   AuditEventEntity,
   AuditCheckpointEntity,
   MessageEntity,
+  ReactionEntity,
   SessionEntity,
   InstanceEntity,
 ];
@@ -27,6 +30,7 @@ export const MIGRATIONS = [
   PreviousResumeToken1764400000000,
   ClusterInstances1764500000000,
   ResumeTokenExpiry1764600000000,
+  Reactions1764700000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

@@ -57,6 +57,10 @@ export class MessagesRepository {
     return rows.map(withNumericId);
   }
 
+  async exists(id: number): Promise<boolean> {
+    return this.repository.existsBy({ id });
+  }
+
   private async find(
     sender: string,
     clientId: string,

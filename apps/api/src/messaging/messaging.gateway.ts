@@ -9,8 +9,10 @@ import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { SessionsService } from '../sessions/sessions.service';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
+import { PrivateReactDto, ReactDto } from './dto/react.dto';
 import { TypingDto } from './dto/typing.dto';
 import { MessagingService } from './messaging.service';
+import { ReactionsService } from './reactions.service';
 import { TypingService } from './typing.service';
 
 // the sender always comes from the session, never from the payload (A18)
@@ -20,7 +22,24 @@ export class MessagingGateway {
     private readonly messaging: MessagingService,
     private readonly sessions: SessionsService,
     private readonly typingNotices: TypingService,
+    private readonly reactions: ReactionsService,
   ) {}
+
+  @SubscribeMessage(ClientEvent.ReactionSend)
+  async react(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: ReactDto,
+  ): Promise<void> {
+    await this.reactions.react(this.sessions.requireMember(socket), dto);
+  }
+
+  @SubscribeMessage(ClientEvent.PrivateReactionSend)
+  async reactPrivate(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: PrivateReactDto,
+  ): Promise<void> {
+    await this.reactions.reactPrivate(this.sessions.requireMember(socket), dto);
+  }
 
   @SubscribeMessage(ClientEvent.MessageSend)
   async send(

@@ -8,6 +8,7 @@ import type { RealtimeService } from '../realtime/realtime.service';
 import type { Member, SessionsService } from '../sessions/sessions.service';
 import type { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
+import type { ReactionsRepository } from './reactions.repository';
 
 describe('MessagingService private messages (sessions, realtime and audit mocked)', () => {
   const socket = (id: string) => ({ id }) as unknown as ChatSocket;
@@ -36,6 +37,7 @@ describe('MessagingService private messages (sessions, realtime and audit mocked
     };
     const messaging = new MessagingService(
       {} as MessagesRepository,
+      {} as ReactionsRepository,
       sessions as unknown as SessionsService,
       realtime as unknown as RealtimeService,
       audit as unknown as AuditService,

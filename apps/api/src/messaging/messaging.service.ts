@@ -22,6 +22,7 @@ import {
 import type { MessageEntity } from './message.entity';
 import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
+import { ReactionsRepository } from './reactions.repository';
 import { RecentMessages } from './recent-messages';
 import { FixedWindowLimiter, TokenBucket } from '../common/rate-limiter';
 import { AppConfigService } from '../config/app-config.service';
@@ -118,6 +119,7 @@ export class MessagingService implements OnModuleInit {
 
   constructor(
     private readonly repository: MessagesRepository,
+    private readonly reactions: ReactionsRepository,
     private readonly sessions: SessionsService,
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
@@ -382,8 +384,10 @@ export class MessagingService implements OnModuleInit {
       // a newcomer gets the latest few; so does an address asking for full catch-ups too often
       const full =
         lastMessageId !== undefined && this.catchUps.take(member.addressHash);
-      const newest = await this.repository.latest(
-        full ? Limits.catchUpMax : Limits.historySize,
+      const newest = await this.withReactions(
+        await this.repository.latest(
+          full ? Limits.catchUpMax : Limits.historySize,
+        ),
       );
       if (!current()) return;
       const first = newest[0]?.id;
@@ -399,13 +403,14 @@ export class MessagingService implements OnModuleInit {
           this.realtime.send(socket, ServerEvent.MessageHistoryTruncated, {
             firstId: first,
           });
-        this.sendHistory(member, sent.map(toPayload));
+        this.sendHistory(member, sent);
         cursor = Math.max(cursor, newest.at(-1)?.id ?? 0);
       }
       for (;;) {
         const rows = await this.repository.after(cursor, CATCH_UP_ROWS);
+        const page = await this.withReactions(rows);
         if (!current()) return;
-        this.sendHistory(member, rows.map(toPayload));
+        this.sendHistory(member, page);
         cursor = rows.at(-1)?.id ?? cursor;
         if (rows.length < CATCH_UP_ROWS) break;
       }
@@ -433,6 +438,17 @@ export class MessagingService implements OnModuleInit {
   }
 
   /** One `message:history` event per page, each well under the frame limit. */
+  /** Stored messages as history carries them: with their reactions so far. */
+  private async withReactions(
+    rows: MessageEntity[],
+  ): Promise<MessagePayload[]> {
+    const reactions = await this.reactions.forMessages(rows.map((r) => r.id));
+    return rows.map((row) => {
+      const given = reactions.get(row.id);
+      return given ? { ...toPayload(row), reactions: given } : toPayload(row);
+    });
+  }
+
   private sendHistory(member: Member, messages: MessagePayload[]): void {
     if (!member.socket || messages.length === 0) return;
     let page: MessagePayload[] = [];

@@ -7,6 +7,10 @@ export interface ChatEntry {
   from?: string;
   to?: string;
   text: string;
+  /** For `global` entries: the stored message's id (reactions refer to it). */
+  messageId?: number;
+  /** For `private` entries: the message's id (its reactions refer to it). */
+  privateId?: string;
   /** For `file` entries: the transfer shown. */
   transferId?: string;
   /** Sent or received by me (private messages show both directions). */
@@ -15,4 +19,13 @@ export interface ChatEntry {
   status?: 'pending' | 'failed';
   /** For my unconfirmed messages: the id the retry action resends under. */
   clientId?: string;
+}
+
+/** One emoji under a message: how many gave it, and whether I am one of them. */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  mine: boolean;
+  /** Who gave it (for the tooltip). */
+  users: string[];
 }

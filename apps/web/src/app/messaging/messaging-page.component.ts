@@ -57,6 +57,8 @@ import { TypingStore } from './typing.store';
             [files]="files.transfers()"
             (fileAction)="onFileAction($event.action, $event.transferId)"
             (retry)="store.retry($event)"
+            [reactions]="store.reactions()"
+            (react)="store.react($event.entry, $event.emoji)"
           />
           <div class="typing" aria-live="polite">
             @if (typing.notice(); as notice) {

@@ -23,7 +23,7 @@ import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
 import { FilesStore } from '../files/files.store';
 import { SessionStore } from '../sessions/session.store';
-import type { ChatEntry } from './chat-entry.model';
+import type { ChatEntry, ReactionView } from './chat-entry.model';
 
 /** Keeps the history readable in a long session without growing without bound. */
 const MAX_ENTRIES = 1000;
@@ -53,7 +53,29 @@ function publicEntry(message: MessagePayload, me?: string): ChatEntry {
     from: message.from,
     text: message.text,
     mine: message.from === me,
+    messageId: message.id,
   };
+}
+
+/** Who gave which emoji, per entry key; each set is replaced, never changed in place. */
+type Reactions = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+
+function withReaction(
+  all: Reactions,
+  key: string,
+  emoji: string,
+  user: string,
+  on: boolean,
+): Reactions {
+  const emojis = new Map(all.get(key));
+  const users = new Set(emojis.get(emoji));
+  if (on) users.add(user);
+  else users.delete(user);
+  if (users.size) emojis.set(emoji, users);
+  else emojis.delete(emoji);
+  const next = new Map(all);
+  next.set(key, emojis);
+  return next;
 }
 
 /** The history as the user sees it, folded from message and presence events. */
@@ -88,6 +110,22 @@ export class MessagingStore {
       a.at.localeCompare(b.at),
     );
   });
+  private readonly reactionSets = signal<Reactions>(new Map());
+  /** The reactions under each entry (by its key), in the order they were first given. */
+  readonly reactions = computed(() => {
+    const me = this.session.username();
+    const views = new Map<string, ReactionView[]>();
+    for (const [key, emojis] of this.reactionSets()) {
+      const list = [...emojis].map(([emoji, users]) => ({
+        emoji,
+        count: users.size,
+        mine: me !== undefined && users.has(me),
+        users: [...users],
+      }));
+      if (list.length) views.set(key, list);
+    }
+    return views;
+  });
   /** The user a plain message goes to privately, chosen in the user list. */
   readonly recipient = signal<string | undefined>(undefined);
 
@@ -113,6 +151,22 @@ export class MessagingStore {
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((m) => this.receivePrivate(m));
+    this.socket
+      .on(ServerEvent.ReactionUpdated)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((r) =>
+        this.reactionSets.update((all) =>
+          withReaction(all, `g${r.messageId}`, r.emoji, r.from, r.on),
+        ),
+      );
+    this.socket
+      .on(ServerEvent.PrivateReactionUpdated)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe((r) =>
+        this.reactionSets.update((all) =>
+          withReaction(all, `p${r.privateId}`, r.emoji, r.from, r.on),
+        ),
+      );
     // joined (again): whatever the server has not confirmed goes out, in order, same ids
     this.socket
       .on(ServerEvent.SessionJoined)
@@ -195,6 +249,36 @@ export class MessagingStore {
     if (this.canSend()) void this.transmit(item);
   }
 
+  /** Adds my reaction to an entry, or takes it back if I had given that emoji. */
+  react(entry: ChatEntry, emoji: string): void {
+    const me = this.session.username();
+    if (!me || !this.canSend()) {
+      this.notify.error(
+        'Not connected to the server; please wait and try again.',
+      );
+      return;
+    }
+    const on = !this.reactionSets().get(entry.key)?.get(emoji)?.has(me);
+    if (entry.kind === 'global' && entry.messageId !== undefined)
+      void this.socket.send(ClientEvent.ReactionSend, {
+        messageId: entry.messageId,
+        emoji,
+        on,
+      });
+    else if (
+      entry.kind === 'private' &&
+      entry.privateId &&
+      entry.from &&
+      entry.to
+    )
+      void this.socket.send(ClientEvent.PrivateReactionSend, {
+        privateId: entry.privateId,
+        to: entry.from === me ? entry.to : entry.from,
+        emoji,
+        on,
+      });
+  }
+
   toggleRecipient(username: string): void {
     this.recipient.update((current) =>
       current === username || username === this.session.username()
@@ -207,6 +291,7 @@ export class MessagingStore {
     for (const item of this.outbox.pending())
       this.outbox.discard(item.payload.clientId);
     this.entries.set([]);
+    this.reactionSets.set(new Map());
     this.recipient.set(undefined);
   }
 
@@ -229,6 +314,20 @@ export class MessagingStore {
       this.session.noteMessage(message.id);
       if (message.from === me) this.confirm(message.clientId);
     }
+    // history says what each of its messages carries now
+    const snapshots = messages.filter((m) => m.reactions);
+    if (snapshots.length)
+      this.reactionSets.update((all) => {
+        const next = new Map(all);
+        for (const m of snapshots)
+          next.set(
+            `g${m.id}`,
+            new Map(
+              (m.reactions ?? []).map((r) => [r.emoji, new Set(r.users)]),
+            ),
+          );
+        return next;
+      });
     this.merge(messages.map((m) => publicEntry(m, me)));
   }
 
@@ -238,6 +337,7 @@ export class MessagingStore {
     this.merge([
       {
         key: `p${m.id}`,
+        privateId: m.id,
         kind: 'private',
         at: m.at,
         from: m.from,

@@ -3,6 +3,7 @@ import data from '@emoji-mart/data';
 import {
   type EmojiDataSet,
   EmojiShortcodes,
+  isSingleEmoji,
   isEmojiOnly,
 } from './emoji-shortcodes';
 
@@ -74,4 +75,14 @@ describe('isEmojiOnly', () => {
   ])('%j → %s', (text, expected) => {
     expect(isEmojiOnly(text)).toBe(expected);
   });
+});
+
+describe('isSingleEmoji', () => {
+  it.each(['👍', '❤️', '👩‍💻', '👍🏽', '🇫🇷', '1️⃣'])('%s is one emoji', (e) =>
+    expect(isSingleEmoji(e)).toBe(true),
+  );
+  it.each(['', 'a', '👍👍', ' 👍', '👍 ', '<b>', '🇫', '👍'.repeat(20)])(
+    '%j is not',
+    (e) => expect(isSingleEmoji(e)).toBe(false),
+  );
 });

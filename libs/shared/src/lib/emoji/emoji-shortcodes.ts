@@ -95,6 +95,21 @@ export class EmojiShortcodes {
 const EMOJI_ONLY =
   /^(?:\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F|\u200D\p{Extended_Pictographic}\uFE0F?)*|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\s)+$/u;
 
+/** Exactly one emoji (a reaction): one pictograph with its modifiers and joins, or one flag. */
+export function isSingleEmoji(text: string): boolean {
+  if (text.length > 32 || text !== text.trim()) return false;
+  return isEmojiOnly(text) && !/\s/.test(text) && emojiCount(text) === 1;
+}
+
+function emojiCount(text: string): number {
+  // a ZWJ sequence (👩‍💻) is one emoji of several pictographs
+  const joined = text.replace(/\u200D\p{Extended_Pictographic}/gu, '');
+  return (
+    joined.match(/\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20E3/gu)
+      ?.length ?? 0
+  );
+}
+
 /** A short message of emoji only (up to 10), which chats show larger. */
 export function isEmojiOnly(text: string): boolean {
   const trimmed = text.trim();

@@ -7,6 +7,8 @@ export const ClientEvent = {
   PrivateMessageSend: 'private-message:send',
   /** The user is typing, to the room or to one person (not stored, not audited). */
   Typing: 'typing',
+  ReactionSend: 'reaction:send',
+  PrivateReactionSend: 'private-reaction:send',
   FileOffer: 'file:offer',
   FileChunk: 'file:chunk',
   FileAnswer: 'file:answer',

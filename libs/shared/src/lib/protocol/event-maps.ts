@@ -25,6 +25,12 @@ import type {
   UserTypingPayload,
 } from './payloads/message.payload';
 import type {
+  PrivateReactPayload,
+  PrivateReactionPayload,
+  ReactPayload,
+  ReactionPayload,
+} from './payloads/reaction.payload';
+import type {
   LoginPayload,
   LogoutPayload,
   ResumePayload,
@@ -43,6 +49,8 @@ export interface ClientEventMap {
   [ClientEvent.MessageSend]: SendMessagePayload;
   [ClientEvent.PrivateMessageSend]: SendPrivateMessagePayload;
   [ClientEvent.Typing]: TypingPayload;
+  [ClientEvent.ReactionSend]: ReactPayload;
+  [ClientEvent.PrivateReactionSend]: PrivateReactPayload;
   [ClientEvent.FileOffer]: FileOfferPayload;
   [ClientEvent.FileChunk]: FileChunkPayload;
   [ClientEvent.FileAnswer]: FileAnswerPayload;
@@ -61,6 +69,8 @@ export interface ServerEventMap {
   [ServerEvent.MessageHistoryTruncated]: MessageHistoryTruncatedPayload;
   [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
   [ServerEvent.UserTyping]: UserTypingPayload;
+  [ServerEvent.ReactionUpdated]: ReactionPayload;
+  [ServerEvent.PrivateReactionUpdated]: PrivateReactionPayload;
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
   [ServerEvent.FileUploadProgress]: FileUploadProgressPayload;

@@ -31,4 +31,6 @@ export const Limits = {
   typingEveryMs: 3000,
   /** A receiver shows "is typing" this long after the last notice (a bit over two notices). */
   typingShownMs: 7000,
+  /** Different emoji one message may carry. */
+  reactionsPerMessage: 20,
 } as const;

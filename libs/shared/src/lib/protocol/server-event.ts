@@ -14,6 +14,8 @@ export const ServerEvent = {
   PrivateMessageCreated: 'private-message:created',
   /** Someone is typing in the room, or to me. */
   UserTyping: 'user:typing',
+  ReactionUpdated: 'reaction:updated',
+  PrivateReactionUpdated: 'private-reaction:updated',
   Exception: 'exception',
   FileUploadProgress: 'file:upload-progress',
   FileOffered: 'file:offered',

@@ -8,6 +8,7 @@ import {
   inject,
   input,
   output,
+  signal,
   untracked,
   viewChild,
 } from '@angular/core';
@@ -20,7 +21,8 @@ import {
   FileCardComponent,
 } from '../../files/components/file-card.component';
 import type { FileTransfer } from '../../files/files.store';
-import type { ChatEntry } from '../chat-entry.model';
+import { EmojiPickerComponent } from '../../emoji/emoji-picker.component';
+import type { ChatEntry, ReactionView } from '../chat-entry.model';
 import { dayLabel, dayOf, fullDate } from '../days';
 import { UnreadTracker } from '../unread.tracker';
 
@@ -30,7 +32,12 @@ import { UnreadTracker } from '../unread.tracker';
  */
 @Component({
   selector: 'app-message-list',
-  imports: [NgTemplateOutlet, MatButtonModule, FileCardComponent],
+  imports: [
+    NgTemplateOutlet,
+    MatButtonModule,
+    FileCardComponent,
+    EmojiPickerComponent,
+  ],
   providers: [UnreadTracker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -71,6 +78,9 @@ import { UnreadTracker } from '../unread.tracker';
               <ng-container
                 *ngTemplateOutlet="delivery; context: { $implicit: entry }"
               />
+              <ng-container
+                *ngTemplateOutlet="reacting; context: { $implicit: entry }"
+              />
             }
             @case ('private') {
               <span class="tag">(Private)</span>&ngsp;<ng-container
@@ -82,6 +92,9 @@ import { UnreadTracker } from '../unread.tracker';
               }}</bdi>
               <ng-container
                 *ngTemplateOutlet="delivery; context: { $implicit: entry }"
+              />
+              <ng-container
+                *ngTemplateOutlet="reacting; context: { $implicit: entry }"
               />
             }
             @case ('file') {
@@ -123,6 +136,53 @@ import { UnreadTracker } from '../unread.tracker';
         {{ unread.count() === 1 ? 'message' : 'messages' }}
       </button>
     }
+    @if (pickerFor(); as picking) {
+      @defer {
+        <div
+          class="reaction-picker"
+          (keydown.escape)="pickerFor.set(undefined)"
+        >
+          <app-emoji-picker (picked)="pick(picking, $event)" />
+        </div>
+      }
+    }
+    <ng-template #reacting let-entry>
+      @if (!entry.status) {
+        <span class="reactions">
+          @for (
+            reaction of reactions().get(entry.key) ?? [];
+            track reaction.emoji
+          ) {
+            <button
+              type="button"
+              class="reaction"
+              data-testid="reaction"
+              [class.mine]="reaction.mine"
+              [attr.aria-pressed]="reaction.mine"
+              [attr.aria-label]="
+                reaction.emoji +
+                ' from ' +
+                reaction.users.join(', ') +
+                (reaction.mine ? ' (yours: take it back)' : ' (add yours)')
+              "
+              [title]="reaction.users.join(', ')"
+              (click)="react.emit({ entry, emoji: reaction.emoji })"
+            >
+              {{ reaction.emoji }} {{ reaction.count }}
+            </button>
+          }
+          <button
+            type="button"
+            class="add-reaction"
+            data-testid="reaction-button"
+            aria-label="Add a reaction"
+            title="Add a reaction"
+            [attr.aria-expanded]="pickerFor()?.key === entry.key"
+            (click)="togglePicker(entry)"
+          ></button>
+        </span>
+      }
+    </ng-template>
     <ng-template #delivery let-entry>
       @if (entry.status === 'pending') {
         <span class="status" data-testid="message-pending">sending…</span>
@@ -154,6 +214,58 @@ import { UnreadTracker } from '../unread.tracker';
       display: block;
       position: relative;
       min-height: 0;
+    }
+    .reactions {
+      display: inline-flex;
+      flex-wrap: wrap;
+      gap: 4px;
+      margin-left: 8px;
+      vertical-align: middle;
+    }
+    .reaction,
+    .add-reaction {
+      font: inherit;
+      font-size: 0.9em;
+      line-height: 1.4;
+      padding: 0 8px;
+      border-radius: 12px;
+      border: 1px solid var(--mat-sys-outline-variant);
+      background: var(--mat-sys-surface-container);
+      color: var(--mat-sys-on-surface);
+      cursor: pointer;
+    }
+    .reaction.mine {
+      border-color: var(--mat-sys-primary);
+      background: var(--mat-sys-primary-container);
+      color: var(--mat-sys-on-primary-container);
+    }
+    .reaction:focus-visible,
+    .add-reaction:focus-visible {
+      outline: 2px solid var(--mat-sys-primary);
+    }
+    /* the add button shows where the pointer or the focus is (always on touch screens) */
+    /* drawn by CSS: the message's text (what scripts and copy-paste read) stays the message */
+    .add-reaction::before {
+      content: '☺+';
+    }
+    .add-reaction {
+      opacity: 0;
+    }
+    .message:hover .add-reaction,
+    .add-reaction:focus-visible,
+    .add-reaction[aria-expanded='true'] {
+      opacity: 1;
+    }
+    @media (hover: none) {
+      .add-reaction {
+        opacity: 1;
+      }
+    }
+    .reaction-picker {
+      position: absolute;
+      right: 12px;
+      bottom: 12px;
+      z-index: 10;
     }
     .jump {
       position: absolute;
@@ -264,6 +376,11 @@ export class MessageListComponent {
   readonly fileAction = output<{ action: FileAction; transferId: string }>();
   /** The user asks to send a refused message again (its client id). */
   readonly retry = output<string>();
+  readonly reactions = input<ReadonlyMap<string, ReactionView[]>>(new Map());
+  /** The user adds (or takes back) a reaction. */
+  readonly react = output<{ entry: ChatEntry; emoji: string }>();
+  /** The entry whose reaction picker is open. */
+  readonly pickerFor = signal<ChatEntry | undefined>(undefined);
   private readonly list =
     viewChild.required<ElementRef<HTMLOListElement>>('list');
   readonly unread = inject(UnreadTracker);
@@ -300,6 +417,17 @@ export class MessageListComponent {
     this.unread.following.set(
       element.scrollHeight - element.scrollTop - element.clientHeight < 40,
     );
+  }
+
+  togglePicker(entry: ChatEntry): void {
+    this.pickerFor.update((open) =>
+      open?.key === entry.key ? undefined : entry,
+    );
+  }
+
+  pick(entry: ChatEntry, emoji: string): void {
+    this.pickerFor.set(undefined);
+    this.react.emit({ entry, emoji });
   }
 
   toNewest(): void {

@@ -15,6 +15,8 @@ export interface SendPrivateMessagePayload {
   text: string;
 }
 
+import type { ReactionSummary } from './reaction.payload';
+
 /** `message:created`: a stored public message. */
 export interface MessagePayload {
   id: number;
@@ -23,6 +25,8 @@ export interface MessagePayload {
   text: string;
   /** Server time, ISO 8601. */
   at: string;
+  /** In history: its reactions so far (live ones come as `reaction:updated`). */
+  reactions?: ReactionSummary[];
 }
 
 /**

@@ -1,0 +1,39 @@
+/** `reaction:send`: add (`on`) or take back my reaction to a stored public message. */
+export interface ReactPayload {
+  messageId: number;
+  /** One emoji (see `isSingleEmoji`). */
+  emoji: string;
+  on: boolean;
+}
+
+/** `private-reaction:send`: the same on a private message; it travels like one, never stored. */
+export interface PrivateReactPayload {
+  privateId: string;
+  /** The other person in the conversation. */
+  to: string;
+  emoji: string;
+  on: boolean;
+}
+
+/** `reaction:updated`: to everyone, after it was stored. */
+export interface ReactionPayload {
+  messageId: number;
+  emoji: string;
+  from: string;
+  on: boolean;
+}
+
+/** `private-reaction:updated`: to the two people of the conversation only. */
+export interface PrivateReactionPayload {
+  privateId: string;
+  emoji: string;
+  from: string;
+  to: string;
+  on: boolean;
+}
+
+/** The reactions a stored message has, as history carries them. */
+export interface ReactionSummary {
+  emoji: string;
+  users: string[];
+}

@@ -109,7 +109,7 @@ describe('accessibility: no serious or critical axe violations, light and dark',
       .getByTestId('user-item')
       .filter({ hasText: otherName })
       .waitFor();
-    await sendMessage(other, 'a public message');
+    await sendMessage(other, `a public message for @${viewerName}`);
     await other.page.getByTestId('message-input').fill(`/w ${viewerName} psst`);
     await other.page.getByTestId('message-input').press('Enter');
     await other.page.getByTestId('file-input').setInputFiles({

@@ -272,4 +272,101 @@ describe('the timeline in a real browser', () => {
       .waitFor();
     expect(await carol.page.getByText('between us').count()).toBe(0);
   });
+
+  it('mentions and notifications: @ completes online names, a mention of me is highlighted; private messages and mentions notify while the tab is hidden, until turned off', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await bob.context.grantPermissions(['notifications'], {
+      origin: bob.origin,
+    });
+    // record what the page shows as notifications (the real ones go to the desktop)
+    await bob.context.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: string[] = [];
+      (window as unknown as { shown: string[] }).shown = shown;
+      class Recording extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          shown.push(`${title}: ${options?.body ?? ''}`);
+          super(title, options);
+        }
+      }
+      // the statics are getters of the real class: read them there
+      Object.defineProperty(Recording, 'permission', {
+        get: () => Real.permission,
+      });
+      Recording.requestPermission = () => Real.requestPermission();
+      window.Notification = Recording;
+    });
+    await bob.page.reload();
+    await login(alice, 'alma');
+    await login(bob, 'bruno');
+    // this browser already allows notifications for the site: they are on
+    const toggle = bob.page.getByTestId('notifications-toggle');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await bob.page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', {
+        value: true,
+        configurable: true,
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+
+    const input = alice.page.getByTestId('message-input');
+    await input.pressSequentially('look @br');
+    await alice.page
+      .getByTestId('mention-suggestion')
+      .filter({ hasText: 'bruno' })
+      .click();
+    expect(await input.inputValue()).toBe('look @bruno ');
+    await input.pressSequentially('here');
+    await input.press('Enter');
+    const mention = bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'look @bruno here' });
+    await mention.waitFor();
+    expect(
+      await mention.evaluate((el) => el.classList.contains('mention')),
+    ).toBe(true);
+    const plain = alice.page
+      .getByTestId('message')
+      .filter({ hasText: 'look @bruno here' });
+    expect(await plain.evaluate((el) => el.classList.contains('mention'))).toBe(
+      false,
+    );
+
+    await sendMessage(alice, '/w bruno a secret');
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'a secret' })
+      .waitFor();
+    await sendMessage(alice, 'nothing for bruno');
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'nothing for bruno' })
+      .waitFor();
+    const shown = () =>
+      bob.page.evaluate(() => (window as unknown as { shown: string[] }).shown);
+    expect(await shown()).toEqual([
+      'alma mentioned you: look @bruno here',
+      'Private message from alma: a secret',
+    ]);
+
+    // turned off: remembered, and nothing more is shown
+    await toggle.click();
+    await bob.page
+      .locator('[data-testid="notifications-toggle"][aria-pressed="false"]')
+      .waitFor();
+    await sendMessage(alice, '/w bruno another secret');
+    await bob.page
+      .getByTestId('message')
+      .filter({ hasText: 'another secret' })
+      .waitFor();
+    expect(await shown()).toHaveLength(2);
+    // remembered in this browser for the next visit
+    expect(
+      await bob.page.evaluate(() =>
+        localStorage.getItem('fuv-chat.notifications'),
+      ),
+    ).toBe('off');
+  });
 });

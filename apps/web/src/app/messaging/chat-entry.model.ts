@@ -15,6 +15,8 @@ export interface ChatEntry {
   transferId?: string;
   /** Sent or received by me (private messages show both directions). */
   mine?: boolean;
+  /** Someone else's message that mentions me (`@me`): highlighted. */
+  mentionsMe?: boolean;
   /** My message not yet confirmed by the server (`pending`), or refused (`failed`, can be retried). */
   status?: 'pending' | 'failed';
   /** For my unconfirmed messages: the id the retry action resends under. */

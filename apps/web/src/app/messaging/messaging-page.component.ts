@@ -1,7 +1,13 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+} from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatToolbar } from '@angular/material/toolbar';
 
+import { NotificationsToggleComponent } from '../core/notify/notifications-toggle.component';
 import { SocketService } from '../core/realtime/socket.service';
 import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { EmojiService } from '../emoji/emoji.service';
@@ -23,6 +29,7 @@ import { TypingStore } from './typing.store';
     ConnectionStatusComponent,
     ComposeBoxComponent,
     ThemeToggleComponent,
+    NotificationsToggleComponent,
     MessageListComponent,
     UserListComponent,
   ],
@@ -35,6 +42,7 @@ import { TypingStore } from './typing.store';
           >Signed in as <bdi>{{ session.username() }}</bdi></span
         >
         <span class="spacer"></span>
+        <app-notifications-toggle />
         <app-theme-toggle />
         <button mat-button data-testid="logout-button" (click)="logout()">
           Log out
@@ -77,6 +85,7 @@ import { TypingStore } from './typing.store';
             (clearRecipient)="store.recipient.set(undefined)"
             (file)="files.send($event, store.recipient())"
             (typing)="typing.typed($event, store.recipient())"
+            [users]="others()"
           />
         </section>
       </div>
@@ -164,6 +173,14 @@ export class MessagingPageComponent {
   readonly emoji = inject(EmojiService);
   readonly files = inject(FilesStore);
   readonly typing = inject(TypingStore);
+  /** Who an @ can mention. */
+  readonly others = computed(() => {
+    const me = this.session.username();
+    return this.session
+      .users()
+      .map((u) => u.username)
+      .filter((name) => name !== me);
+  });
 
   constructor() {
     // fetch the shortcode data now, in the background, rather than on the first send

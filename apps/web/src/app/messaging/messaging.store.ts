@@ -23,7 +23,9 @@ import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
 import { FilesStore } from '../files/files.store';
 import { SessionStore } from '../sessions/session.store';
+import { DesktopNotifications } from '../core/notify/desktop-notifications.service';
 import type { ChatEntry, ReactionView } from './chat-entry.model';
+import { mentions } from './mentions';
 
 /** Keeps the history readable in a long session without growing without bound. */
 const MAX_ENTRIES = 1000;
@@ -53,6 +55,7 @@ function publicEntry(message: MessagePayload, me?: string): ChatEntry {
     from: message.from,
     text: message.text,
     mine: message.from === me,
+    mentionsMe: message.from !== me && mentions(message.text, me),
     messageId: message.id,
   };
 }
@@ -84,6 +87,7 @@ export class MessagingStore {
   private readonly socket = inject(SocketService);
   private readonly session = inject(SessionStore);
   private readonly notify = inject(NotifyService);
+  private readonly desktop = inject(DesktopNotifications);
   private readonly emoji = inject(EmojiService);
   private readonly destroyRef = inject(DestroyRef);
   private systemSeq = 0;
@@ -146,7 +150,14 @@ export class MessagingStore {
     this.socket
       .on(ServerEvent.MessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((m) => this.receivePublic([m]));
+      .subscribe((m) => {
+        this.receivePublic([m]);
+        if (
+          m.from !== this.session.username() &&
+          mentions(m.text, this.session.username())
+        )
+          this.desktop.show(`${m.from} mentioned you`, m.text);
+      });
     this.socket
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
@@ -334,6 +345,7 @@ export class MessagingStore {
   private receivePrivate(m: PrivateMessagePayload): void {
     const mine = m.from === this.session.username();
     if (mine) this.confirm(m.clientId);
+    else this.desktop.show(`Private message from ${m.from}`, m.text);
     this.merge([
       {
         key: `p${m.id}`,

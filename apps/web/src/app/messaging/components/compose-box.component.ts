@@ -22,11 +22,17 @@ import { MatInput } from '@angular/material/input';
 import { type EmojiShortcodes, Limits } from '@app/shared';
 
 import { EmojiPickerComponent } from '../../emoji/emoji-picker.component';
+import { mentionQuery } from '../mentions';
 
+/** An emoji for a partial `:shortcode`, or a name for a partial `@mention`. */
 interface Suggestion {
-  native: string;
-  shortcode: string;
-  /** The whole compose text with this emoji in place of the partial shortcode. */
+  kind: 'emoji' | 'mention';
+  /** Unique among the suggestions shown. */
+  key: string;
+  /** The emoji, or '@'. */
+  icon: string;
+  label: string;
+  /** The whole compose text with the choice in place of the partial word. */
   value: string;
   caret: number;
 }
@@ -127,11 +133,15 @@ interface Suggestion {
           [displayWith]="displayValue"
           (optionSelected)="onSuggestion($event)"
         >
-          @for (s of suggestions(); track s.shortcode) {
-            <mat-option [value]="s" data-testid="emoji-suggestion">
-              <span class="suggestion-emoji">{{ s.native }}</span> :{{
-                s.shortcode
-              }}:
+          @for (s of suggestions(); track s.key) {
+            <mat-option
+              [value]="s"
+              [attr.data-testid]="
+                s.kind === 'emoji' ? 'emoji-suggestion' : 'mention-suggestion'
+              "
+            >
+              <span class="suggestion-emoji">{{ s.icon }}</span
+              ><bdi>{{ s.label }}</bdi>
             </mat-option>
           }
         </mat-autocomplete>
@@ -198,6 +208,8 @@ export class ComposeBoxComponent {
   readonly file = output<File>();
   /** What the box holds after each keystroke (the typing notice decides who hears of it). */
   readonly typing = output<string>();
+  /** Who an `@` can mention: the others online. */
+  readonly users = input<string[]>([]);
 
   readonly text = signal('');
   readonly pickerOpen = signal(false);
@@ -207,22 +219,42 @@ export class ComposeBoxComponent {
   private readonly trigger = viewChild.required(MatAutocompleteTrigger);
   /** Where the caret was, so the picker inserts there after it took the focus. */
   private caret = { start: 0, end: 0 };
+  /** The partial word before the caret (`:sm` or `@al`, without its sign) and its context. */
   private readonly query = signal<
-    { code: string; before: string; after: string } | undefined
+    | { kind: 'emoji' | 'mention'; word: string; before: string; after: string }
+    | undefined
   >(undefined);
 
   readonly suggestions = computed<Suggestion[]>(() => {
     const query = this.query();
-    const shortcodes = this.shortcodes();
-    if (!query || !shortcodes) return [];
+    if (!query) return [];
     const prefix = query.before.slice(
       0,
-      query.before.length - query.code.length - 1,
+      query.before.length - query.word.length - 1,
     );
-    return shortcodes.suggest(query.code).map((s) => ({
-      ...s,
-      value: prefix + s.native + query.after,
-      caret: prefix.length + s.native.length,
+    const choose = (insert: string) => ({
+      value: prefix + insert + query.after,
+      caret: prefix.length + insert.length,
+    });
+    if (query.kind === 'mention') {
+      const word = query.word.toLowerCase();
+      return this.users()
+        .filter((name) => name.toLowerCase().startsWith(word))
+        .slice(0, 8)
+        .map((name) => ({
+          kind: 'mention',
+          key: `@${name}`,
+          icon: '@',
+          label: name,
+          ...choose(`@${name} `),
+        }));
+    }
+    return (this.shortcodes()?.suggest(query.word) ?? []).map((s) => ({
+      kind: 'emoji',
+      key: s.shortcode,
+      icon: s.native,
+      label: `:${s.shortcode}:`,
+      ...choose(s.native),
     }));
   });
 
@@ -251,9 +283,15 @@ export class ComposeBoxComponent {
     this.typing.emit(value);
     this.remember();
     const before = value.slice(0, caret);
+    const after = value.slice(caret);
     const code = shortcodes?.typing(before);
+    const name = mentionQuery(before);
     this.query.set(
-      code ? { code, before, after: value.slice(caret) } : undefined,
+      code
+        ? { kind: 'emoji', word: code, before, after }
+        : name !== undefined
+          ? { kind: 'mention', word: name, before, after }
+          : undefined,
     );
   }
 

@@ -66,6 +66,7 @@ import { UnreadTracker } from '../unread.tracker';
           [attr.data-kind]="entry.kind"
           [class]="entry.kind"
           [class.mine]="entry.mine"
+          [class.mention]="entry.mentionsMe"
         >
           @switch (entry.kind) {
             @case ('global') {
@@ -317,6 +318,10 @@ import { UnreadTracker } from '../unread.tracker';
     }
     .global .tag {
       color: light-dark(#1d4ed8, #93c5fd);
+    }
+    .mention {
+      background: light-dark(#fef9c3, #3f3a0c);
+      border-left: 3px solid light-dark(#ca8a04, #facc15);
     }
     .private {
       background: light-dark(#f3e8ff, #2e1065);

@@ -144,4 +144,79 @@ describe('file sharing in a real browser', () => {
     expect(await gina.page.getByTestId('file-sent').count()).toBe(0);
     expect(await hank.page.getByTestId('file-offer').count()).toBe(0);
   });
+
+  it('files dropped on the chat or pasted into the box go out like chosen ones; a received PNG shows inline once verified, an SVG named .png does not', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await login(alice, 'ava');
+    await login(bob, 'bea');
+    await alice.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'bea' })
+      .waitFor();
+    // a 1×1 PNG, and an SVG that calls itself a PNG
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    );
+    const transfer = (name: string, bytes: Buffer) =>
+      alice.page.evaluateHandle(
+        ([name, data]) => {
+          const dt = new DataTransfer();
+          dt.items.add(
+            new File([new Uint8Array(data)], name, { type: 'image/png' }),
+          );
+          return dt;
+        },
+        [name, [...bytes]] as [string, number[]],
+      );
+
+    const dropped = await transfer('dot.png', png);
+    await alice.page.dispatchEvent('[data-testid="message-list"]', 'dragover', {
+      dataTransfer: dropped,
+    });
+    await alice.page.getByText('Drop to send to everyone').waitFor();
+    await alice.page.dispatchEvent('[data-testid="message-list"]', 'drop', {
+      dataTransfer: dropped,
+    });
+    const dotOffer = bob.page
+      .getByTestId('file-offer')
+      .filter({ hasText: 'dot.png' });
+    await dotOffer.getByTestId('file-accept').click();
+    const preview = bob.page.getByTestId('file-preview');
+    await preview.waitFor();
+    // decoded by the browser: a real image of one pixel
+    await bob.page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(
+        '[data-testid="file-preview"]',
+      );
+      return img?.complete && img.naturalWidth === 1;
+    });
+
+    const pasted = await transfer('fake.png', svg);
+    await alice.page
+      .getByTestId('message-input')
+      .evaluate(
+        (box, dt) =>
+          box.dispatchEvent(
+            new ClipboardEvent('paste', {
+              clipboardData: dt,
+              bubbles: true,
+              cancelable: true,
+            }),
+          ),
+        pasted,
+      );
+    const fakeOffer = bob.page
+      .getByTestId('file-offer')
+      .filter({ hasText: 'fake.png' });
+    await fakeOffer.getByTestId('file-accept').click();
+    await bob.page.getByTestId('file-download').nth(1).waitFor();
+    expect(await bob.page.getByTestId('file-preview').count()).toBe(1);
+    // the box kept no text from the paste
+    expect(await alice.page.getByTestId('message-input').inputValue()).toBe('');
+  });
 });

@@ -35,7 +35,10 @@ export function useBrowserRoom(): BrowserRoom {
       // whatever the test did, the page never talked to another origin (no CDN, no analytics)
       expect(
         chat.requests.filter(
-          (url) => !url.startsWith(chat.origin) && !url.startsWith('data:'),
+          (url) =>
+            !url.startsWith(chat.origin) &&
+            !url.startsWith(`blob:${chat.origin}/`) &&
+            !url.startsWith('data:'),
         ),
       ).toEqual([]);
       await chat.context.close();

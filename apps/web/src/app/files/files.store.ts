@@ -12,6 +12,7 @@ import {
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
 import { SessionStore } from '../sessions/session.store';
+import { previewType } from './image-type';
 
 export type TransferState =
   | 'uploading'
@@ -42,6 +43,8 @@ export interface FileTransfer {
   answers: Record<string, boolean>;
   /** A verified download, ready to save. */
   url?: string;
+  /** A verified PNG, JPEG, GIF or WebP, recognised by its bytes: shown inline. */
+  preview?: string;
   message?: string;
 }
 
@@ -284,7 +287,17 @@ export class FilesStore {
     const url = URL.createObjectURL(
       new Blob([whole], { type: 'application/octet-stream' }),
     );
-    this.update(transferId, () => ({ state: 'saved', progress: 100, url }));
+    // an image only by its own bytes, and only once verified; decoded by the browser alone
+    const image = previewType(whole);
+    const preview = image
+      ? URL.createObjectURL(new Blob([whole], { type: image }))
+      : undefined;
+    this.update(transferId, () => ({
+      state: 'saved',
+      progress: 100,
+      url,
+      preview,
+    }));
   }
 
   private async resumeAll(): Promise<void> {

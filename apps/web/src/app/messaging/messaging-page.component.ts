@@ -3,11 +3,13 @@ import {
   Component,
   computed,
   inject,
+  signal,
 } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatToolbar } from '@angular/material/toolbar';
 
 import { NotificationsToggleComponent } from '../core/notify/notifications-toggle.component';
+import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
 import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { EmojiService } from '../emoji/emoji.service';
@@ -58,7 +60,22 @@ import { TypingStore } from './typing.store';
             (choose)="store.toggleRecipient($event)"
           />
         </aside>
-        <section class="chat">
+        <section
+          class="chat"
+          (dragover)="onDragOver($event)"
+          (dragleave)="onDragLeave($event)"
+          (drop)="onDrop($event)"
+        >
+          @if (dragging()) {
+            <div class="drop-hint" aria-hidden="true">
+              Drop to send
+              {{
+                store.recipient()
+                  ? 'to ' + store.recipient() + ' privately'
+                  : 'to everyone'
+              }}
+            </div>
+          }
           <app-message-list
             class="history"
             [entries]="store.timeline()"
@@ -83,7 +100,7 @@ import { TypingStore } from './typing.store';
             [offline]="socket.status() !== 'connected'"
             (send)="send($event)"
             (clearRecipient)="store.recipient.set(undefined)"
-            (file)="files.send($event, store.recipient())"
+            (file)="sendFiles([$event])"
             (typing)="typing.typed($event, store.recipient())"
             [users]="others()"
           />
@@ -133,6 +150,20 @@ import { TypingStore } from './typing.store';
       min-width: 0;
       display: flex;
       flex-direction: column;
+      position: relative;
+    }
+    .drop-hint {
+      position: absolute;
+      inset: 8px;
+      z-index: 5;
+      display: grid;
+      place-items: center;
+      border: 2px dashed var(--mat-sys-primary);
+      border-radius: 12px;
+      background: color-mix(in srgb, var(--mat-sys-surface) 85%, transparent);
+      color: var(--mat-sys-on-surface);
+      font-size: 1.2em;
+      pointer-events: none;
     }
     .history {
       flex: 1;
@@ -173,6 +204,9 @@ export class MessagingPageComponent {
   readonly emoji = inject(EmojiService);
   readonly files = inject(FilesStore);
   readonly typing = inject(TypingStore);
+  private readonly notify = inject(NotifyService);
+  /** Files are being dragged over the chat. */
+  readonly dragging = signal(false);
   /** Who an @ can mention. */
   readonly others = computed(() => {
     const me = this.session.username();
@@ -185,6 +219,39 @@ export class MessagingPageComponent {
   constructor() {
     // fetch the shortcode data now, in the background, rather than on the first send
     void this.emoji.load();
+  }
+
+  /** Chosen, dropped or pasted: the same rules as the 📎 button. */
+  sendFiles(files: File[]): void {
+    if (files.length === 0) return;
+    if (this.socket.status() !== 'connected') {
+      this.notify.error('Not connected to the server; the file was not sent.');
+      return;
+    }
+    for (const file of files)
+      void this.files.send(file, this.store.recipient());
+  }
+
+  onDragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault(); // allows the drop
+    event.dataTransfer.dropEffect = 'copy';
+    this.dragging.set(true);
+  }
+
+  onDragLeave(event: DragEvent): void {
+    // leaving for a child element is not leaving the chat
+    const to = event.relatedTarget as Node | null;
+    if (!to || !(event.currentTarget as Node).contains(to))
+      this.dragging.set(false);
+  }
+
+  onDrop(event: DragEvent): void {
+    this.dragging.set(false);
+    const files = Array.from(event.dataTransfer?.files ?? []);
+    if (files.length === 0) return;
+    event.preventDefault();
+    this.sendFiles(files);
   }
 
   send(event: { text: string; done: (sent: boolean) => void }): void {

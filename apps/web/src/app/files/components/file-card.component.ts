@@ -72,6 +72,14 @@ const ACTIVE = new Set(['uploading', 'downloading']);
             </button>
           }
           @case ('saved') {
+            @if (t.preview) {
+              <img
+                class="preview"
+                data-testid="file-preview"
+                [src]="t.preview"
+                [alt]="'Picture: ' + t.name"
+              />
+            }
             <a
               mat-flat-button
               data-testid="file-download"
@@ -141,6 +149,13 @@ const ACTIVE = new Set(['uploading', 'downloading']);
       display: inline-flex;
       gap: 8px;
       flex-wrap: wrap;
+    }
+    .preview {
+      display: block;
+      max-width: min(320px, 100%);
+      max-height: 240px;
+      border-radius: 6px;
+      object-fit: contain;
     }
     .error {
       color: light-dark(#b91c1c, #fca5a5);

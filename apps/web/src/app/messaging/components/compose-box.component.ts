@@ -123,6 +123,7 @@ interface Suggestion {
           [matAutocomplete]="suggestionsPanel"
           [attr.maxlength]="maxChars * 2"
           (input)="onInput()"
+          (paste)="onPaste($event)"
           (click)="remember()"
           (keyup)="remember()"
           (keydown.enter)="onEnter($event)"
@@ -330,6 +331,14 @@ export class ComposeBoxComponent {
     inject(DestroyRef).onDestroy(() =>
       host.removeEventListener('keydown', onTab, true),
     );
+  }
+
+  /** Files pasted into the box go out like chosen ones; pasted text stays text. */
+  onPaste(event: ClipboardEvent): void {
+    const files = Array.from(event.clipboardData?.files ?? []);
+    if (files.length === 0) return;
+    event.preventDefault();
+    for (const file of files) this.file.emit(file);
   }
 
   pickFile(input: HTMLInputElement): void {

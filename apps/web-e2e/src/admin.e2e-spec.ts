@@ -1,6 +1,6 @@
 import { login, sendMessage } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
-import { ADMIN_TOKEN } from '@app/testing';
+import { ADMIN_TOKEN, ChatClient } from '@app/testing';
 
 describe('admin page in a real browser', () => {
   const room = useBrowserRoom();
@@ -95,5 +95,79 @@ describe('admin page in a real browser', () => {
       .getByTestId('admin-user-row')
       .filter({ hasText: 'bob' })
       .waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});
+
+describe('admin page: the table and the live state', () => {
+  // long enough for the page's 3 s refresh to see a dropped user held for a resume
+  const room = useBrowserRoom({ RESUME_GRACE_MS: '20000' });
+
+  it('sorts by a column, pages by 25, shows local times with the ISO time in a tooltip, and each user as online or reconnecting', async () => {
+    const zed = await ChatClient.login(room.server.url, 'zed', {
+      resilient: true,
+    });
+    for (let i = 0; i < 30; i++) zed.say(`line ${i}`);
+    await zed.until(() => zed.outbox.size === 0, 'stored', 15_000);
+
+    const admin = await room.open('/admin');
+    await admin.page.getByTestId('admin-token-input').fill(ADMIN_TOKEN);
+    await admin.page.getByTestId('admin-login-button').click();
+    await admin.page.getByTestId('log-row').first().waitFor();
+    const state = admin.page
+      .getByTestId('admin-user-row')
+      .filter({ hasText: 'zed' })
+      .getByTestId('admin-user-state');
+    expect(await state.textContent()).toContain('online');
+
+    // local time, ISO in the tooltip
+    const time = admin.page.getByTestId('log-row').first().locator('time');
+    const iso = (await time.getAttribute('title')) ?? '';
+    expect(iso).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    expect((await time.textContent())?.trim()).not.toBe(iso);
+
+    // hold the page still while reading it
+    const tail = admin.page.getByRole('switch', { name: 'Live tail' });
+    await tail.click();
+    // sorted by type: the page's rows in alphabetical order of their type
+    await admin.page.getByRole('columnheader', { name: 'Type' }).click();
+    const types = await admin.page
+      .getByTestId('log-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => r.querySelectorAll('td')[2]?.textContent?.trim() ?? ''),
+      );
+    expect(types.length).toBeGreaterThan(5);
+    expect(types).toEqual([...types].sort((a, b) => a.localeCompare(b)));
+
+    // 25 a page, then the next page holds older events
+    // Playwright never finds the paginator's select still enough to click: no waiting for it
+    await admin.page
+      .getByRole('combobox', { name: /per page/i })
+      .click({ force: true });
+    await admin.page.getByRole('option', { name: '25' }).click();
+    await admin.page.getByText('Page 1', { exact: true }).waitFor();
+    await admin.page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="log-row"]').length === 25,
+    );
+    const firstIds = await admin.page
+      .getByTestId('log-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => r.querySelector('td')?.textContent),
+      );
+    await admin.page.getByRole('button', { name: 'Older events' }).click();
+    await admin.page.getByText('Page 2', { exact: true }).waitFor();
+    await admin.page.waitForFunction(
+      (first) =>
+        document.querySelector('[data-testid="log-row"] td')?.textContent !==
+        first,
+      firstIds[0],
+    );
+
+    // zed's connection drops: held for a resume, shown as reconnecting (live again)
+    await tail.click();
+    zed.socket.io.reconnection(false);
+    zed.socket.io.engine.close();
+    await state
+      .filter({ hasText: 'reconnecting' })
+      .waitFor({ timeout: 10_000 });
   });
 });

@@ -197,19 +197,17 @@ describe('file sharing in a real browser', () => {
     });
 
     const pasted = await transfer('fake.png', svg);
-    await alice.page
-      .getByTestId('message-input')
-      .evaluate(
-        (box, dt) =>
-          box.dispatchEvent(
-            new ClipboardEvent('paste', {
-              clipboardData: dt,
-              bubbles: true,
-              cancelable: true,
-            }),
-          ),
-        pasted,
-      );
+    await alice.page.getByTestId('message-input').evaluate(
+      (box, dt) =>
+        box.dispatchEvent(
+          new ClipboardEvent('paste', {
+            clipboardData: dt,
+            bubbles: true,
+            cancelable: true,
+          }),
+        ),
+      pasted,
+    );
     const fakeOffer = bob.page
       .getByTestId('file-offer')
       .filter({ hasText: 'fake.png' });

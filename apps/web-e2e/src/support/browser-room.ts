@@ -14,13 +14,14 @@ export interface BrowserRoom {
   startServer(): Promise<void>;
 }
 
-export function useBrowserRoom(): BrowserRoom {
+/** `env` adds to the built server's test settings (a longer resume grace, say). */
+export function useBrowserRoom(env: NodeJS.ProcessEnv = {}): BrowserRoom {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const pages: ChatPage[] = [];
 
   beforeAll(async () => {
-    server = await startBuiltServer();
+    server = await startBuiltServer({ env });
     browser = await launchBrowser();
   });
 
@@ -76,7 +77,7 @@ export function useBrowserRoom(): BrowserRoom {
     },
     async startServer() {
       const { dir, port } = room.server;
-      server = await startBuiltServer({ dir, port });
+      server = await startBuiltServer({ dir, port, env });
     },
   };
   return room;

@@ -2,6 +2,7 @@ import {
   DestroyRef,
   ChangeDetectionStrategy,
   Component,
+  computed,
   inject,
   signal,
 } from '@angular/core';
@@ -11,22 +12,41 @@ import { MatButton } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
+import {
+  MatPaginator,
+  MatPaginatorIntl,
+  type PageEvent,
+} from '@angular/material/paginator';
 import { MatSlideToggle } from '@angular/material/slide-toggle';
 import { MatToolbar } from '@angular/material/toolbar';
-import type {
-  AdminUserPayload,
-  AuditEventPayload,
-  ChainReportPayload,
+import {
+  type AdminUserPayload,
+  type AuditEventPayload,
+  type ChainReportPayload,
+  formatClock,
 } from '@app/shared';
 import { interval } from 'rxjs';
 
 import { NotifyService } from '../core/notify/notify.service';
 import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
+import { localDateTime } from '../core/time/days';
 import { AdminApiService, type LogFilters } from './admin-api.service';
 import { LogTableComponent } from './components/log-table.component';
 
 const PAGE_SIZE = 50;
 const TAIL_MS = 3000;
+/** The chain is verified again every this many tail ticks (30 s). */
+const CHAIN_EVERY_TICKS = 10;
+
+/** "Page 3": with cursors the total is unknown, so the paginator shows no "of N". */
+function pagesByCursor(): MatPaginatorIntl {
+  const intl = new MatPaginatorIntl();
+  intl.itemsPerPageLabel = 'Events per page';
+  intl.nextPageLabel = 'Older events';
+  intl.previousPageLabel = 'Newer events';
+  intl.getRangeLabel = (page) => `Page ${page + 1}`;
+  return intl;
+}
 
 /** `/admin`: token login, the audit log with filters, paging and a live tail, users, chain status. */
 @Component({
@@ -40,8 +60,10 @@ const TAIL_MS = 3000;
     MatSlideToggle,
     MatToolbar,
     LogTableComponent,
+    MatPaginator,
     ThemeToggleComponent,
   ],
+  providers: [{ provide: MatPaginatorIntl, useFactory: pagesByCursor }],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-toolbar class="bar">
@@ -102,7 +124,8 @@ const TAIL_MS = 3000;
               <strong>Chain verified up to #{{ r.verifiedUpTo }}</strong>
               <span
                 >({{ r.rowsChecked }} rows, {{ r.checkpointsChecked }} signed
-                checkpoints, {{ r.elapsedMs }} ms)</span
+                checkpoints, {{ r.elapsedMs }} ms; checked at
+                {{ checkedAt() }})</span
               >
             } @else {
               <strong
@@ -128,10 +151,18 @@ const TAIL_MS = 3000;
             @for (user of users(); track user.username) {
               <li data-testid="admin-user-row">
                 <bdi>{{ user.username }}</bdi>
+                <span
+                  class="state"
+                  data-testid="admin-user-state"
+                  [class.away]="!user.connected"
+                  >{{ user.connected ? 'online' : 'reconnecting' }}</span
+                >
                 <span class="meta"
-                  >since {{ user.since }} ·
-                  {{ user.connected ? 'connected' : 'reconnecting' }} ·
-                  {{ user.address }}</span
+                  >since
+                  <time [attr.datetime]="user.since" [title]="user.since">{{
+                    local(user.since)
+                  }}</time>
+                  · {{ user.address }}</span
                 >
                 <button
                   mat-button
@@ -194,18 +225,14 @@ const TAIL_MS = 3000;
             >
           </form>
           <app-log-table [events]="events()" />
-          <div class="pager">
-            <button
-              mat-button
-              [disabled]="cursors().length === 0"
-              (click)="newer()"
-            >
-              Newer
-            </button>
-            <button mat-button [disabled]="next() === null" (click)="older()">
-              Older
-            </button>
-          </div>
+          <mat-paginator
+            aria-label="Audit log pages, newest first"
+            [length]="pagerLength()"
+            [pageIndex]="cursors().length"
+            [pageSize]="pageSize()"
+            [pageSizeOptions]="[25, 50, 100]"
+            (page)="onPage($event)"
+          />
         </section>
       </main>
     }
@@ -282,10 +309,16 @@ const TAIL_MS = 3000;
     .logs {
       overflow-x: auto;
     }
-    .pager {
-      display: flex;
-      justify-content: flex-end;
-      gap: 8px;
+    .state {
+      padding: 0 8px;
+      border-radius: 10px;
+      font-size: 12px;
+      background: light-dark(#dcfce7, #14532d);
+      color: light-dark(#14532d, #dcfce7);
+    }
+    .state.away {
+      background: light-dark(#fef3c7, #78350f);
+      color: light-dark(#78350f, #fef3c7);
     }
   `,
 })
@@ -304,7 +337,17 @@ export class AdminPageComponent {
   /** Cursors of the newer pages we came from; empty on the newest page. */
   readonly cursors = signal<(number | undefined)[]>([]);
   readonly next = signal<number | null>(null);
+  readonly pageSize = signal(PAGE_SIZE);
+  /** Pages are read by cursor (the total is unknown): one more page exists while `next` does. */
+  readonly pagerLength = computed(
+    () =>
+      (this.cursors().length + 1) * this.pageSize() +
+      (this.next() === null ? 0 : 1),
+  );
+  readonly checkedAt = signal('');
+  readonly local = localDateTime;
   private current?: number;
+  private ticks = 0;
 
   constructor() {
     interval(TAIL_MS)
@@ -313,6 +356,8 @@ export class AdminPageComponent {
         if (!this.api.signedIn() || !this.live()) return;
         this.loadUsers();
         if (this.cursors().length === 0) this.loadLogs(undefined);
+        // the chain's status stays current too, without flickering back to "verifying"
+        if (++this.ticks % CHAIN_EVERY_TICKS === 0) this.checkChain();
       });
   }
 
@@ -338,7 +383,16 @@ export class AdminPageComponent {
 
   verify(): void {
     this.report.set(undefined);
-    this.api.verify().subscribe((report) => this.report.set(report));
+    this.checkChain();
+  }
+
+  onPage(event: PageEvent): void {
+    if (event.pageSize !== this.pageSize()) {
+      this.pageSize.set(event.pageSize);
+      this.cursors.set([]);
+      this.loadLogs(undefined);
+    } else if (event.pageIndex > (event.previousPageIndex ?? 0)) this.older();
+    else this.newer();
   }
 
   kick(username: string): void {
@@ -377,9 +431,16 @@ export class AdminPageComponent {
 
   private loadLogs(before: number | undefined): void {
     this.current = before;
-    this.api.logs(this.applied, PAGE_SIZE, before).subscribe((page) => {
+    this.api.logs(this.applied, this.pageSize(), before).subscribe((page) => {
       this.events.set(page.events);
       this.next.set(page.nextBefore);
+    });
+  }
+
+  private checkChain(): void {
+    this.api.verify().subscribe((report) => {
+      this.report.set(report);
+      this.checkedAt.set(formatClock(new Date()));
     });
   }
 

@@ -23,7 +23,7 @@ import {
 import type { FileTransfer } from '../../files/files.store';
 import { EmojiPickerComponent } from '../../emoji/emoji-picker.component';
 import type { ChatEntry, ReactionView } from '../chat-entry.model';
-import { dayLabel, dayOf, fullDate } from '../days';
+import { dayLabel, dayOf, fullDate } from '../../core/time/days';
 import { UnreadTracker } from '../unread.tracker';
 
 /**

@@ -14,6 +14,11 @@ const fullDateTime = new Intl.DateTimeFormat(undefined, {
   timeStyle: 'medium',
 });
 
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+});
+
 /** Local midnight of the day `at` falls on, as a number: equal for two moments of one day. */
 export function dayOf(at: string | number | Date): number {
   const date = new Date(at);
@@ -37,4 +42,9 @@ export function dayLabel(at: string | number | Date, now = Date.now()): string {
 /** The date and time in full, for a timestamp's tooltip. */
 export function fullDate(at: string | number | Date): string {
   return fullDateTime.format(new Date(at));
+}
+
+/** A date and time to read at a glance in a table ("1 Dec 2026, 05:37:35", the reader's locale). */
+export function localDateTime(at: string | number | Date): string {
+  return shortDateTime.format(new Date(at));
 }

@@ -1,4 +1,4 @@
-import { dayLabel, dayOf, fullDate } from './days';
+import { dayLabel, dayOf, fullDate, localDateTime } from './days';
 
 describe('days', () => {
   const now = new Date(2026, 11, 1, 0, 30).getTime();
@@ -27,5 +27,11 @@ describe('days', () => {
     const text = fullDate(new Date(2026, 10, 29, 13, 14, 15));
     expect(text).toContain('2026');
     expect(text).toMatch(/14:15|1:14:15/);
+  });
+
+  it('gives a short local date and time for tables', () => {
+    const text = localDateTime(new Date(2026, 10, 29, 13, 14, 15));
+    expect(text).toContain('2026');
+    expect(text).toMatch(/14:15/);
   });
 });

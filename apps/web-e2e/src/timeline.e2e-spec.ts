@@ -369,4 +369,53 @@ describe('the timeline in a real browser', () => {
       ),
     ).toBe('off');
   });
+
+  it('the user list filters by name; the chat as the README shows it (docs/chat.png)', async () => {
+    const names = ['carla', 'oscar', 'mia', 'leo'];
+    const chats = [];
+    for (const name of names) {
+      const chat = await room.open();
+      await login(chat, name);
+      chats.push(chat);
+    }
+    const [carla, oscar, mia] = chats;
+    const people = carla.page.getByTestId('user-item');
+    await people.filter({ hasText: 'leo' }).waitFor();
+    await carla.page.getByTestId('user-filter').fill('AR');
+    await carla.page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="user-item"]').length === 2,
+    );
+    expect((await people.allTextContents()).map((t) => t.trim())).toEqual([
+      expect.stringContaining('carla'),
+      expect.stringContaining('oscar'),
+    ]);
+    await carla.page.getByTestId('user-filter').fill('');
+    await people.filter({ hasText: 'mia' }).waitFor();
+
+    // a lively moment for the screenshot
+    await sendMessage(oscar, 'Morning all 👋 the release notes are up');
+    await sendMessage(mia, 'Thanks @oscar! Reading them now :tada:');
+    await sendMessage(oscar, '/w carla can you check the audit log later?');
+    const release = carla.page
+      .getByTestId('message')
+      .filter({ hasText: 'release notes' });
+    await release.waitFor();
+    await release.hover();
+    await release.getByTestId('reaction-button').click();
+    await carla.page
+      .getByTestId('emoji-picker')
+      .getByTitle('+1', { exact: true })
+      .first()
+      .click();
+    await release.getByTestId('reaction').waitFor();
+    await carla.page
+      .getByTestId('message')
+      .filter({ hasText: 'audit log' })
+      .waitFor();
+    await carla.page.mouse.move(0, 0);
+    const file = join(__dirname, '../../../docs/chat.png');
+    const png = await carla.page.screenshot({ path: file });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(20_000);
+  });
 });

@@ -63,7 +63,11 @@ export class TypingStore {
       this.socket.on(ServerEvent.PrivateMessageCreated),
     )
       .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe(({ from }) => this.stopped(from));
+      .subscribe(({ from }) => {
+        this.stopped(from);
+        // my message ended my typing there: the next keystroke is news again
+        if (from === this.session.username()) this.told.clear();
+      });
     this.socket
       .on(ServerEvent.UserLeft)
       .pipe(takeUntilDestroyed(destroyRef))

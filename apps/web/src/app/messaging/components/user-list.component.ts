@@ -1,8 +1,10 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   input,
   output,
+  signal,
 } from '@angular/core';
 import type { UserPayload } from '@app/shared';
 
@@ -12,8 +14,17 @@ import type { UserPayload } from '@app/shared';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 class="title">Online ({{ users().length }})</h2>
+    <input
+      type="search"
+      class="filter"
+      data-testid="user-filter"
+      placeholder="Find someone"
+      aria-label="Find someone online"
+      [value]="filter()"
+      (input)="filter.set($any($event.target).value)"
+    />
     <ul class="users" data-testid="user-list">
-      @for (user of users(); track user.username) {
+      @for (user of shown(); track user.username) {
         <li>
           <button
             type="button"
@@ -37,12 +48,34 @@ import type { UserPayload } from '@app/shared';
             }
           </button>
         </li>
+      } @empty {
+        @if (filter()) {
+          <li class="none">Nobody online matches.</li>
+        }
       }
     </ul>
   `,
   styles: `
     :host {
       display: block;
+    }
+    .filter {
+      box-sizing: border-box;
+      width: calc(100% - 16px);
+      margin: 0 8px 8px;
+      padding: 6px 8px;
+      font: inherit;
+      color: inherit;
+      background: var(--mat-sys-surface-container);
+      border: 1px solid var(--mat-sys-outline);
+      border-radius: 6px;
+    }
+    .filter:focus-visible {
+      outline: 2px solid var(--mat-sys-primary);
+    }
+    .none {
+      padding: 4px 12px;
+      color: var(--mat-sys-on-surface-variant);
     }
     .title {
       font-size: 14px;
@@ -91,4 +124,13 @@ export class UserListComponent {
   readonly me = input<string>();
   readonly selected = input<string>();
   readonly choose = output<string>();
+  readonly filter = signal('');
+  /** The users whose name contains what the filter box holds (any case). */
+  readonly shown = computed(() => {
+    const wanted = this.filter().trim().toLocaleLowerCase();
+    const users = this.users();
+    return wanted
+      ? users.filter((u) => u.username.toLocaleLowerCase().includes(wanted))
+      : users;
+  });
 }

@@ -276,12 +276,12 @@ function pagesByCursor(): MatPaginatorIntl {
       gap: 8px;
       padding: 12px 16px;
       border-radius: 8px;
-      background: light-dark(#dcfce7, #14532d);
-      color: light-dark(#14532d, #dcfce7);
+      background: var(--app-ok-container);
+      color: var(--app-ok);
     }
     .chain.broken {
-      background: light-dark(#fee2e2, #7f1d1d);
-      color: light-dark(#7f1d1d, #fee2e2);
+      background: var(--app-bad-container);
+      color: var(--app-bad);
     }
     .users ul {
       list-style: none;
@@ -313,12 +313,12 @@ function pagesByCursor(): MatPaginatorIntl {
       padding: 0 8px;
       border-radius: 10px;
       font-size: 12px;
-      background: light-dark(#dcfce7, #14532d);
-      color: light-dark(#14532d, #dcfce7);
+      background: var(--app-ok-container);
+      color: var(--app-ok);
     }
     .state.away {
-      background: light-dark(#fef3c7, #78350f);
-      color: light-dark(#78350f, #fef3c7);
+      background: var(--app-waiting-container);
+      color: var(--app-waiting);
     }
   `,
 })

@@ -1,5 +1,6 @@
 import { DOCUMENT, Injectable, inject, signal } from '@angular/core';
 
+import { readSetting, writeSetting } from '../browser-setting';
 import { NotifyService } from './notify.service';
 
 /** Where this browser remembers that the reader turned notifications off. */
@@ -19,7 +20,8 @@ export class DesktopNotifications {
   )?.Notification;
   readonly supported = this.api !== undefined;
   readonly enabled = signal(
-    this.api?.permission === 'granted' && this.stored() !== 'off',
+    this.api?.permission === 'granted' &&
+      readSetting(this.document.defaultView, STORAGE_KEY) !== 'off',
   );
 
   /** The toggle's click: asks the browser the first time, then switches on and off. */
@@ -27,7 +29,7 @@ export class DesktopNotifications {
     if (!this.api) return;
     if (this.enabled()) {
       this.enabled.set(false);
-      this.store('off');
+      writeSetting(this.document.defaultView, STORAGE_KEY, 'off');
       return;
     }
     const permission =
@@ -41,7 +43,7 @@ export class DesktopNotifications {
       return;
     }
     this.enabled.set(true);
-    this.store('on');
+    writeSetting(this.document.defaultView, STORAGE_KEY, 'on');
   }
 
   /** Shown only while the tab is hidden; clicking it brings the chat back. */
@@ -52,23 +54,5 @@ export class DesktopNotifications {
       this.document.defaultView?.focus();
       notification.close();
     };
-  }
-
-  private stored(): string | null {
-    try {
-      return (
-        this.document.defaultView?.localStorage.getItem(STORAGE_KEY) ?? null
-      );
-    } catch {
-      return null;
-    }
-  }
-
-  private store(value: 'on' | 'off'): void {
-    try {
-      this.document.defaultView?.localStorage.setItem(STORAGE_KEY, value);
-    } catch {
-      // storage refused: the choice lasts for this page
-    }
   }
 }

@@ -7,6 +7,8 @@ import {
   signal,
 } from '@angular/core';
 
+import { readSetting, writeSetting } from '../browser-setting';
+
 export type Theme = 'light' | 'dark';
 
 /** Where this browser remembers the reader's choice (nothing about it reaches the server). */
@@ -46,19 +48,11 @@ export class ThemeService {
   toggle(): void {
     const next: Theme = this.theme() === 'dark' ? 'light' : 'dark';
     this.chosen.set(next);
-    try {
-      this.window?.localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      // storage refused (private mode, quota): the choice lasts for this page only
-    }
+    writeSetting(this.window, STORAGE_KEY, next);
   }
 
   private stored(): Theme | undefined {
-    try {
-      const value = this.window?.localStorage.getItem(STORAGE_KEY);
-      return value === 'light' || value === 'dark' ? value : undefined;
-    } catch {
-      return undefined;
-    }
+    const value = readSetting(this.window, STORAGE_KEY);
+    return value === 'light' || value === 'dark' ? value : undefined;
   }
 }

@@ -31,8 +31,8 @@ describe('MessagingService private messages (sessions, realtime and audit mocked
     };
     const realtime = { send: jest.fn(), sendToEach: jest.fn() };
     const sessions = {
-      findOnline: (name: string) => (name === 'bob' ? bob : undefined),
-      findRemote: () => undefined,
+      locate: (name: string) =>
+        name === 'bob' ? { here: bob, username: 'bob' } : undefined,
       flushPresence: jest.fn(),
     };
     const messaging = new MessagingService(

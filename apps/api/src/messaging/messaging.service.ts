@@ -230,9 +230,7 @@ export class MessagingService implements OnModuleInit {
     const earlier = this.recentPrivate.get(key);
     if (earlier) return this.answerResend(sender, key, earlier, to, text);
     // connected here, or else to another instance
-    const here = this.sessions.findOnline(to);
-    const there = here?.socket ? undefined : this.sessions.findRemote(to);
-    const recipient = here?.socket ? here.username : there?.username;
+    const { here, there, username: recipient } = this.sessions.locate(to) ?? {};
     if (recipient === undefined) {
       throw new MessagingException(
         ErrorCode.RecipientUnavailable,

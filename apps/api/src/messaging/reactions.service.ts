@@ -77,9 +77,7 @@ export class ReactionsService implements OnModuleInit {
     { privateId, to, emoji, on }: PrivateReactPayload,
   ) {
     checkEmoji(emoji);
-    const here = this.sessions.findOnline(to);
-    const there = here?.socket ? undefined : this.sessions.findRemote(to);
-    const recipient = here?.socket ? here.username : there?.username;
+    const { here, there, username: recipient } = this.sessions.locate(to) ?? {};
     if (recipient === undefined)
       throw new MessagingException(
         ErrorCode.RecipientUnavailable,

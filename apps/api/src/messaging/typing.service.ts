@@ -34,10 +34,10 @@ export class TypingService implements OnModuleInit {
       return;
     }
     // offline or unknown: nothing to tell (the message itself will say so when it is sent)
-    const here = this.sessions.findOnline(to);
+    const { here, there } = this.sessions.locate(to) ?? {};
     if (here === sender) return;
     if (here) this.show(sender.username, here.username);
-    else if (this.sessions.findRemote(to))
+    else if (there)
       this.cluster.publish('typing', { from: sender.username, to });
   }
 

@@ -306,6 +306,19 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.publishMember('member', member);
   }
 
+  /**
+   * Where the user of that name is connected: here (`here`), on another instance (`there`), or
+   * nowhere (undefined); `username` as they registered it.
+   */
+  locate(
+    username: string,
+  ): { here?: Member; there?: RemoteMember; username: string } | undefined {
+    const here = this.findOnline(username);
+    if (here) return { here, username: here.username };
+    const there = this.findRemote(username);
+    return there && { there, username: there.username };
+  }
+
   /** A member connected to another instance whose name matches, in a cluster. */
   findRemote(username: string): RemoteMember | undefined {
     const found = this.directory.byKey(keyOf(username));

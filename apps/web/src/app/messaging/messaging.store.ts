@@ -17,13 +17,14 @@ import {
   parseComposeCommand,
   retryDelayMs,
 } from '@app/shared';
+import { map, merge } from 'rxjs';
 
+import { DesktopNotifications } from '../core/notify/desktop-notifications.service';
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
 import { FilesStore } from '../files/files.store';
 import { SessionStore } from '../sessions/session.store';
-import { DesktopNotifications } from '../core/notify/desktop-notifications.service';
 import type { ChatEntry, ReactionView } from './chat-entry.model';
 import { mentions } from './mentions';
 
@@ -162,20 +163,19 @@ export class MessagingStore {
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((m) => this.receivePrivate(m));
-    this.socket
-      .on(ServerEvent.ReactionUpdated)
+    // a reaction, public or private, to the entry it belongs to
+    merge(
+      this.socket
+        .on(ServerEvent.ReactionUpdated)
+        .pipe(map((r) => ({ ...r, key: `g${r.messageId}` }))),
+      this.socket
+        .on(ServerEvent.PrivateReactionUpdated)
+        .pipe(map((r) => ({ ...r, key: `p${r.privateId}` }))),
+    )
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((r) =>
         this.reactionSets.update((all) =>
-          withReaction(all, `g${r.messageId}`, r.emoji, r.from, r.on),
-        ),
-      );
-    this.socket
-      .on(ServerEvent.PrivateReactionUpdated)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((r) =>
-        this.reactionSets.update((all) =>
-          withReaction(all, `p${r.privateId}`, r.emoji, r.from, r.on),
+          withReaction(all, r.key, r.emoji, r.from, r.on),
         ),
       );
     // joined (again): whatever the server has not confirmed goes out, in order, same ids

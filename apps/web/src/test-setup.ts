@@ -9,3 +9,16 @@ if (!globalThis.crypto.subtle)
   Object.defineProperty(globalThis.crypto, 'subtle', {
     value: webcrypto.subtle,
   });
+
+// jsdom lays nothing out, so nothing is ever resized: an observer that never reports
+globalThis.ResizeObserver ??= class {
+  observe(): void {
+    // never reports
+  }
+  unobserve(): void {
+    // nothing observed
+  }
+  disconnect(): void {
+    // nothing observed
+  }
+};

@@ -143,7 +143,11 @@ import { TypingStore } from './typing.store';
     .people {
       width: 220px;
       border-right: 1px solid var(--mat-sys-outline-variant);
-      overflow-y: auto;
+      display: flex;
+      flex-direction: column;
+    }
+    .people app-user-list {
+      flex: 1;
     }
     .chat {
       flex: 1;
@@ -190,7 +194,7 @@ import { TypingStore } from './typing.store';
       }
       .people {
         width: auto;
-        max-height: 25dvh;
+        height: 25dvh;
         border-right: none;
         border-bottom: 1px solid var(--mat-sys-outline-variant);
       }

@@ -28,8 +28,8 @@ import { SessionStore } from '../sessions/session.store';
 import type { ChatEntry, ReactionView } from './chat-entry.model';
 import { mentions } from './mentions';
 
-/** Keeps the history readable in a long session without growing without bound. */
-const MAX_ENTRIES = 1000;
+/** Bounds a long session's history (the list renders only the rows in view, so 10,000 stay smooth). */
+const MAX_ENTRIES = 10_000;
 
 function pendingEntry(item: Outgoing, from: string): ChatEntry {
   return {

@@ -64,7 +64,7 @@ describe('MessageListComponent', () => {
       { key: 'c', kind: 'system', at: day(2, 12), text: '3' },
       { key: 'd', kind: 'global', at: day(4, 8), from: 'a', text: '4' },
     ]);
-    const items = [...element.querySelectorAll('li')].map((li) =>
+    const items = [...element.querySelectorAll('li[data-testid]')].map((li) =>
       li.getAttribute('data-testid'),
     );
     expect(items).toEqual([

@@ -1,12 +1,15 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
+  afterNextRender,
   afterRenderEffect,
   computed,
   effect,
   inject,
   input,
+  linkedSignal,
   output,
   signal,
   untracked,
@@ -25,6 +28,12 @@ import { EmojiPickerComponent } from '../../emoji/emoji-picker.component';
 import type { ChatEntry, ReactionView } from '../chat-entry.model';
 import { dayLabel, dayOf, fullDate } from '../../core/time/days';
 import { UnreadTracker } from '../unread.tracker';
+import {
+  MeasuredWindow,
+  type Viewport,
+  type WindowRange,
+  sameRange,
+} from '../../core/scroll/measured-window';
 
 /**
  * The scrollable history. Text is only ever interpolated (Angular escapes it) and isolated
@@ -41,90 +50,121 @@ import { UnreadTracker } from '../unread.tracker';
   providers: [UnreadTracker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <ol
-      class="list"
-      #list
-      data-testid="message-list"
-      (scroll)="onScroll()"
-      aria-live="polite"
-    >
-      @for (row of rows(); track row.entry.key) {
-        @let entry = row.entry;
-        @if (row.day) {
-          <li class="day" data-testid="day-separator">
-            <span>{{ row.day }}</span>
-          </li>
-        }
-        @if (row.unread) {
-          <li class="unread" data-testid="unread-divider">
-            <span>New messages</span>
-          </li>
-        }
-        <li
-          class="message"
-          data-testid="message"
-          [attr.data-kind]="entry.kind"
-          [class]="entry.kind"
-          [class.mine]="entry.mine"
-          [class.mention]="entry.mentionsMe"
-        >
-          @switch (entry.kind) {
-            @case ('global') {
-              <span class="tag">(Global)</span>&ngsp;<ng-container
-                *ngTemplateOutlet="time; context: { $implicit: entry.at }"
-              />&ngsp;<bdi class="from">{{ entry.from }}</bdi
-              >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
-                entry.text
-              }}</bdi>
-              <ng-container
-                *ngTemplateOutlet="delivery; context: { $implicit: entry }"
-              />
-              <ng-container
-                *ngTemplateOutlet="reacting; context: { $implicit: entry }"
-              />
-            }
-            @case ('private') {
-              <span class="tag">(Private)</span>&ngsp;<ng-container
-                *ngTemplateOutlet="time; context: { $implicit: entry.at }"
-              />&ngsp;<bdi class="from">{{ entry.from }}</bdi
-              >&ngsp;→&ngsp;<bdi class="from">{{ entry.to }}</bdi
-              >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
-                entry.text
-              }}</bdi>
-              <ng-container
-                *ngTemplateOutlet="delivery; context: { $implicit: entry }"
-              />
-              <ng-container
-                *ngTemplateOutlet="reacting; context: { $implicit: entry }"
-              />
-            }
-            @case ('file') {
-              @if (files().get(entry.transferId!); as transfer) {
-                <ng-container
-                  *ngTemplateOutlet="time; context: { $implicit: entry.at }"
-                />&ngsp;<bdi class="from">{{ entry.from }}</bdi>
-                <app-file-card
-                  [transfer]="transfer"
-                  (act)="
-                    fileAction.emit({
-                      action: $event,
-                      transferId: transfer.transferId,
-                    })
-                  "
-                />
-              }
-            }
-            @default {
-              <ng-container
-                *ngTemplateOutlet="time; context: { $implicit: entry.at }"
-              />&ngsp;<bdi class="text">{{ entry.text }}</bdi>
-            }
+    <ol class="list" #list data-testid="message-list" (scroll)="onScroll()">
+      <li
+        class="space"
+        aria-hidden="true"
+        [style.height.px]="range().before"
+      ></li>
+      @for (item of shown(); track item.key) {
+        @switch (item.kind) {
+          @case ('day') {
+            <li
+              class="day"
+              data-testid="day-separator"
+              [attr.data-key]="item.key"
+              [attr.aria-posinset]="item.index + 1"
+              [attr.aria-setsize]="items().length"
+            >
+              <span>{{ item.label }}</span>
+            </li>
           }
-        </li>
-      } @empty {
+          @case ('unread') {
+            <li
+              class="unread"
+              data-testid="unread-divider"
+              [attr.data-key]="item.key"
+              [attr.aria-posinset]="item.index + 1"
+              [attr.aria-setsize]="items().length"
+            >
+              <span>New messages</span>
+            </li>
+          }
+          @case ('entry') {
+            @let entry = item.entry;
+            <li
+              class="message"
+              data-testid="message"
+              [attr.data-key]="item.key"
+              [attr.aria-posinset]="item.index + 1"
+              [attr.aria-setsize]="items().length"
+              [attr.data-kind]="entry.kind"
+              [class]="entry.kind"
+              [class.mine]="entry.mine"
+              [class.mention]="entry.mentionsMe"
+            >
+              @switch (entry.kind) {
+                @case ('global') {
+                  <span class="tag">(Global)</span>&ngsp;<ng-container
+                    *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+                  />&ngsp;<bdi class="from">{{ entry.from }}</bdi
+                  >:&ngsp;<bdi
+                    class="text"
+                    [class.jumbo]="emojiOnly(entry.text)"
+                    >{{ entry.text }}</bdi
+                  >
+                  <ng-container
+                    *ngTemplateOutlet="delivery; context: { $implicit: entry }"
+                  />
+                  <ng-container
+                    *ngTemplateOutlet="reacting; context: { $implicit: entry }"
+                  />
+                }
+                @case ('private') {
+                  <span class="tag">(Private)</span>&ngsp;<ng-container
+                    *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+                  />&ngsp;<bdi class="from">{{ entry.from }}</bdi
+                  >&ngsp;→&ngsp;<bdi class="from">{{ entry.to }}</bdi
+                  >:&ngsp;<bdi
+                    class="text"
+                    [class.jumbo]="emojiOnly(entry.text)"
+                    >{{ entry.text }}</bdi
+                  >
+                  <ng-container
+                    *ngTemplateOutlet="delivery; context: { $implicit: entry }"
+                  />
+                  <ng-container
+                    *ngTemplateOutlet="reacting; context: { $implicit: entry }"
+                  />
+                }
+                @case ('file') {
+                  @if (files().get(entry.transferId!); as transfer) {
+                    <ng-container
+                      *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+                    />&ngsp;<bdi class="from">{{ entry.from }}</bdi>
+                    <app-file-card
+                      [transfer]="transfer"
+                      (act)="
+                        fileAction.emit({
+                          action: $event,
+                          transferId: transfer.transferId,
+                        })
+                      "
+                    />
+                  }
+                }
+                @default {
+                  <ng-container
+                    *ngTemplateOutlet="time; context: { $implicit: entry.at }"
+                  />&ngsp;<bdi class="text">{{ entry.text }}</bdi>
+                }
+              }
+            </li>
+          }
+        }
+      }
+      @if (items().length === 0) {
         <li class="empty">No messages yet. Say hello!</li>
       }
+      <li
+        class="space"
+        aria-hidden="true"
+        [style.height.px]="range().after"
+      ></li>
     </ol>
+    <div class="announce" aria-live="polite" data-testid="message-announcement">
+      {{ announcement() }}
+    </div>
     @if (!unread.following() && unread.count() > 0) {
       <button
         mat-flat-button
@@ -274,6 +314,7 @@ import { UnreadTracker } from '../unread.tracker';
       left: 50%;
       transform: translateX(-50%);
     }
+    /* a column without margins (flex items' do not collapse): a row's height is its box plus the gap */
     .list {
       list-style: none;
       margin: 0;
@@ -281,10 +322,26 @@ import { UnreadTracker } from '../unread.tracker';
       height: 100%;
       overflow-y: auto;
       box-sizing: border-box;
+      display: flex;
+      flex-direction: column;
+      gap: 2px; /* ROW_GAP */
+    }
+    .list > li {
+      flex-shrink: 0;
+    }
+    .space {
+      list-style: none;
+    }
+    .announce {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
     .message {
       padding: 4px 8px;
-      margin: 2px 0;
       border-radius: 6px;
       white-space: pre-wrap;
       overflow-wrap: anywhere;
@@ -344,7 +401,7 @@ import { UnreadTracker } from '../unread.tracker';
       display: flex;
       align-items: center;
       gap: 12px;
-      margin: 12px 0 4px;
+      padding: 10px 0 2px;
       font-size: 0.85em;
       font-weight: 600;
       color: var(--mat-sys-on-surface-variant);
@@ -353,7 +410,7 @@ import { UnreadTracker } from '../unread.tracker';
       display: flex;
       align-items: center;
       gap: 12px;
-      margin: 8px 0 4px;
+      padding: 6px 0 2px;
       font-size: 0.85em;
       font-weight: 600;
       color: var(--mat-sys-error);
@@ -389,32 +446,115 @@ export class MessageListComponent {
   private readonly list =
     viewChild.required<ElementRef<HTMLOListElement>>('list');
   readonly unread = inject(UnreadTracker);
-  /** Each entry, with the day's label before the first entry of every day, and the unread line. */
-  readonly rows = computed(() => {
+  /** What a screen reader announces: the newest message (the list itself is not live). */
+  readonly announcement = signal('');
+  /** Every row of the history: each entry, after its day's line and the unread line. */
+  readonly items = computed(() => {
+    const items: ListItem[] = [];
     let previous: number | undefined;
     const firstUnread = this.unread.firstUnread();
-    return this.entries().map((entry) => {
+    for (const entry of this.entries()) {
       const day = dayOf(entry.at);
-      const label = day === previous ? undefined : dayLabel(entry.at);
+      if (day !== previous)
+        items.push({
+          kind: 'day',
+          key: `day:${entry.key}`,
+          index: items.length,
+          label: dayLabel(entry.at),
+        });
       previous = day;
-      return { entry, day: label, unread: entry.key === firstUnread };
-    });
+      if (entry.key === firstUnread)
+        items.push({ kind: 'unread', key: 'unread', index: items.length });
+      items.push({ kind: 'entry', key: entry.key, index: items.length, entry });
+    }
+    return items;
+  });
+  private readonly keys = computed(() => this.items().map((item) => item.key));
+  // Only a window of the rows is rendered (a room's history may hold 10,000): the reader's
+  // place, the list's height and the rows measured so far decide which.
+  private readonly window = new MeasuredWindow();
+  private readonly scrollTop = signal(0);
+  private readonly height = signal(0);
+  private readonly measured = signal(0);
+  readonly range = linkedSignal<
+    { keys: readonly string[]; viewport: Viewport; measured: number },
+    WindowRange
+  >({
+    source: () => ({
+      keys: this.keys(),
+      viewport: {
+        scrollTop: this.scrollTop(),
+        height: this.height(),
+        atEnd: this.unread.following(),
+      },
+      measured: this.measured(),
+    }),
+    computation: ({ keys, viewport }, previous) =>
+      this.window.place(keys, viewport, previous?.value),
+    equal: sameRange,
+  });
+  readonly shown = computed(() => {
+    const { start, end } = this.range();
+    return this.items().slice(start, end);
   });
   readonly clock = formatClock;
   readonly fullDate = fullDate;
   readonly emojiOnly = isEmojiOnly;
 
   constructor() {
+    let newest: string | undefined;
     effect(() => {
       const entries = this.entries();
-      untracked(() => this.unread.update(entries));
+      untracked(() => {
+        this.unread.update(entries);
+        this.window.keepOnly(this.keys());
+        const last = entries.at(-1);
+        if (newest !== undefined && last && last.key !== newest && !last.mine)
+          this.announcement.set(spoken(last));
+        newest = last?.key;
+      });
     });
-    // follow new messages unless the reader scrolled up to read
+    const sizes = new ResizeObserver((changes) => this.remeasure(changes));
+    const watched = new WeakSet<Element>();
+    inject(DestroyRef).onDestroy(() => sizes.disconnect());
+    afterNextRender(() => sizes.observe(this.list().nativeElement));
     afterRenderEffect(() => {
-      this.entries();
-      const element = this.list().nativeElement;
-      if (this.unread.following()) element.scrollTop = element.scrollHeight;
+      this.shown();
+      // rows new in the window: measured when laid out, and again whenever they change size
+      for (const row of this.list().nativeElement.querySelectorAll(
+        ':scope > li[data-key]',
+      ))
+        if (!watched.has(row)) {
+          watched.add(row);
+          sizes.observe(row);
+        }
+      // follow new messages unless the reader scrolled up to read
+      if (untracked(() => this.unread.following())) this.pinToEnd();
     });
+  }
+
+  private remeasure(changes: ResizeObserverEntry[]): void {
+    const list = this.list().nativeElement;
+    let changed = false;
+    for (const change of changes) {
+      const row = change.target as HTMLElement;
+      if (row === list) {
+        this.height.set(list.clientHeight);
+        continue;
+      }
+      const key = row.dataset['key'];
+      if (!row.isConnected || key === undefined) continue;
+      changed =
+        this.window.measure(key, change.borderBoxSize[0].blockSize + ROW_GAP) ||
+        changed;
+    }
+    if (changed) this.measured.update((n) => n + 1);
+    if (this.unread.following()) this.pinToEnd();
+  }
+
+  private pinToEnd(): void {
+    const element = this.list().nativeElement;
+    element.scrollTop = element.scrollHeight;
   }
 
   onScroll(): void {
@@ -422,6 +562,7 @@ export class MessageListComponent {
     this.unread.following.set(
       element.scrollHeight - element.scrollTop - element.clientHeight < 40,
     );
+    this.scrollTop.set(element.scrollTop);
   }
 
   togglePicker(entry: ChatEntry): void {
@@ -436,8 +577,31 @@ export class MessageListComponent {
   }
 
   toNewest(): void {
-    const element = this.list().nativeElement;
-    element.scrollTop = element.scrollHeight;
     this.unread.following.set(true);
+    this.pinToEnd();
+  }
+}
+
+/** Pixels between rows: the list's CSS `gap` (a row's share of the column is its box plus this). */
+const ROW_GAP = 2;
+
+/** A row of the list: a day's line, the unread line or an entry. */
+type ListItem = { key: string; index: number } & (
+  | { kind: 'day'; label: string }
+  | { kind: 'unread' }
+  | { kind: 'entry'; entry: ChatEntry }
+);
+
+/** An entry as a screen reader announces it. */
+function spoken(entry: ChatEntry): string {
+  switch (entry.kind) {
+    case 'global':
+      return `${entry.from}: ${entry.text}`;
+    case 'private':
+      return `Private from ${entry.from}: ${entry.text}`;
+    case 'file':
+      return `${entry.from} shares a file`;
+    default:
+      return entry.text;
   }
 }

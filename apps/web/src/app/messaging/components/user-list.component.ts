@@ -5,12 +5,23 @@ import {
   input,
   output,
   signal,
+  viewChild,
 } from '@angular/core';
+import {
+  CdkFixedSizeVirtualScroll,
+  CdkVirtualForOf,
+  CdkVirtualScrollViewport,
+} from '@angular/cdk/scrolling';
 import type { UserPayload } from '@app/shared';
 
 /** Who is online. Choosing someone makes the next message private to them. */
 @Component({
   selector: 'app-user-list',
+  imports: [
+    CdkVirtualScrollViewport,
+    CdkFixedSizeVirtualScroll,
+    CdkVirtualForOf,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 class="title">Online ({{ users().length }})</h2>
@@ -21,11 +32,22 @@ import type { UserPayload } from '@app/shared';
       placeholder="Find someone"
       aria-label="Find someone online"
       [value]="filter()"
-      (input)="filter.set($any($event.target).value)"
+      (input)="find($any($event.target).value)"
     />
-    <ul class="users" data-testid="user-list">
-      @for (user of shown(); track user.username) {
-        <li>
+    <!-- fixed-height rows, so only those in view exist (a room may hold thousands) -->
+    <cdk-virtual-scroll-viewport
+      class="users"
+      data-testid="user-list"
+      [itemSize]="rowHeight"
+      minBufferPx="400"
+      maxBufferPx="800"
+    >
+      <ul>
+        <li
+          *cdkVirtualFor="let user of shown(); trackBy: byName; let i = index"
+          [attr.aria-posinset]="i + 1"
+          [attr.aria-setsize]="shown().length"
+        >
           <button
             type="button"
             data-testid="user-item"
@@ -48,16 +70,17 @@ import type { UserPayload } from '@app/shared';
             }
           </button>
         </li>
-      } @empty {
-        @if (filter()) {
-          <li class="none">Nobody online matches.</li>
-        }
-      }
-    </ul>
+      </ul>
+    </cdk-virtual-scroll-viewport>
+    @if (filter() && shown().length === 0) {
+      <p class="none">Nobody online matches.</p>
+    }
   `,
   styles: `
     :host {
-      display: block;
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
     }
     .filter {
       box-sizing: border-box;
@@ -74,6 +97,7 @@ import type { UserPayload } from '@app/shared';
       outline: 2px solid var(--mat-sys-primary);
     }
     .none {
+      margin: 0;
       padding: 4px 12px;
       color: var(--mat-sys-on-surface-variant);
     }
@@ -83,18 +107,29 @@ import type { UserPayload } from '@app/shared';
       opacity: 0.8;
     }
     .users {
+      flex: 1;
+      min-height: 0;
+    }
+    ul {
       list-style: none;
       margin: 0;
       padding: 0 8px;
     }
+    li {
+      height: 34px; /* rowHeight */
+    }
+    /* one line each (the rows have one height); the tooltip holds the whole name */
     button {
       all: unset;
       box-sizing: border-box;
       width: 100%;
-      padding: 6px 8px;
+      height: 100%;
+      padding: 0 8px;
       border-radius: 6px;
       cursor: pointer;
-      overflow-wrap: anywhere;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
     button:hover:not(:disabled),
     button:focus-visible {
@@ -125,6 +160,8 @@ export class UserListComponent {
   readonly selected = input<string>();
   readonly choose = output<string>();
   readonly filter = signal('');
+  readonly rowHeight = 34;
+  private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
   /** The users whose name contains what the filter box holds (any case). */
   readonly shown = computed(() => {
     const wanted = this.filter().trim().toLocaleLowerCase();
@@ -133,4 +170,10 @@ export class UserListComponent {
       ? users.filter((u) => u.username.toLocaleLowerCase().includes(wanted))
       : users;
   });
+  readonly byName = (_: number, user: UserPayload) => user.username;
+
+  find(text: string): void {
+    this.filter.set(text);
+    this.viewport().scrollToIndex(0);
+  }
 }

@@ -10,7 +10,9 @@
  * Chrome's performance trace of each part, to open in DevTools. Asserts nothing.
  *
  * The messages come before the crowd: every public message goes to everyone in the room, and
- * 10,000 messages to 5,000 load clients would measure the load generator, not the page.
+ * 10,000 messages to 5,000 load clients would measure the load generator, not the page. The
+ * CPU of the generator (this process) and of the server is printed beside each part: the page
+ * shares the machine's cores with them.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,6 +32,9 @@ const ROOT = resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Part {
+  /** CPU % of one core: this process (the load generator) and the server. */
+  generatorCpu: number;
+  serverCpu: number;
   frames: number[];
   metrics: Record<string, number>;
   seconds: number;
@@ -46,22 +51,23 @@ async function measure(
   browser: Browser,
   page: Page,
   cdp: CDPSession,
+  serverPid: number,
   name: string,
   traceDir: string | undefined,
   act: () => Promise<void>,
 ): Promise<Part> {
-  await page.evaluate(() => {
-    const w = window as unknown as { frames_: number[]; recording_: boolean };
-    w.frames_ = [];
-    w.recording_ = true;
+  // a string, not a function: tsx's helpers (named functions) do not exist in the page
+  await page.evaluate(`(() => {
+    window.frames_ = [];
+    window.recording_ = true;
     let last = performance.now();
-    const tick = (now: number) => {
-      w.frames_.push(now - last);
+    const tick = (now) => {
+      window.frames_.push(now - last);
       last = now;
-      if (w.recording_) requestAnimationFrame(tick);
+      if (window.recording_) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   if (traceDir)
     await browser.startTracing(page, {
       path: join(traceDir, `${name}.json`),
@@ -69,8 +75,14 @@ async function measure(
     });
   const before = await counters(cdp);
   const started = performance.now();
+  const ownCpu = process.cpuUsage();
+  const serverCpu = processStats(serverPid).cpu;
   await act();
   const seconds = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownCpu);
+  const generatorCpu = (own.user + own.system) / 1e4 / seconds;
+  const serverPercent =
+    ((processStats(serverPid).cpu - serverCpu) * 100) / seconds;
   const after = await counters(cdp);
   if (traceDir) await browser.stopTracing();
   const frames = await page.evaluate(() => {
@@ -86,8 +98,16 @@ async function measure(
     'RecalcStyleDuration',
   ])
     metrics[key] = (after[key] - before[key]) * 1000;
-  metrics['Nodes'] = after['Nodes'];
-  return { frames, metrics, seconds };
+  metrics['Elements'] = await page.evaluate(
+    () => document.querySelectorAll('*').length,
+  );
+  return {
+    frames,
+    metrics,
+    seconds,
+    generatorCpu,
+    serverCpu: serverPercent,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -97,20 +117,21 @@ function percentile(sorted: number[], p: number): number {
 function report(
   name: string,
   part: Part,
-  per?: { count: number; what: string },
+  per?: { count: number; what: string; idle: Part },
 ): void {
   const sorted = [...part.frames].sort((a, b) => a - b);
   const ms = (n: number) => n.toFixed(1);
   const m = part.metrics;
   console.log(
     `${name}: ${sorted.length} frames in ${part.seconds.toFixed(1)} s; interval p50 ${ms(percentile(sorted, 0.5))} / p95 ${ms(percentile(sorted, 0.95))} / max ${ms(sorted.at(-1) ?? 0)} ms; ` +
-      `over 33 ms: ${sorted.filter((f) => f > 33.4).length}`,
+      `over 33 ms: ${sorted.filter((f) => f > 33.4).length}; generator CPU ${part.generatorCpu.toFixed(0)} %, server CPU ${part.serverCpu.toFixed(0)} %`,
   );
   console.log(
     `  main thread ${ms(m['TaskDuration'])} ms (script ${ms(m['ScriptDuration'])}, layout ${ms(m['LayoutDuration'])}, style ${ms(m['RecalcStyleDuration'])}), ` +
-      `${Math.round(m['Nodes']).toLocaleString()} DOM nodes` +
+      `${m['Elements'].toLocaleString()} elements in the page` +
       (per
-        ? `; per ${per.what}: ${ms(m['TaskDuration'] / per.count)} ms (script ${ms(m['ScriptDuration'] / per.count)})`
+        ? `; per ${per.what} (less the idle page's): ${ms((m['TaskDuration'] - per.idle.metrics['TaskDuration']) / per.count)} ms ` +
+          `(script ${ms((m['ScriptDuration'] - per.idle.metrics['ScriptDuration']) / per.count)})`
         : ''),
   );
 }
@@ -189,6 +210,50 @@ async function main(): Promise<void> {
       `${messages.toLocaleString()} messages shown in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
+    // following the newest, new messages arrive one by one (before the crowd joins: with 5,000
+    // load clients in the room, each message would cost the generator more than the page)
+    await sleep(1000);
+    // the same five seconds with nothing arriving: what the frame recorder and the page cost alone
+    const idle = await measure(
+      browser,
+      page,
+      cdp,
+      server.pid,
+      'idle',
+      undefined,
+      async () => {
+        await sleep(5000);
+      },
+    );
+    report('idle', idle);
+    const arrivals = 50;
+    const live = await measure(
+      browser,
+      page,
+      cdp,
+      server.pid,
+      'live-messages',
+      values.trace,
+      async () => {
+        for (let i = 0; i < arrivals; i++) {
+          talker.say(`live ${i}`);
+          await sleep(100);
+        }
+        await page
+          .getByTestId('message')
+          .filter({ hasText: `live ${arrivals - 1}` })
+          .waitFor();
+      },
+    );
+    await page
+      .getByTestId('message')
+      .filter({ hasText: `live ${arrivals - 1}` })
+      .waitFor();
+    report('new messages at 10/s', live, {
+      count: arrivals,
+      what: 'message',
+      idle,
+    });
     started = performance.now();
     for (let i = 0; i < users; i += 50) {
       const batch = Math.min(50, users - i);
@@ -220,6 +285,7 @@ async function main(): Promise<void> {
       browser,
       page,
       cdp,
+      server.pid,
       'history-scroll',
       values.trace,
       async () => {
@@ -235,6 +301,7 @@ async function main(): Promise<void> {
       browser,
       page,
       cdp,
+      server.pid,
       'user-list-scroll',
       values.trace,
       async () => {
@@ -246,30 +313,6 @@ async function main(): Promise<void> {
     );
     report('user list scroll', userScroll);
 
-    // back at the newest, following: new messages arrive one by one
-    await page.getByTestId('message-list').evaluate((el) => {
-      el.scrollTop = el.scrollHeight;
-    });
-    await sleep(1000);
-    const arrivals = 50;
-    const live = await measure(
-      browser,
-      page,
-      cdp,
-      'live-messages',
-      values.trace,
-      async () => {
-        for (let i = 0; i < arrivals; i++) {
-          talker.say(`live ${i}`);
-          await sleep(100);
-        }
-        await page
-          .getByTestId('message')
-          .filter({ hasText: `live ${arrivals - 1}` })
-          .waitFor();
-      },
-    );
-    report('new messages at 10/s', live, { count: arrivals, what: 'message' });
     if (values.trace)
       writeFileSync(
         join(values.trace, 'README'),

@@ -337,6 +337,36 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     ]);
   });
 
+  it('typing: right after a message, the next notice passes at once (the throttle is for floods, not for the next message)', async () => {
+    const alice = await login('alice');
+    const bob = await login('bob');
+    await alice.until(() => alice.online().length === 2, 'both');
+    await alice.send(ClientEvent.Typing, {});
+    await bob.next(ServerEvent.UserTyping);
+    await alice.send(ClientEvent.MessageSend, { clientId: 'm1', text: 'hi' });
+    await bob.next(ServerEvent.MessageCreated, (m) => m.text === 'hi');
+    // well within the 1.5 s a repeated notice waits: this one starts the next message
+    await alice.send(ClientEvent.Typing, {});
+    await bob.until(
+      () => bob.all(ServerEvent.UserTyping).length === 2,
+      'the second notice',
+    );
+    // the same for a private conversation
+    await alice.send(ClientEvent.Typing, { to: 'bob' });
+    await alice.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'p1',
+      to: 'bob',
+      text: 'psst',
+    });
+    await bob.next(ServerEvent.PrivateMessageCreated);
+    await alice.send(ClientEvent.Typing, { to: 'bob' });
+    await bob.until(
+      () =>
+        bob.all(ServerEvent.UserTyping).filter((t) => t.private).length === 2,
+      'the second private notice',
+    );
+  });
+
   it('reactions: on a public message stored, sent to all and carried by history; on a private one only between the two; bad ones refused', async () => {
     const alice = await login('alice');
     const bob = await login('bob');

@@ -90,9 +90,11 @@ const DESKTOP = { width: 1000, height: 700 };
 describe('accessibility: no serious or critical axe violations, light and dark', () => {
   const room = useBrowserRoom();
 
-  it('the login page', async () => {
+  it('the login page, on a desktop and on a phone', async () => {
     const chat = await room.open();
     await chat.page.getByTestId('login-button').waitFor();
+    expect(await seriousViolationsInBothThemes(chat.page)).toEqual([]);
+    await chat.page.setViewportSize(PHONE);
     expect(await seriousViolationsInBothThemes(chat.page)).toEqual([]);
   });
 
@@ -146,7 +148,7 @@ describe('accessibility: no serious or critical axe violations, light and dark',
     expect(await seriousViolationsInBothThemes(viewer.page)).toEqual([]);
   });
 
-  it('the open emoji picker', async () => {
+  it('the open emoji picker, on a desktop and on a phone', async () => {
     const chat = await room.open();
     await login(chat, 'cleo');
     await chat.page.getByTestId('emoji-button').click();
@@ -157,6 +159,9 @@ describe('accessibility: no serious or critical axe violations, light and dark',
       .getByTitle('grinning', { exact: true })
       .first()
       .waitFor();
+    expect(await seriousViolationsInBothThemes(chat.page)).toEqual([]);
+    await chat.page.setViewportSize(PHONE);
+    await chat.page.getByTestId('emoji-picker').waitFor();
     expect(await seriousViolationsInBothThemes(chat.page)).toEqual([]);
   });
 

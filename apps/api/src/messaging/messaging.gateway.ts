@@ -46,11 +46,9 @@ export class MessagingGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: SendMessageDto,
   ): Promise<void> {
-    await this.messaging.sendPublic(
-      this.sessions.requireMember(socket),
-      dto.clientId,
-      dto.text,
-    );
+    const sender = this.sessions.requireMember(socket);
+    await this.messaging.sendPublic(sender, dto.clientId, dto.text);
+    this.typingNotices.sent(sender);
   }
 
   @SubscribeMessage(ClientEvent.PrivateMessageSend)
@@ -58,12 +56,9 @@ export class MessagingGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: SendPrivateMessageDto,
   ): Promise<void> {
-    await this.messaging.sendPrivate(
-      this.sessions.requireMember(socket),
-      dto.clientId,
-      dto.to,
-      dto.text,
-    );
+    const sender = this.sessions.requireMember(socket);
+    await this.messaging.sendPrivate(sender, dto.clientId, dto.to, dto.text);
+    this.typingNotices.sent(sender, dto.to);
   }
 
   @SubscribeMessage(ClientEvent.Typing)

@@ -41,6 +41,14 @@ export class TypingService implements OnModuleInit {
       this.cluster.publish('typing', { from: sender.username, to });
   }
 
+  /**
+   * The sender's message went out (and receivers stop showing their notice): the next notice,
+   * for the next message, is news at once, however soon it comes.
+   */
+  sent(sender: Member, to?: string): void {
+    this.last.get(sender)?.delete(to ?? '');
+  }
+
   private due(sender: Member, audience: string, now: number): boolean {
     let times = this.last.get(sender);
     if (!times) this.last.set(sender, (times = new Map()));

@@ -60,6 +60,15 @@ describe('MeasuredWindow', () => {
     expect(moved).toMatchObject({ start: 82, end: 112, before: 82 * 20 });
   });
 
+  it('sees a new measure of a row even for the same list (scrolling reuses the sums until then)', () => {
+    const window = new MeasuredWindow(20, 0, 0);
+    const few = keys.slice(0, 10);
+    const view = { scrollTop: 0, height: 30, atEnd: false };
+    expect(window.place(few, view)).toMatchObject({ start: 0, end: 2 });
+    window.measure('k0', 50);
+    expect(window.place(few, view)).toMatchObject({ start: 0, end: 1 });
+  });
+
   it('renders everything when the list is shorter than its overscan', () => {
     const window = new MeasuredWindow(20, 60, 20);
     const few = keys.slice(0, 40);

@@ -35,6 +35,9 @@ export interface Viewport {
 export class MeasuredWindow {
   private readonly heights = new Map<string, number>();
   private measuredTotal = 0;
+  /** Each row's top for `topsOf` (the list and heights they were summed from): scrolling reuses them. */
+  private tops = new Float64Array(1);
+  private topsOf: readonly string[] | undefined;
 
   constructor(
     private readonly fallbackHeight = 32,
@@ -48,6 +51,7 @@ export class MeasuredWindow {
     if (height <= 0 || known === height) return false;
     this.heights.set(key, height);
     this.measuredTotal += height - (known ?? 0);
+    this.topsOf = undefined;
     return true;
   }
 
@@ -60,6 +64,7 @@ export class MeasuredWindow {
         this.heights.delete(key);
         this.measuredTotal -= height;
       }
+    this.topsOf = undefined;
   }
 
   private estimate(): number {
@@ -77,10 +82,7 @@ export class MeasuredWindow {
     viewport: Viewport,
     current: WindowRange = EMPTY_RANGE,
   ): WindowRange {
-    const estimate = this.estimate();
-    const tops = new Float64Array(keys.length + 1);
-    for (let i = 0; i < keys.length; i++)
-      tops[i + 1] = tops[i] + (this.heights.get(keys[i]) ?? estimate);
+    const tops = this.topsFor(keys);
     const total = tops[keys.length];
     const scrollTop = viewport.atEnd
       ? Math.max(0, total - viewport.height)
@@ -106,6 +108,18 @@ export class MeasuredWindow {
       before: tops[start],
       after: total - tops[end],
     };
+  }
+
+  private topsFor(keys: readonly string[]): Float64Array {
+    if (this.topsOf !== keys) {
+      const estimate = this.estimate();
+      this.tops = new Float64Array(keys.length + 1);
+      for (let i = 0; i < keys.length; i++)
+        this.tops[i + 1] =
+          this.tops[i] + (this.heights.get(keys[i]) ?? estimate);
+      this.topsOf = keys;
+    }
+    return this.tops;
   }
 }
 

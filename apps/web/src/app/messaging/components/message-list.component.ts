@@ -63,7 +63,7 @@ import {
               class="day"
               data-testid="day-separator"
               [attr.data-key]="item.key"
-              [attr.aria-posinset]="item.index + 1"
+              [attr.aria-posinset]="range().start + $index + 1"
               [attr.aria-setsize]="items().length"
             >
               <span>{{ item.label }}</span>
@@ -74,7 +74,7 @@ import {
               class="unread"
               data-testid="unread-divider"
               [attr.data-key]="item.key"
-              [attr.aria-posinset]="item.index + 1"
+              [attr.aria-posinset]="range().start + $index + 1"
               [attr.aria-setsize]="items().length"
             >
               <span>New messages</span>
@@ -86,7 +86,7 @@ import {
               class="message"
               data-testid="message"
               [attr.data-key]="item.key"
-              [attr.aria-posinset]="item.index + 1"
+              [attr.aria-posinset]="range().start + $index + 1"
               [attr.aria-setsize]="items().length"
               [attr.data-kind]="entry.kind"
               [class]="entry.kind"
@@ -454,21 +454,36 @@ export class MessageListComponent {
     let previous: number | undefined;
     const firstUnread = this.unread.firstUnread();
     for (const entry of this.entries()) {
-      const day = dayOf(entry.at);
-      if (day !== previous)
+      const row = this.rowOf(entry);
+      if (row.day !== previous)
         items.push({
           kind: 'day',
           key: `day:${entry.key}`,
-          index: items.length,
           label: dayLabel(entry.at),
         });
-      previous = day;
+      previous = row.day;
       if (entry.key === firstUnread)
-        items.push({ kind: 'unread', key: 'unread', index: items.length });
-      items.push({ kind: 'entry', key: entry.key, index: items.length, entry });
+        items.push({ kind: 'unread', key: 'unread' });
+      items.push(row.item);
     }
     return items;
   });
+  // entries keep their identity across updates: each one's day and row are made once
+  private readonly rows = new WeakMap<
+    ChatEntry,
+    { day: number; item: ListItem }
+  >();
+  private rowOf(entry: ChatEntry): { day: number; item: ListItem } {
+    let row = this.rows.get(entry);
+    if (!row) {
+      row = {
+        day: dayOf(entry.at),
+        item: { kind: 'entry', key: entry.key, entry },
+      };
+      this.rows.set(entry, row);
+    }
+    return row;
+  }
   private readonly keys = computed(() => this.items().map((item) => item.key));
   // Only a window of the rows is rendered (a room's history may hold 10,000): the reader's
   // place, the list's height and the rows measured so far decide which.
@@ -586,7 +601,7 @@ export class MessageListComponent {
 const ROW_GAP = 2;
 
 /** A row of the list: a day's line, the unread line or an entry. */
-type ListItem = { key: string; index: number } & (
+type ListItem = { key: string } & (
   | { kind: 'day'; label: string }
   | { kind: 'unread' }
   | { kind: 'entry'; entry: ChatEntry }

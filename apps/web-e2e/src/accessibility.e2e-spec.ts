@@ -169,6 +169,9 @@ describe('accessibility: no serious or critical axe violations, light and dark',
     const admin = await room.open('/admin');
     await admin.page.getByTestId('admin-token-input').waitFor();
     expect(await seriousViolationsInBothThemes(admin.page)).toEqual([]);
+    await admin.page.setViewportSize(PHONE);
+    expect(await seriousViolationsInBothThemes(admin.page)).toEqual([]);
+    await admin.page.setViewportSize(DESKTOP);
     await admin.page.getByTestId('admin-token-input').fill(ADMIN_TOKEN);
     await admin.page.getByTestId('admin-login-button').click();
     await admin.page.getByTestId('log-row').first().waitFor();

@@ -98,16 +98,8 @@ import {
                   <span class="tag">(Global)</span>&ngsp;<ng-container
                     *ngTemplateOutlet="time; context: { $implicit: entry.at }"
                   />&ngsp;<bdi class="from">{{ entry.from }}</bdi
-                  >:&ngsp;<bdi
-                    class="text"
-                    [class.jumbo]="emojiOnly(entry.text)"
-                    >{{ entry.text }}</bdi
-                  >
-                  <ng-container
-                    *ngTemplateOutlet="delivery; context: { $implicit: entry }"
-                  />
-                  <ng-container
-                    *ngTemplateOutlet="reacting; context: { $implicit: entry }"
+                  ><ng-container
+                    *ngTemplateOutlet="said; context: { $implicit: entry }"
                   />
                 }
                 @case ('private') {
@@ -115,16 +107,8 @@ import {
                     *ngTemplateOutlet="time; context: { $implicit: entry.at }"
                   />&ngsp;<bdi class="from">{{ entry.from }}</bdi
                   >&ngsp;→&ngsp;<bdi class="from">{{ entry.to }}</bdi
-                  >:&ngsp;<bdi
-                    class="text"
-                    [class.jumbo]="emojiOnly(entry.text)"
-                    >{{ entry.text }}</bdi
-                  >
-                  <ng-container
-                    *ngTemplateOutlet="delivery; context: { $implicit: entry }"
-                  />
-                  <ng-container
-                    *ngTemplateOutlet="reacting; context: { $implicit: entry }"
+                  ><ng-container
+                    *ngTemplateOutlet="said; context: { $implicit: entry }"
                   />
                 }
                 @case ('file') {
@@ -187,6 +171,18 @@ import {
         </div>
       }
     }
+    <!-- what a message says, after who said it: the text, its delivery state, its reactions -->
+    <ng-template #said let-entry
+      >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
+        entry.text
+      }}</bdi>
+      <ng-container
+        *ngTemplateOutlet="delivery; context: { $implicit: entry }"
+      />
+      <ng-container
+        *ngTemplateOutlet="reacting; context: { $implicit: entry }"
+      />
+    </ng-template>
     <ng-template #reacting let-entry>
       @if (!entry.status) {
         <span class="reactions">

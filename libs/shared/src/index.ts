@@ -25,3 +25,4 @@ export * from './lib/protocol/payloads/message.payload';
 export * from './lib/protocol/payloads/reaction.payload';
 export * from './lib/protocol/payloads/session.payload';
 export * from './lib/protocol/server-event';
+export * from './lib/transparency/merkle';

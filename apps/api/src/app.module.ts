@@ -17,6 +17,7 @@ import { dataSourceOptions, openDataSource } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { TransparencyModule } from './transparency/transparency.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         MessagingModule,
         FilesModule,
         HealthModule,
+        TransparencyModule,
         AdminModule,
         ...(hasWebClient
           ? [

@@ -7,3 +7,5 @@ export { AuditRepository, readChain } from './audit/audit.repository';
 export { AuditService, RepeatBudget } from './audit/audit.service';
 export { dataSourceOptions } from './database/data-source';
 export { RealtimeService } from './realtime/realtime.service';
+export { CryptoService } from './crypto/crypto.service';
+export { KeyLogService } from './transparency/key-log.service';

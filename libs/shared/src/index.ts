@@ -24,5 +24,7 @@ export * from './lib/protocol/payloads/handshake.payload';
 export * from './lib/protocol/payloads/message.payload';
 export * from './lib/protocol/payloads/reaction.payload';
 export * from './lib/protocol/payloads/session.payload';
+export * from './lib/protocol/payloads/transparency.payload';
 export * from './lib/protocol/server-event';
+export * from './lib/transparency/key-log';
 export * from './lib/transparency/merkle';

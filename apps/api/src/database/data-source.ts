@@ -14,6 +14,8 @@ import { ClusterInstances1764500000000 } from './migrations/1764500000000-cluste
 import { ResumeTokenExpiry1764600000000 } from './migrations/1764600000000-resume-token-expiry';
 import { Reactions1764700000000 } from './migrations/1764700000000-reactions';
 import { InstanceEntity } from '../cluster/instance.entity';
+import { KeyLogLeafEntity } from '../transparency/key-log-leaf.entity';
+import { KeyLog1764800000000 } from './migrations/1764800000000-key-log';
 
 export const ENTITIES = [
   AuditEventEntity,
@@ -22,6 +24,7 @@ export const ENTITIES = [
   ReactionEntity,
   SessionEntity,
   InstanceEntity,
+  KeyLogLeafEntity,
 ];
 export const MIGRATIONS = [
   CreateCoreTables1764100000000,
@@ -31,6 +34,7 @@ export const MIGRATIONS = [
   ClusterInstances1764500000000,
   ResumeTokenExpiry1764600000000,
   Reactions1764700000000,
+  KeyLog1764800000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

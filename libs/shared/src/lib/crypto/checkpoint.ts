@@ -1,6 +1,6 @@
 import type { AuditCheckpointPayload } from '../protocol/payloads/audit.payload';
-import { bufferSource, fromBase64, utf8 } from './bytes';
-import { PSS_SALT_BYTES } from './handshake';
+import { utf8 } from './bytes';
+import { pssSignedBy } from './pss';
 
 export type UnsignedCheckpoint = Pick<
   AuditCheckpointPayload,
@@ -16,18 +16,13 @@ export function checkpointBytes(checkpoint: UnsignedCheckpoint): Uint8Array {
 }
 
 /** Web Crypto check of a checkpoint against the server key (RSA-PSS-SHA256 `verify` key). */
-export async function checkpointSignedBy(
+export function checkpointSignedBy(
   checkpoint: AuditCheckpointPayload,
   serverKey: CryptoKey,
 ): Promise<boolean> {
-  try {
-    return await crypto.subtle.verify(
-      { name: 'RSA-PSS', saltLength: PSS_SALT_BYTES },
-      serverKey,
-      bufferSource(fromBase64(checkpoint.signature)),
-      bufferSource(checkpointBytes(checkpoint)),
-    );
-  } catch {
-    return false;
-  }
+  return pssSignedBy(
+    checkpointBytes(checkpoint),
+    checkpoint.signature,
+    serverKey,
+  );
 }

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { CryptoModule } from '../crypto/crypto.module';
+import { KeyLogLeafEntity } from './key-log-leaf.entity';
+import { KeyLogController } from './key-log.controller';
+import { KeyLogRepository } from './key-log.repository';
+import { KeyLogService } from './key-log.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([KeyLogLeafEntity]), CryptoModule],
+  controllers: [KeyLogController],
+  providers: [KeyLogRepository, KeyLogService],
+  exports: [KeyLogService],
+})
+export class TransparencyModule {}

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { Logger } from '@nestjs/common';
 
 import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config.service';
+import { webClientDigest } from './edge/web-client-digest';
 
 /** A graceful shutdown (final audit checkpoint, database closed) gets this long, then we exit anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -16,6 +20,10 @@ async function bootstrap(): Promise<void> {
   logger.log(
     `FUV Secure Chat listening on http://${config.host}:${config.port}`,
   );
+  if (existsSync(join(config.webRoot, 'index.html')))
+    logger.log(
+      `Web client digest (npm run build:hashes): ${webClientDigest(config.webRoot).digest}`,
+    );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`${signal}: shutting down`);

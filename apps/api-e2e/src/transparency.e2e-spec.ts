@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
 import {
   type Binding,
   type ConsistencyProofPayload,
@@ -6,19 +9,22 @@ import {
   type LogEntriesPayload,
   PSS_SALT_BYTES,
   type TreeHeadPayload,
+  bindingLeaf,
   bufferSource,
   fromBase64,
   leafHash,
   parseBindingLeaf,
+  toBase64,
   treeHash,
   treeHeadSignedBy,
   verifyConsistency,
   verifyInclusion,
 } from '@app/shared';
-import { CryptoService, KeyLogService } from '@app/api';
+import { CryptoService, KeyLogService, verifyKeyLog } from '@app/api';
 
 import { type TestServer, startServer } from './support/test-server';
 
+const ROOT = resolve(__dirname, '../../..');
 const fromHex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -154,6 +160,57 @@ describe('key transparency log (public REST)', () => {
     expect(
       (await get<LogEntriesPayload>('entries?start=4&end=100')).body.entries,
     ).toHaveLength(2);
+  });
+
+  it('npm run kt:verify rebuilds the tree from the database and checks every head the server signed; a rewritten leaf is caught', async () => {
+    const keys = server.app.get(CryptoService).checkpointKeys;
+    const intact = await verifyKeyLog(server.db.manager, keys);
+    // the heads handed out above: sizes 0, 3, 5 and 6
+    expect(intact).toMatchObject({
+      intact: true,
+      leaves: 6,
+      headsChecked: 4,
+      problems: [],
+    });
+    const { database, keysDir } = server.config;
+    const run = () =>
+      spawnSync('npm', ['run', '-s', 'kt:verify'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: `sqlite:${database.type === 'sqlite' ? database.path : ''}`,
+          KEYS_DIR: keysDir,
+        },
+        encoding: 'utf8',
+      });
+    const clean = run();
+    expect(clean.stdout).toContain('Checked 6 leaves and 4 signed heads.');
+    expect(clean.status).toBe(0);
+
+    // the log rewrites bob's first binding: every head from size 2 on no longer fits
+    await server.db.query(
+      'UPDATE key_log_leaves SET leaf = ? WHERE "index" = 1',
+      [
+        toBase64(
+          bindingLeaf({
+            kind: 'bind',
+            name: 'bob',
+            key: 'bWFsbG9yeQ==',
+            at: new Date().toISOString(),
+          }),
+        ),
+      ],
+    );
+    const broken = await verifyKeyLog(server.db.manager, keys);
+    expect(broken.intact).toBe(false);
+    expect(broken.problems).toEqual([
+      expect.stringMatching(/^head of size 3 .*not the root/),
+      expect.stringMatching(/^head of size 5 .*not the root/),
+      expect.stringMatching(/^head of size 6 .*not the root/),
+    ]);
+    const caught = run();
+    expect(caught.status).toBe(1);
+    expect(caught.stdout).toContain('PROBLEM: head of size 3');
   });
 
   it('refuses what does not make sense with a clear error, and says when there is nothing', async () => {

@@ -9,3 +9,4 @@ export { dataSourceOptions } from './database/data-source';
 export { RealtimeService } from './realtime/realtime.service';
 export { CryptoService } from './crypto/crypto.service';
 export { KeyLogService } from './transparency/key-log.service';
+export { verifyKeyLog } from './transparency/key-log-verify';

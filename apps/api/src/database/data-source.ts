@@ -14,6 +14,7 @@ import { ClusterInstances1764500000000 } from './migrations/1764500000000-cluste
 import { ResumeTokenExpiry1764600000000 } from './migrations/1764600000000-resume-token-expiry';
 import { Reactions1764700000000 } from './migrations/1764700000000-reactions';
 import { InstanceEntity } from '../cluster/instance.entity';
+import { KeyLogHeadEntity } from '../transparency/key-log-head.entity';
 import { KeyLogLeafEntity } from '../transparency/key-log-leaf.entity';
 import { KeyLog1764800000000 } from './migrations/1764800000000-key-log';
 
@@ -25,6 +26,7 @@ export const ENTITIES = [
   SessionEntity,
   InstanceEntity,
   KeyLogLeafEntity,
+  KeyLogHeadEntity,
 ];
 export const MIGRATIONS = [
   CreateCoreTables1764100000000,

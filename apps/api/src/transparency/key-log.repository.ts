@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
 
 import { isUniqueViolation } from '../database/database-errors';
+import { KeyLogHeadEntity } from './key-log-head.entity';
 import { KeyLogLeafEntity } from './key-log-leaf.entity';
 
 @Injectable()
@@ -10,7 +11,14 @@ export class KeyLogRepository {
   constructor(
     @InjectRepository(KeyLogLeafEntity)
     private readonly repository: Repository<KeyLogLeafEntity>,
+    @InjectRepository(KeyLogHeadEntity)
+    private readonly heads: Repository<KeyLogHeadEntity>,
   ) {}
+
+  /** Keeps a signed head: every head handed out can be checked later. */
+  async recordHead(head: Omit<KeyLogHeadEntity, 'id'>): Promise<void> {
+    await this.heads.insert(head);
+  }
 
   /**
    * Appends a leaf at the next index and returns it. Instances of a cluster may append at once:

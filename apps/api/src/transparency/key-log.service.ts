@@ -58,6 +58,7 @@ export class KeyLogService {
     };
     const signature = await this.crypto.sign(treeHeadBytes(unsigned));
     const head = { ...unsigned, signature: signature.toString('base64') };
+    await this.leaves.recordHead(head);
     // another request may have signed a larger head meanwhile: that one stays the latest
     if ((this.head?.size ?? -1) < size) this.head = head;
     return head;

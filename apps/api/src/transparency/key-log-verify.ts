@@ -1,0 +1,85 @@
+import { constants, verify } from 'node:crypto';
+
+import {
+  fromBase64,
+  leafHash,
+  parseBindingLeaf,
+  treeHash,
+  treeHeadBytes,
+} from '@app/shared';
+import type { EntityManager } from 'typeorm';
+
+import type { CheckpointKey } from '../crypto/server-keys';
+import { KeyLogHeadEntity } from './key-log-head.entity';
+import { KeyLogLeafEntity } from './key-log-leaf.entity';
+
+export interface KeyLogReport {
+  intact: boolean;
+  leaves: number;
+  headsChecked: number;
+  /** What does not hold, one line each (empty when intact). */
+  problems: string[];
+}
+
+const PSS_SALT_BYTES = 32;
+
+/**
+ * `npm run kt:verify`: rebuilds the tree from the stored leaves and checks every head the
+ * server signed: its root is the root of that many leaves, and a server key signed it (a
+ * retired key only for heads from before its retirement).
+ */
+export async function verifyKeyLog(
+  manager: EntityManager,
+  keys: readonly CheckpointKey[],
+): Promise<KeyLogReport> {
+  const problems: string[] = [];
+  const rows = await manager.find(KeyLogLeafEntity, {
+    order: { index: 'ASC' },
+  });
+  const hashes: Uint8Array[] = [];
+  for (const row of rows) {
+    if (row.index !== hashes.length) {
+      problems.push(
+        `leaf ${hashes.length} is missing (next stored: ${row.index})`,
+      );
+      break;
+    }
+    const leaf = fromBase64(row.leaf);
+    if (parseBindingLeaf(leaf)?.name !== row.name)
+      problems.push(`leaf ${row.index} is not a binding for ${row.name}`);
+    hashes.push(await leafHash(leaf));
+  }
+  const heads = await manager.find(KeyLogHeadEntity, { order: { id: 'ASC' } });
+  for (const head of heads) {
+    const what = `head of size ${head.size} signed ${head.timestamp}`;
+    if (head.size > hashes.length) {
+      problems.push(`${what}: the log holds only ${hashes.length} leaves`);
+      continue;
+    }
+    const root = Buffer.from(await treeHash(hashes.slice(0, head.size)));
+    if (root.toString('hex') !== head.rootHash)
+      problems.push(`${what}: its root is not the root of those leaves`);
+    const bytes = treeHeadBytes(head);
+    const signed = keys.some(
+      ({ key, retiredAt }) =>
+        (retiredAt === undefined || head.timestamp <= retiredAt) &&
+        verify(
+          'sha256',
+          bytes,
+          {
+            key,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: PSS_SALT_BYTES,
+          },
+          Buffer.from(head.signature, 'base64'),
+        ),
+    );
+    if (!signed) problems.push(`${what}: no server key signed it`);
+  }
+  return {
+    intact: problems.length === 0,
+    leaves: rows.length,
+    headsChecked: heads.length,
+    problems,
+  };
+}

@@ -1,20 +1,14 @@
-import {
-  createHash,
-  constants,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
+import { createHash, type KeyObject, sign } from 'node:crypto';
 
 import {
   type AuditCheckpointPayload,
   type ChainReportPayload,
-  PSS_SALT_BYTES,
   type UnsignedCheckpoint,
   checkpointBytes as checkpointEncoding,
 } from '@app/shared';
 
 import type { CheckpointKey } from '../crypto/server-keys';
+import { pss, signedByServerKey } from '../crypto/server-signature';
 
 /** The hash the first row chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -62,31 +56,13 @@ export function chainHash(prevHash: string, row: ChainRow): string {
 const checkpointBytes = (checkpoint: UnsignedCheckpoint) =>
   Buffer.from(checkpointEncoding(checkpoint));
 
-const pss = (key: KeyObject) => ({
-  key,
-  padding: constants.RSA_PKCS1_PSS_PADDING,
-  saltLength: PSS_SALT_BYTES,
-});
-
-/** RSA-PSS-SHA256 signature of a checkpoint, base64. */
+/** RSA-PSS-SHA256 signature of a checkpoint, base64 (the server signs with `CryptoService.sign`). */
 export function signCheckpoint(
   checkpoint: UnsignedCheckpoint,
   privateKey: KeyObject,
 ): string {
   return sign('sha256', checkpointBytes(checkpoint), pss(privateKey)).toString(
     'base64',
-  );
-}
-
-/** The same signature made on libuv's thread pool, off a serving event loop. */
-export function signCheckpointOffLoop(
-  checkpoint: UnsignedCheckpoint,
-  privateKey: KeyObject,
-): Promise<string> {
-  return new Promise((done, fail) =>
-    sign('sha256', checkpointBytes(checkpoint), pss(privateKey), (e, s) =>
-      e ? fail(e) : done(s.toString('base64')),
-    ),
   );
 }
 
@@ -99,27 +75,12 @@ export function checkpointSignatureValid(
   checkpoint: UnsignedCheckpoint & { signature: string },
   keys: readonly CheckpointKey[],
 ): boolean {
-  return keys.some(
-    ({ key, retiredAt }) =>
-      (retiredAt === undefined || checkpoint.at <= retiredAt) &&
-      signedBy(checkpoint, key),
+  return signedByServerKey(
+    checkpointBytes(checkpoint),
+    checkpoint.signature,
+    checkpoint.at,
+    keys,
   );
-}
-
-function signedBy(
-  checkpoint: UnsignedCheckpoint & { signature: string },
-  publicKey: KeyObject,
-): boolean {
-  try {
-    return verify(
-      'sha256',
-      checkpointBytes(checkpoint),
-      pss(publicKey),
-      Buffer.from(checkpoint.signature, 'base64'),
-    );
-  } catch {
-    return false;
-  }
 }
 
 /** Rows older than `maxAgeMs` (twice the checkpoint interval) must be under a checkpoint. */

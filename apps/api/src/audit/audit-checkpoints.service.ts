@@ -4,12 +4,12 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { AuditCheckpointPayload } from '@app/shared';
+import { type AuditCheckpointPayload, checkpointBytes } from '@app/shared';
 import { Subject } from 'rxjs';
 
 import { AppConfigService } from '../config/app-config.service';
 import { CryptoService } from '../crypto/crypto.service';
-import { type HashedRow, signCheckpointOffLoop } from './audit-chain';
+import type { HashedRow } from './audit-chain';
 import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -106,7 +106,9 @@ export class AuditCheckpointsService
     };
     const checkpoint = await this.repository.add({
       ...unsigned,
-      signature: await signCheckpointOffLoop(unsigned, this.crypto.privateKey),
+      signature: (await this.crypto.sign(checkpointBytes(unsigned))).toString(
+        'base64',
+      ),
     });
     this.latest = checkpoint;
     this.sinceLast = 0;

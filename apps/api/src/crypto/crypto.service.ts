@@ -1,5 +1,4 @@
 import {
-  constants,
   createECDH,
   createHash,
   hkdfSync,
@@ -14,7 +13,6 @@ import {
   HANDSHAKE_VERSION,
   HKDF_INFO,
   type HandshakeOfferPayload,
-  PSS_SALT_BYTES,
   type SessionReadyPayload,
   formatFingerprint,
   fromBase64,
@@ -22,6 +20,7 @@ import {
 } from '@app/shared';
 
 import type { CheckpointKey, ServerKeys } from './server-keys';
+import { pss } from './server-signature';
 import { SessionChannel } from './session-channel';
 
 /** Any refused handshake: one reason for every cause, so a prober learns nothing. */
@@ -60,27 +59,16 @@ export class CryptoService {
     return this.keys.publicKey;
   }
 
-  /** For signing audit checkpoints; never leaves the process. */
-  get privateKey(): KeyObject {
-    return this.keys.privateKey;
-  }
-
   /**
-   * RSA-PSS-SHA256 signature of `bytes` by the server key. It (~5 ms) runs on libuv's thread
+   * RSA-PSS-SHA256 signature of `bytes` by the server key (handshakes, audit checkpoints, key-log
+   * tree heads; the private key never leaves this service). It (~5 ms) runs on libuv's thread
    * pool: a connect storm uses both cores and never stalls the event loop that carries
    * everyone's messages.
    */
   sign(bytes: Uint8Array): Promise<Buffer> {
     return new Promise<Buffer>((done, fail) =>
-      sign(
-        'sha256',
-        bytes,
-        {
-          key: this.keys.privateKey,
-          padding: constants.RSA_PKCS1_PSS_PADDING,
-          saltLength: PSS_SALT_BYTES,
-        },
-        (error, result) => (error ? fail(error) : done(result)),
+      sign('sha256', bytes, pss(this.keys.privateKey), (error, result) =>
+        error ? fail(error) : done(result),
       ),
     );
   }

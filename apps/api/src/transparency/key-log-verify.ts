@@ -1,5 +1,3 @@
-import { constants, verify } from 'node:crypto';
-
 import {
   fromBase64,
   leafHash,
@@ -10,6 +8,7 @@ import {
 import type { EntityManager } from 'typeorm';
 
 import type { CheckpointKey } from '../crypto/server-keys';
+import { signedByServerKey } from '../crypto/server-signature';
 import { KeyLogHeadEntity } from './key-log-head.entity';
 import { KeyLogLeafEntity } from './key-log-leaf.entity';
 
@@ -20,8 +19,6 @@ export interface KeyLogReport {
   /** What does not hold, one line each (empty when intact). */
   problems: string[];
 }
-
-const PSS_SALT_BYTES = 32;
 
 /**
  * `npm run kt:verify`: rebuilds the tree from the stored leaves and checks every head the
@@ -59,20 +56,11 @@ export async function verifyKeyLog(
     const root = Buffer.from(await treeHash(hashes.slice(0, head.size)));
     if (root.toString('hex') !== head.rootHash)
       problems.push(`${what}: its root is not the root of those leaves`);
-    const bytes = treeHeadBytes(head);
-    const signed = keys.some(
-      ({ key, retiredAt }) =>
-        (retiredAt === undefined || head.timestamp <= retiredAt) &&
-        verify(
-          'sha256',
-          bytes,
-          {
-            key,
-            padding: constants.RSA_PKCS1_PSS_PADDING,
-            saltLength: PSS_SALT_BYTES,
-          },
-          Buffer.from(head.signature, 'base64'),
-        ),
+    const signed = signedByServerKey(
+      treeHeadBytes(head),
+      head.signature,
+      head.timestamp,
+      keys,
     );
     if (!signed) problems.push(`${what}: no server key signed it`);
   }

@@ -392,7 +392,7 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
 
   it('works over HTTP long-polling too: a base64-encoded 48 KB chunk fits the frame limit', async () => {
     const alice = await room.connect({ transports: ['polling'] });
-    await alice.send(ClientEvent.SessionLogin, { username: 'polly' });
+    await alice.requestLogin('polly');
     await alice.next(ServerEvent.SessionJoined);
     const bob = await room.login('bob');
     const bytes = randomBytes(3 * Limits.fileChunkBytes + 1);

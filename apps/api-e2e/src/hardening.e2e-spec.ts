@@ -238,7 +238,7 @@ describe('A51: a kick keeps the name and the address out for a while', () => {
   });
   const tryLogin = async (name: string, address: string) => {
     const client = await room.connect(from(address));
-    await client.send(ClientEvent.SessionLogin, { username: name });
+    await client.requestLogin(name);
     await client.until(
       () =>
         client.username !== undefined ||

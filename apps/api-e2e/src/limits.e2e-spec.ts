@@ -163,10 +163,7 @@ describe('catch-up bound (L48)', () => {
       60_000,
     );
     const reader = await room.connect();
-    await reader.send(ClientEvent.SessionLogin, {
-      username: 'reader',
-      lastMessageId: 0,
-    });
+    await reader.requestLogin('reader', 0);
     const truncated = await reader.next(ServerEvent.MessageHistoryTruncated);
     await reader.until(
       () =>

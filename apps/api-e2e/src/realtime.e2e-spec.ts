@@ -138,7 +138,7 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
   it('refuses a duplicate username, whatever its case, and keeps the first user', async () => {
     const alice = await login('alice');
     const other = await room.connect();
-    await other.send(ClientEvent.SessionLogin, { username: 'ALICE' });
+    await other.requestLogin('ALICE');
     const error = await other.nextError(ClientEvent.SessionLogin);
     expect(error).toMatchObject({
       code: ErrorCode.UsernameTaken,
@@ -146,7 +146,7 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     });
     expect(error.message).toContain('taken');
     // the refused socket may try again with another name
-    await other.send(ClientEvent.SessionLogin, { username: 'alice2' });
+    await other.requestLogin('alice2');
     await other.next(ServerEvent.SessionJoined);
     await alice.next(
       ServerEvent.UserJoined,
@@ -191,7 +191,7 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
 
     // meanwhile nobody may take the name
     const thief = await room.connect();
-    await thief.send(ClientEvent.SessionLogin, { username: 'bob' });
+    await thief.requestLogin('bob');
     expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(
       ErrorCode.UsernameTaken,
     );
@@ -263,7 +263,7 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     expect((await late.nextError(ClientEvent.SessionResume)).code).toBe(
       ErrorCode.ResumeFailed,
     );
-    await late.send(ClientEvent.SessionLogin, { username: 'bob' });
+    await late.requestLogin('bob');
     await late.next(ServerEvent.SessionJoined);
   });
 

@@ -389,7 +389,7 @@ describe('attack and fault catalogue (core)', () => {
 
     it('A15: a second login on a logged-in socket is refused', async () => {
       const alice = await login('alice');
-      await alice.send(ClientEvent.SessionLogin, { username: 'alice-two' });
+      await alice.requestLogin('alice-two');
       expect(await alice.nextError(ClientEvent.SessionLogin)).toMatchObject({
         code: ErrorCode.AlreadyLoggedIn,
       });
@@ -463,7 +463,7 @@ describe('attack and fault catalogue (core)', () => {
       ['System', ErrorCode.UsernameReserved],
     ])('A17: %j is refused with %s and a reason', async (name, code) => {
       const client = await connect();
-      await client.send(ClientEvent.SessionLogin, { username: name });
+      await client.requestLogin(name);
       const error = await client.nextError(ClientEvent.SessionLogin);
       expect(error.code).toBe(code);
       expect(error.message.length).toBeGreaterThan(10);
@@ -474,9 +474,7 @@ describe('attack and fault catalogue (core)', () => {
 
     it('A17: a 10 KB username is refused without echoing it', async () => {
       const client = await connect();
-      await client.send(ClientEvent.SessionLogin, {
-        username: 'y'.repeat(10_000),
-      });
+      await client.requestLogin('y'.repeat(10_000));
       const error = await client.nextError(ClientEvent.SessionLogin);
       expect(error.code).toBe(ErrorCode.InvalidPayload);
       expect(error.message.length).toBeLessThan(200);
@@ -486,14 +484,14 @@ describe('attack and fault catalogue (core)', () => {
       await login('alice');
       for (const name of ['Alice', 'ALICE', ' alice ']) {
         const client = await connect();
-        await client.send(ClientEvent.SessionLogin, { username: name });
+        await client.requestLogin(name);
         expect((await client.nextError(ClientEvent.SessionLogin)).code).toBe(
           ErrorCode.UsernameTaken,
         );
       }
-      await login('b0b');
+      await login('bob');
       const lookalike = await connect();
-      await lookalike.send(ClientEvent.SessionLogin, { username: 'bob' });
+      await lookalike.requestLogin('b0b');
       expect((await lookalike.nextError(ClientEvent.SessionLogin)).code).toBe(
         ErrorCode.UsernameTaken,
       );
@@ -514,7 +512,7 @@ describe('attack and fault catalogue (core)', () => {
       ],
     ])('A44: %j is refused (%s: %s)', async (name, code, reason) => {
       const client = await connect();
-      await client.send(ClientEvent.SessionLogin, { username: name });
+      await client.requestLogin(name);
       const error = await client.nextError(ClientEvent.SessionLogin);
       expect(error.code).toBe(code);
       expect(error.message).toContain(reason);
@@ -524,9 +522,7 @@ describe('attack and fault catalogue (core)', () => {
       await login('cocoa');
       const client = await connect();
       // с, о, с, о, а: all Cyrillic, one script, the same skeleton as "cocoa"
-      await client.send(ClientEvent.SessionLogin, {
-        username: '\u0441\u043e\u0441\u043e\u0430',
-      });
+      await client.requestLogin('\u0441\u043e\u0441\u043e\u0430');
       expect((await client.nextError(ClientEvent.SessionLogin)).code).toBe(
         ErrorCode.UsernameTaken,
       );
@@ -537,9 +533,7 @@ describe('attack and fault catalogue (core)', () => {
         Array.from({ length: 10 }, () => connect()),
       );
       await Promise.all(
-        contenders.map((c, i) =>
-          c.send(ClientEvent.SessionLogin, { username: i % 2 ? 'Zed' : 'zed' }),
-        ),
+        contenders.map((c, i) => c.requestLogin(i % 2 ? 'Zed' : 'zed')),
       );
       // every contender is answered, one way or the other
       for (const c of contenders)

@@ -20,7 +20,12 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@app/shared';
-import { CryptoService, KeyLogService, verifyKeyLog } from '@app/api';
+import {
+  CryptoService,
+  KeyLogService,
+  typedNameKey,
+  verifyKeyLog,
+} from '@app/api';
 
 import { type TestServer, startServer } from './support/test-server';
 
@@ -55,7 +60,10 @@ describe('key transparency log (public REST)', () => {
     return { status: response.status, body: (await response.json()) as T };
   }
   const bind = (name: string, key: string, kind: Binding['kind'] = 'bind') =>
-    log.append({ kind, name, key, at: new Date().toISOString() });
+    log.append(
+      { kind, name, key, at: new Date().toISOString() },
+      typedNameKey(name),
+    );
 
   /** The root of the first `size` leaves, rebuilt from the public entries alone. */
   async function rebuiltRoot(size: number): Promise<Uint8Array> {

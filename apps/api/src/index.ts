@@ -8,5 +8,6 @@ export { AuditService, RepeatBudget } from './audit/audit.service';
 export { dataSourceOptions } from './database/data-source';
 export { RealtimeService } from './realtime/realtime.service';
 export { CryptoService } from './crypto/crypto.service';
+export { typedNameKey } from './identity/name-identity';
 export { KeyLogService } from './transparency/key-log.service';
 export { verifyKeyLog } from './transparency/key-log-verify';

@@ -5,6 +5,7 @@ import {
   type ClientEventMap,
   ErrorCode,
   type ExceptionPayload,
+  type IdentityKey,
   type MessagePayload,
   Outbox,
   type Outgoing,
@@ -14,6 +15,7 @@ import {
   ServerEvent,
   type ServerEventMap,
   type SessionJoinedPayload,
+  createIdentityKey,
   retryDelayMs,
 } from '@app/shared';
 import {
@@ -47,6 +49,21 @@ export interface ConnectOptions
    */
   observe?: (event: keyof ServerEventMap, payload: unknown) => void;
   keep?: boolean;
+  /**
+   * The browser this client plays: its identity key. Default: the one browser of each name
+   * (per test process), so a name's logins in different tests are its owner coming back.
+   */
+  identity?: IdentityKey;
+}
+
+const browsers = new Map<string, Promise<IdentityKey>>();
+
+/** The identity key of the browser that uses this name (folded as the server roughly does). */
+function browserOf(username: string): Promise<IdentityKey> {
+  const name = username.normalize('NFKC').trim().toLowerCase();
+  let browser = browsers.get(name);
+  if (!browser) browsers.set(name, (browser = createIdentityKey()));
+  return browser;
 }
 
 /**
@@ -75,6 +92,8 @@ export class ChatClient {
   lastMessageId?: number;
   private readonly secure: SecureChatClient;
   private waiters: (() => void)[] = [];
+  /** The identity key its logins prove; unset: each name's own browser. */
+  identity?: IdentityKey;
 
   private constructor(
     readonly socket: Socket,
@@ -137,8 +156,15 @@ export class ChatClient {
     url: string,
     options: ConnectOptions = {},
   ): Promise<ChatClient> {
-    const { pin, resilient, retryScale, observe, keep, ...socketOptions } =
-      options;
+    const {
+      pin,
+      resilient,
+      retryScale,
+      observe,
+      keep,
+      identity,
+      ...socketOptions
+    } = options;
     const socket = io(url, {
       autoConnect: false,
       reconnectionDelay: 100,
@@ -156,6 +182,7 @@ export class ChatClient {
       keep,
       socketOptions.reconnection !== false,
     );
+    client.identity = identity;
     socket.connect();
     await client.until(
       () =>
@@ -176,12 +203,18 @@ export class ChatClient {
     options: ConnectOptions = {},
   ): Promise<ChatClient> {
     const client = await ChatClient.connect(url, options);
-    await client.send(ClientEvent.SessionLogin, { username });
+    await client.requestLogin(username);
     if (options.keep === false)
       // load tools: a login among thousands may wait behind everyone else's
       await client.until(() => client.username !== undefined, 'joined', 60_000);
     else await client.next(ServerEvent.SessionJoined);
     return client;
+  }
+
+  /** Sends `session:login` with this client's identity proof for the current connection. */
+  async requestLogin(username: string, lastMessageId?: number): Promise<void> {
+    const identity = this.identity ?? (await browserOf(username));
+    return this.secure.login({ username, lastMessageId }, identity);
   }
 
   /** A public message through the outbox (at-least-once); returns its client id. */
@@ -344,10 +377,7 @@ export class ChatClient {
           token: this.resumeToken,
           lastMessageId,
         })
-      : this.send(ClientEvent.SessionLogin, {
-          username: this.username!,
-          lastMessageId,
-        });
+      : this.requestLogin(this.username!, lastMessageId);
     void request.catch(() => undefined);
   }
 

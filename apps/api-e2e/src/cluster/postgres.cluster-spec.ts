@@ -68,7 +68,7 @@ describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
     // one name, case- and look-alike-folded, across the database's unique index
     const thief = await ChatClient.connect(server.url);
     clients.push(thief);
-    await thief.send(ClientEvent.SessionLogin, { username: 'ALICE' });
+    await thief.requestLogin('ALICE');
     expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(
       ErrorCode.UsernameTaken,
     );

@@ -126,7 +126,7 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     // one name across the cluster, case- and look-alike-folded
     const thief = await ChatClient.connect(b.url);
     clients.push(thief);
-    await thief.send(ClientEvent.SessionLogin, { username: 'ALICE' });
+    await thief.requestLogin('ALICE');
     expect((await thief.nextError(ClientEvent.SessionLogin)).code).toBe(
       ErrorCode.UsernameTaken,
     );

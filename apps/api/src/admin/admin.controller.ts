@@ -23,6 +23,8 @@ import { AuditRepository } from '../audit/audit.repository';
 import { DomainException } from '../common/domain.exception';
 import { AppConfigService } from '../config/app-config.service';
 import { CryptoService } from '../crypto/crypto.service';
+import { IdentityService } from '../identity/identity.service';
+import { typedNameKey } from '../identity/name-identity';
 import { SessionsService } from '../sessions/sessions.service';
 import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { AdminAuthGuard } from './admin-auth.guard';
@@ -31,7 +33,7 @@ import { LogsQueryDto } from './dto/logs-query.dto';
 const toIso = (value: string | undefined) =>
   value ? new Date(value).toISOString() : undefined;
 
-/** The admin REST API: read-only views of users and the audit log, plus kick. */
+/** The admin REST API: read-only views of users and the audit log, plus kick and release. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin')
@@ -44,6 +46,7 @@ export class AdminController {
     private readonly checkpoints: AuditCheckpointsRepository,
     private readonly crypto: CryptoService,
     private readonly configService: AppConfigService,
+    private readonly identity: IdentityService,
   ) {}
 
   @Get('users')
@@ -77,6 +80,26 @@ export class AdminController {
       throw new DomainException(ErrorCode.NotFound, 'No such user is online.');
     }
     return { kicked: name };
+  }
+
+  @Post('users/:name/release')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Free a name bound to an identity key; its holder, if online, is signed out, and the name's contacts see the next owner as a key change",
+  })
+  async release(@Param('name') name: string): Promise<{ released: string }> {
+    const username =
+      name.length <= 64
+        ? await this.identity.release(typedNameKey(name))
+        : undefined;
+    if (!username)
+      throw new DomainException(
+        ErrorCode.NotFound,
+        'No identity key owns this name.',
+      );
+    await this.sessions.kick(username, 'release');
+    return { released: username };
   }
 
   @Get('logs')

@@ -25,6 +25,8 @@ export type AuditType =
   | 'resume_rejected'
   | 'user_left'
   | 'user_kicked'
+  | 'name_bound'
+  | 'name_released'
   | 'message_public'
   | 'message_private'
   | 'reaction'

@@ -8,6 +8,9 @@ import type {
   PrivateMessagePayload,
 } from '@app/shared';
 
+/** `kick`: removed for a while; `release`: the name was taken from the user's identity key. */
+export type Removal = 'kick' | 'release';
+
 /** A member held by another instance, as the others see it. */
 export interface RemoteMember {
   sessionId: string;
@@ -42,7 +45,7 @@ export interface ClusterEvents {
   /** A reaction on a private message: delivered where `to` is connected. */
   'private-reaction': PrivateReactionPayload;
   /** An administrator removed this user, on whichever instance holds them. */
-  kick: { key: string };
+  kick: { key: string; removal: Removal };
   /** An administrator removed someone: their name and address stay out until `until`. */
   banned: { key: string; address: string; until: number };
   /**

@@ -109,6 +109,14 @@ export class AppConfigSchema {
   @Max(604_800)
   KICK_BAN_SECONDS?: number;
 
+  /** A name unused this many days is free for another identity key (default 30). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  NAME_RESERVATION_DAYS?: number;
+
   /** Largest file accepted for sharing, in MB (default 20). */
   @IsOptional()
   @Type(() => Number)

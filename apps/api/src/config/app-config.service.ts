@@ -27,6 +27,8 @@ export interface AppConfig {
   resumeGraceMs: number;
   /** How long a kicked user's name and address may not log in again (A51). */
   kickBanMs: number;
+  /** Days a name stays its identity key's after its last use (E60). */
+  nameReservationDays: number;
   audit: { checkpointEvery: number; checkpointSeconds: number };
   /** Abuse limits (L30, L31): per socket, per address and overall. */
   limits: ConnectionLimits;
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     trustedProxies: list(schema.TRUSTED_PROXIES),
     resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
     kickBanMs: (schema.KICK_BAN_SECONDS ?? 600) * 1000,
+    nameReservationDays: schema.NAME_RESERVATION_DAYS ?? 30,
     files: {
       maxBytes: (schema.MAX_FILE_MB ?? 20) * MB,
       dir: resolve(schema.FILES_DIR ?? 'data/files'),

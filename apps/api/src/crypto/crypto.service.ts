@@ -34,6 +34,8 @@ export class HandshakeRejectedError extends Error {
 export interface AcceptedHandshake {
   ready: SessionReadyPayload;
   channel: SessionChannel;
+  /** SHA-256 of the transcript (also the HKDF salt): names this connection. */
+  transcriptHash: Buffer;
 }
 
 /** Wraps `node:crypto`: the server identity key and the per-connection key exchange. */
@@ -110,6 +112,7 @@ export class CryptoService {
         signature: signature.toString('base64'),
       },
       channel: new SessionChannel(derive(HKDF_INFO.s2c), derive(HKDF_INFO.c2s)),
+      transcriptHash: salt,
     };
   }
 

@@ -17,6 +17,8 @@ import { InstanceEntity } from '../cluster/instance.entity';
 import { KeyLogHeadEntity } from '../transparency/key-log-head.entity';
 import { KeyLogLeafEntity } from '../transparency/key-log-leaf.entity';
 import { KeyLog1764800000000 } from './migrations/1764800000000-key-log';
+import { NameBindings1764900000000 } from './migrations/1764900000000-name-bindings';
+import { NameBindingEntity } from '../identity/name-binding.entity';
 
 export const ENTITIES = [
   AuditEventEntity,
@@ -27,6 +29,7 @@ export const ENTITIES = [
   InstanceEntity,
   KeyLogLeafEntity,
   KeyLogHeadEntity,
+  NameBindingEntity,
 ];
 export const MIGRATIONS = [
   CreateCoreTables1764100000000,
@@ -37,6 +40,7 @@ export const MIGRATIONS = [
   ResumeTokenExpiry1764600000000,
   Reactions1764700000000,
   KeyLog1764800000000,
+  NameBindings1764900000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

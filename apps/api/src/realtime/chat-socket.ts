@@ -6,6 +6,8 @@ import type { SessionChannel } from '../crypto/session-channel';
 /** What the server keeps on each socket. Keys stay here, on the instance that holds the socket. */
 export interface ChatSocketData {
   channel: SessionChannel;
+  /** SHA-256 of this connection's handshake transcript: a login's identity proof signs it. */
+  transcriptHash: Buffer;
   /** Set once the user has logged in or resumed. */
   sessionId?: string;
   username?: string;

@@ -74,6 +74,7 @@ export function createHandshakeMiddleware(
     }
     const data = socket.data as ChatSocketData & { ready?: unknown };
     data.channel = accepted.channel;
+    data.transcriptHash = accepted.transcriptHash;
     data.address = address;
     data.addressHash = addressHash;
     data.ready = accepted.ready;

@@ -20,7 +20,12 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: LoginDto,
   ): Promise<void> {
-    await this.sessions.login(socket, dto.username, dto.lastMessageId);
+    await this.sessions.login(
+      socket,
+      dto.username,
+      dto.identity,
+      dto.lastMessageId,
+    );
   }
 
   @SubscribeMessage(ClientEvent.SessionResume)

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
+import { IdentityModule } from '../identity/identity.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { SessionEntity } from './session.entity';
 import { SessionsGateway } from './sessions.gateway';
@@ -8,8 +9,12 @@ import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity]), RealtimeModule],
+  imports: [
+    TypeOrmModule.forFeature([SessionEntity]),
+    RealtimeModule,
+    IdentityModule,
+  ],
   providers: [SessionsRepository, SessionsService, SessionsGateway],
-  exports: [SessionsService, RealtimeModule],
+  exports: [SessionsService, RealtimeModule, IdentityModule],
 })
 export class SessionsModule {}

@@ -7,10 +7,13 @@ import type { AuditService } from '../audit/audit.service';
 import type { ClusterService } from '../cluster/cluster.service';
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
+import type { IdentityService } from '../identity/identity.service';
 import type { ConnectionGuard } from '../realtime/connection-guard';
 import type { RealtimeService } from '../realtime/realtime.service';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+
+const PROOF = { key: 'k', signature: 's' };
 
 function fakeSocket(id: string): ChatSocket {
   return {
@@ -62,6 +65,15 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     holdAll: jest.fn(async () => []),
   };
   const realtime = { send: jest.fn(), sendToEach: jest.fn() };
+  // every login proves its key; name ownership has tests of its own (API, browser)
+  const identity = {
+    verifyProof: jest.fn(() => 'key'),
+    claim: jest.fn(async (_key: string, username: string) => ({
+      username,
+      identityKey: 'key',
+    })),
+    used: jest.fn(),
+  };
   const audit = { record: jest.fn() };
   let service: SessionsService;
 
@@ -104,6 +116,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
         instanceId: 'instance-1',
         publish: jest.fn(),
       } as unknown as ClusterService,
+      identity as unknown as IdentityService,
     );
     void service.onModuleInit();
   });
@@ -113,8 +126,8 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   it('welcomes a new user with the list and a resume token, and tells the others', async () => {
     const alice = fakeSocket('a');
     const bob = fakeSocket('b');
-    await service.login(alice, 'alice');
-    await service.login(bob, '  Bob ');
+    await service.login(alice, 'alice', PROOF);
+    await service.login(bob, '  Bob ', PROOF);
     const [welcome] = sentTo(bob, ServerEvent.SessionJoined) as {
       username: string;
       users: unknown[];
@@ -139,14 +152,16 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   });
 
   it('refuses a taken name and a reserved one with their own codes', async () => {
-    await service.login(fakeSocket('a'), 'alice');
-    await expect(service.login(fakeSocket('b'), 'ALICE')).rejects.toMatchObject(
-      { code: ErrorCode.UsernameTaken },
-    );
-    await expect(service.login(fakeSocket('c'), 'admin')).rejects.toMatchObject(
-      { code: ErrorCode.UsernameReserved },
-    );
-    await expect(service.login(fakeSocket('d'), 'x y')).rejects.toMatchObject({
+    await service.login(fakeSocket('a'), 'alice', PROOF);
+    await expect(
+      service.login(fakeSocket('b'), 'ALICE', PROOF),
+    ).rejects.toMatchObject({ code: ErrorCode.UsernameTaken });
+    await expect(
+      service.login(fakeSocket('c'), 'admin', PROOF),
+    ).rejects.toMatchObject({ code: ErrorCode.UsernameReserved });
+    await expect(
+      service.login(fakeSocket('d'), 'x y', PROOF),
+    ).rejects.toMatchObject({
       code: ErrorCode.UsernameInvalid,
     });
   });
@@ -154,8 +169,8 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   it('holds a dropped user for the grace period, then announces the leave', async () => {
     const alice = fakeSocket('a');
     const bob = fakeSocket('b');
-    await service.login(alice, 'alice');
-    await service.login(bob, 'bob');
+    await service.login(alice, 'alice', PROOF);
+    await service.login(bob, 'bob', PROOF);
     await service.disconnected(bob, 'transport close');
     expect(service.users().map((u) => u.username)).toContain('bob');
     expect(service.findOnline('bob')).toBeUndefined();
@@ -174,7 +189,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
 
   it('lets a deliberate disconnect leave at once', async () => {
     const bob = fakeSocket('b');
-    await service.login(bob, 'bob');
+    await service.login(bob, 'bob', PROOF);
     await service.disconnected(bob, 'client namespace disconnect');
     expect(service.users()).toEqual([]);
     expect(repository.release).toHaveBeenCalled();
@@ -182,7 +197,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
 
   it('gives the name back to a resume within the grace period and rotates the token', async () => {
     const bob = fakeSocket('b');
-    await service.login(bob, 'bob');
+    await service.login(bob, 'bob', PROOF);
     const [{ resumeToken }] = sentTo(bob, ServerEvent.SessionJoined) as {
       resumeToken: string;
     }[];
@@ -224,7 +239,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
 
   it('A51: two resumes racing with one token: exactly one wins', async () => {
     const carl = fakeSocket('c');
-    await service.login(carl, 'carl');
+    await service.login(carl, 'carl', PROOF);
     const [{ resumeToken }] = sentTo(carl, ServerEvent.SessionJoined) as {
       resumeToken: string;
     }[];

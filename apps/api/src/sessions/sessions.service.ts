@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import {
   ErrorCode,
+  type IdentityProofPayload,
   type LeaveReason,
   type PresenceChange,
   ServerEvent,
@@ -21,15 +22,19 @@ import { Subject, throttleTime } from 'rxjs';
 
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import { AuditService } from '../audit/audit.service';
-import type { RemoteMember } from '../cluster/cluster-events';
+import type { Removal, RemoteMember } from '../cluster/cluster-events';
 import { ClusterService } from '../cluster/cluster.service';
 import { AppConfigService } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
+import {
+  IdentityService,
+  NameOwnedException,
+} from '../identity/identity.service';
 import { ConnectionGuard } from '../realtime/connection-guard';
 import { RealtimeService } from '../realtime/realtime.service';
 import { Directory } from './directory';
 import { KickBans } from './kick-bans';
-import { checkName, nameKey } from './name-identity';
+import { checkName, typedNameKey } from '../identity/name-identity';
 import { SessionsException } from './sessions.exception';
 import type { SessionEntity } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
@@ -60,14 +65,18 @@ export interface Joined {
   lastMessageId?: number;
 }
 
+const taken = (username: string) =>
+  new SessionsException(
+    ErrorCode.UsernameTaken,
+    `The username "${username}" is taken. Please choose another.`,
+    'username',
+  );
+
 const sessionExpired = () =>
   new SessionsException(
     ErrorCode.ResumeFailed,
     'Your session has expired. Please log in again.',
   );
-
-/** The uniqueness key of a name as typed (case- and look-alike-folded). */
-const keyOf = (username: string) => nameKey(username.normalize('NFKC').trim());
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -99,6 +108,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly configService: AppConfigService,
     private readonly checkpoints: AuditCheckpointsService,
     private readonly cluster: ClusterService,
+    private readonly identity: IdentityService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -130,6 +140,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   async login(
     socket: ChatSocket,
     requested: string,
+    proof: IdentityProofPayload,
     lastMessageId?: number,
   ): Promise<void> {
     this.assertNotLoggedIn(socket);
@@ -159,10 +170,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         'username',
       );
     }
+    const owned = await this.own(
+      socket,
+      requested,
+      check.key,
+      check.username,
+      proof,
+    );
     const token = randomBytes(32).toString('base64url');
     const member: Member = {
       sessionId: randomUUID(),
-      username: check.username,
+      username: owned,
       key: check.key,
       since: new Date().toISOString(),
       addressHash: socket.data.addressHash,
@@ -180,14 +198,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     });
     if (!claimed) {
       await this.audit.record('login_rejected', {
-        target: check.username,
+        target: owned,
         detail: { reason: 'taken', address: socket.data.addressHash },
       });
-      throw new SessionsException(
-        ErrorCode.UsernameTaken,
-        `The username "${check.username}" is taken. Please choose another.`,
-        'username',
-      );
+      throw taken(check.username);
     }
     await this.audit.record('login_accepted', {
       actor: member.username,
@@ -204,6 +218,44 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.announceJoined(member);
     this.publishMember('member', member);
     this.welcome(member, token, false, lastMessageId);
+  }
+
+  /**
+   * The name for this login, as its identity key bound it: the proof must verify on this
+   * connection, and the name must be free or already this key's (E60).
+   */
+  private async own(
+    socket: ChatSocket,
+    requested: string,
+    key: string,
+    username: string,
+    proof: IdentityProofPayload,
+  ): Promise<string> {
+    const reject = (reason: string) =>
+      this.audit.record('login_rejected', {
+        target: username,
+        detail: { reason, address: socket.data.addressHash },
+      });
+    let identityKey: string;
+    try {
+      identityKey = this.identity.verifyProof(
+        proof,
+        socket.data.transcriptHash,
+        requested,
+      );
+    } catch (error) {
+      await reject('identity_invalid');
+      throw error;
+    }
+    try {
+      return (await this.identity.claim(key, username, identityKey)).username;
+    } catch (error) {
+      if (!(error instanceof NameOwnedException)) throw error;
+      // someone is using it now: that is what the user needs to hear first
+      const online = this.heldHere(key) ?? this.directory.byKey(key);
+      await reject(online ? 'taken' : 'name_owned');
+      throw online ? taken(username) : error;
+    }
   }
 
   /** Takes back a held name with the token issued at login; the old connection, if any, is dropped. */
@@ -321,7 +373,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** A member connected to another instance whose name matches, in a cluster. */
   findRemote(username: string): RemoteMember | undefined {
-    const found = this.directory.byKey(keyOf(username));
+    const found = this.directory.byKey(typedNameKey(username));
     return found?.connected ? found : undefined;
   }
 
@@ -333,7 +385,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** The connected member whose name matches (case- and look-alike-insensitively). */
   findOnline(username: string): Member | undefined {
-    const key = keyOf(username);
+    const key = typedNameKey(username);
     for (const member of this.members.values()) {
       if (member.key === key && member.socket) return member;
     }
@@ -378,15 +430,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Removes a user at an administrator's request: they are told why, everyone sees them leave,
-   * the name and its resume token are released. False when nobody holds that name.
+   * the name and its resume token are released. A `kick` keeps the name and the address out for
+   * a while; after a `release` (the name no longer belongs to their key) its next owner may log
+   * in at once. False when nobody holds that name.
    */
-  async kick(username: string): Promise<boolean> {
-    const key = keyOf(username);
+  async kick(username: string, removal: Removal = 'kick'): Promise<boolean> {
+    const key = typedNameKey(username);
     const member = this.heldHere(key);
-    if (member) await this.remove(member);
+    if (member) await this.remove(member, removal);
     else if (this.directory.byKey(key))
       // held by another instance: that one removes them
-      this.cluster.publish('kick', { key });
+      this.cluster.publish('kick', { key, removal });
     else return false;
     return true;
   }
@@ -395,23 +449,28 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return [...this.members.values()].find((m) => m.key === key);
   }
 
-  private async remove(member: Member): Promise<void> {
+  private async remove(member: Member, removal: Removal): Promise<void> {
     const socket = member.socket;
     if (socket) {
       this.realtime.send(socket, ServerEvent.Exception, {
         code: ErrorCode.Kicked,
-        message: 'An administrator removed you from the chat.',
+        message:
+          removal === 'kick'
+            ? 'An administrator removed you from the chat.'
+            : 'An administrator released your name: it no longer belongs to this browser.',
       });
     }
-    // the name and the address stay out for a while, on every instance (A51)
-    const until = Date.now() + this.configService.config.kickBanMs;
-    this.bans.add(member.key, member.addressHash, until);
-    this.cluster.publish('banned', {
-      key: member.key,
-      address: member.addressHash,
-      until,
-    });
-    await this.audit.record('user_kicked', { target: member.username });
+    if (removal === 'kick') {
+      // the name and the address stay out for a while, on every instance (A51)
+      const until = Date.now() + this.configService.config.kickBanMs;
+      this.bans.add(member.key, member.addressHash, until);
+      this.cluster.publish('banned', {
+        key: member.key,
+        address: member.addressHash,
+        until,
+      });
+      await this.audit.record('user_kicked', { target: member.username });
+    }
     await this.leave(member, 'kicked');
     socket?.disconnect(true);
   }
@@ -455,6 +514,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       actor: member.username,
       detail: { reason },
     });
+    await this.identity.used(member.key);
     this.left$.next(member);
     const left = {
       username: member.username,
@@ -486,9 +546,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.cluster.on('banned', ({ key, address, until }) =>
       this.bans.add(key, address, until),
     );
-    this.cluster.on('kick', ({ key }) => {
+    this.cluster.on('kick', ({ key, removal }) => {
       const member = this.heldHere(key);
-      if (member) void this.remove(member);
+      if (member) void this.remove(member, removal);
     });
     this.cluster.tick$.subscribe(() => void this.reconcile());
     this.cluster.revived$.subscribe(() => void this.reclaim());

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 
 import type { CheckpointKey } from '../crypto/server-keys';
 import { signedByServerKey } from '../crypto/server-signature';
+import { typedNameKey } from '../identity/name-identity';
 import { KeyLogHeadEntity } from './key-log-head.entity';
 import { KeyLogLeafEntity } from './key-log-leaf.entity';
 
@@ -42,8 +43,12 @@ export async function verifyKeyLog(
       break;
     }
     const leaf = fromBase64(row.leaf);
-    if (parseBindingLeaf(leaf)?.name !== row.name)
-      problems.push(`leaf ${row.index} is not a binding for ${row.name}`);
+    const binding = parseBindingLeaf(leaf);
+    // the row is found by the folded name: it must fold the name the leaf binds
+    if (!binding || typedNameKey(binding.name) !== row.name)
+      problems.push(
+        `leaf ${row.index} is not a binding of the name it is filed under`,
+      );
     hashes.push(await leafHash(leaf));
   }
   const heads = await manager.find(KeyLogHeadEntity, { order: { id: 'ASC' } });

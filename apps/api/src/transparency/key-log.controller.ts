@@ -12,6 +12,7 @@ import {
   EntriesQueryDto,
   ProofQueryDto,
 } from './dto/key-log-query.dto';
+import { typedNameKey } from '../identity/name-identity';
 import { KeyLogService } from './key-log.service';
 
 /** The key-transparency log, public: anyone may check it and monitor names. */
@@ -31,7 +32,7 @@ export class KeyLogController {
     summary: "A name's latest binding and its inclusion proof",
   })
   proof(@Query() query: ProofQueryDto): Promise<InclusionProofPayload> {
-    return this.log.proof(query.name, query.size);
+    return this.log.proof(typedNameKey(query.name), query.size);
   }
 
   @Get('consistency')

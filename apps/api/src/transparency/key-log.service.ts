@@ -42,9 +42,12 @@ export class KeyLogService {
     private readonly crypto: CryptoService,
   ) {}
 
-  /** Appends a binding; resolves with its leaf index. */
-  async append(binding: Binding): Promise<number> {
-    return this.leaves.append(binding.name, toBase64(bindingLeaf(binding)));
+  /**
+   * Appends a binding, found later by `nameKey` (the folded name: a proof asked for any spelling
+   * of a name finds it); resolves with its leaf index.
+   */
+  async append(binding: Binding, nameKey: string): Promise<number> {
+    return this.leaves.append(nameKey, toBase64(bindingLeaf(binding)));
   }
 
   /** The latest tree head, signed (a new signature only when the tree grew). */

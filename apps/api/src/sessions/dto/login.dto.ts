@@ -1,11 +1,43 @@
-import type { LoginPayload, ResumePayload } from '@app/shared';
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import type {
+  IdentityProofPayload,
+  LoginPayload,
+  ResumePayload,
+} from '@app/shared';
+import { Type } from 'class-transformer';
+import {
+  IsBase64,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class IdentityProofDto implements IdentityProofPayload {
+  // lengths and the key's curve are checked with the signature, in the identity service
+  @IsString()
+  @IsBase64()
+  @MaxLength(200)
+  key!: string;
+
+  @IsString()
+  @IsBase64()
+  @MaxLength(200)
+  signature!: string;
+}
 
 export class LoginDto implements LoginPayload {
   // the username rules themselves live in the service; this only bounds the shape
   @IsString()
   @MaxLength(256)
   username!: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => IdentityProofDto)
+  identity!: IdentityProofDto;
 
   @IsOptional()
   @IsInt()

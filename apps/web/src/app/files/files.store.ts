@@ -10,6 +10,7 @@ import {
 } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
+import { ContactsStore } from '../contacts/contacts.store';
 import { SocketService } from '../core/realtime/socket.service';
 import { SessionStore } from '../sessions/session.store';
 import { previewType } from './image-type';
@@ -73,6 +74,7 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
  */
 @Injectable({ providedIn: 'root' })
 export class FilesStore {
+  private readonly contacts = inject(ContactsStore);
   private readonly socket = inject(SocketService);
   private readonly session = inject(SessionStore);
   private readonly notify = inject(NotifyService);
@@ -128,6 +130,7 @@ export class FilesStore {
 
   /** Hashes and offers a file to everyone, or to one user; refuses files over the limit at once. */
   async send(file: File, to?: string): Promise<void> {
+    if (to && this.contacts.refuses(to)) return;
     if (file.size > Limits.maxFileBytes) {
       this.notify.error(
         `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${Limits.maxFileBytes / 1048576} MB.`,

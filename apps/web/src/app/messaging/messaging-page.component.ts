@@ -8,6 +8,7 @@ import {
 import { MatButton } from '@angular/material/button';
 import { MatToolbar } from '@angular/material/toolbar';
 
+import { ContactBarComponent } from '../contacts/contact-bar.component';
 import { NotificationsToggleComponent } from '../core/notify/notifications-toggle.component';
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
@@ -34,6 +35,7 @@ import { TypingStore } from './typing.store';
     NotificationsToggleComponent,
     MessageListComponent,
     UserListComponent,
+    ContactBarComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
@@ -90,6 +92,9 @@ import { TypingStore } from './typing.store';
               <span data-testid="typing-indicator">{{ notice }}</span>
             }
           </div>
+          @if (store.recipient(); as to) {
+            <app-contact-bar [name]="to" [me]="session.username() ?? ''" />
+          }
           <app-compose-box
             class="compose"
             [recipient]="store.recipient()"

@@ -21,6 +21,7 @@ import { map, merge } from 'rxjs';
 
 import { DesktopNotifications } from '../core/notify/desktop-notifications.service';
 import { NotifyService } from '../core/notify/notify.service';
+import { ContactsStore } from '../contacts/contacts.store';
 import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
 import { FilesStore } from '../files/files.store';
@@ -98,6 +99,7 @@ function withReaction(
 @Injectable({ providedIn: 'root' })
 export class MessagingStore {
   private readonly socket = inject(SocketService);
+  private readonly contacts = inject(ContactsStore);
   private readonly session = inject(SessionStore);
   private readonly notify = inject(NotifyService);
   private readonly desktop = inject(DesktopNotifications);
@@ -238,6 +240,8 @@ export class MessagingStore {
       this.notify.error(command.reason);
       return false;
     }
+    if (command.kind === 'private' && this.contacts.refuses(command.to))
+      return false;
     const length = Array.from(command.text).length;
     if (length > Limits.messageMaxChars) {
       this.notify.error(

@@ -16,6 +16,7 @@ import {
   checkUsername,
 } from '@app/shared';
 
+import { KeyLogService } from '../core/identity/key-log.service';
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
 
@@ -26,6 +27,7 @@ export class SessionStore {
   private readonly notify = inject(NotifyService);
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly keyLog = inject(KeyLogService);
   /** Reclaims the name after a dropped connection; kept in memory only, never in storage. */
   private resumeToken?: string;
   /** The last public message we hold: every (re)join asks for what came after it. */
@@ -50,6 +52,8 @@ export class SessionStore {
         this.joined.set(true);
         this.users.set(joined.users);
         this.pending.set(false);
+        // the log must still bind our name to this browser's key (E57)
+        if (!joined.resumed) void this.keyLog.checkOwnName(joined.username);
         if (joined.resumed || this.rejoining)
           this.notify.info(`Reconnected as ${joined.username}.`);
         else void this.router.navigateByUrl('/chat');
@@ -86,7 +90,7 @@ export class SessionStore {
         ) {
           this.rejoining = true;
           this.resumeToken = undefined;
-          void this.socket.send(ClientEvent.SessionLogin, {
+          void this.socket.login({
             username,
             lastMessageId: this.lastMessageId,
           });
@@ -128,9 +132,7 @@ export class SessionStore {
     }
     this.pending.set(true);
     if (
-      !(await this.socket.send(ClientEvent.SessionLogin, {
-        username: check.username,
-      }))
+      !(await this.socket.login({ username: check.username }))
     ) {
       this.pending.set(false);
     }

@@ -1,20 +1,25 @@
 import {
   type ClientOffer,
+  type ClientSession,
   HandshakeError,
   completeClientHandshake,
   createClientOffer,
 } from '../crypto/client-handshake';
+import { type IdentityKey, proveIdentity } from '../identity/identity-key';
+import { ClientEvent } from '../protocol/client-event';
 import { Limits } from '../protocol/limits';
 import { retryDelayMs } from './outbox';
 import { DecryptFailedError, readEnvelope } from '../crypto/envelope';
-import type { WebCryptoChannel } from '../crypto/web-crypto-channel';
 import type {
   ClientEventMap,
   SealedServerEvent,
   ServerEventMap,
 } from '../protocol/event-maps';
 import type { SessionReadyPayload } from '../protocol/payloads/handshake.payload';
-import type { PresencePayload } from '../protocol/payloads/session.payload';
+import type {
+  LoginPayload,
+  PresencePayload,
+} from '../protocol/payloads/session.payload';
 import { ServerEvent } from '../protocol/server-event';
 
 /** The part of a socket.io-client `Socket` the secure client uses (shared code imports no library). */
@@ -65,7 +70,7 @@ export class ChannelClosedError extends Error {
  */
 export class SecureChatClient {
   private offer?: ClientOffer;
-  private channel: Promise<WebCryptoChannel | undefined> =
+  private session: Promise<ClientSession | undefined> =
     Promise.resolve(undefined);
   private generation = 0;
   /** The connection whose `session:ready` was taken: one per connection, never a second (C52). */
@@ -94,7 +99,7 @@ export class SecureChatClient {
     });
     socket.on('disconnect', () => {
       this.generation++;
-      this.channel = Promise.resolve(undefined);
+      this.session = Promise.resolve(undefined);
     });
     // A refusal by the server's handshake (restarting, busy, rate limited) ends socket.io's own
     // reconnection, unlike a dropped transport: without this the client would stay offline for
@@ -122,12 +127,39 @@ export class SecureChatClient {
     event: E,
     payload: ClientEventMap[E],
   ): Promise<void> {
+    return this.enqueue(event, async () => payload);
+  }
+
+  /**
+   * Logs in as `username`, the identity key signing the transcript of the connection the login
+   * is sealed on (a proof made for one connection is worthless on any other).
+   */
+  login(
+    payload: Omit<LoginPayload, 'identity'>,
+    identity: IdentityKey,
+  ): Promise<void> {
+    return this.enqueue(ClientEvent.SessionLogin, async (session) => ({
+      ...payload,
+      identity: await proveIdentity(
+        identity,
+        session.transcriptHash,
+        payload.username,
+      ),
+    }));
+  }
+
+  private enqueue<E extends keyof ClientEventMap>(
+    event: E,
+    build: (session: ClientSession) => Promise<ClientEventMap[E]>,
+  ): Promise<void> {
     const generation = this.generation;
-    const channel = this.channel;
+    const current = this.session;
     const sent = this.sending.then(async () => {
-      const ready = await channel;
-      if (!ready || !this.isCurrent(generation)) throw new ChannelClosedError();
-      const envelope = await ready.seal(event, payload);
+      const session = await current;
+      if (!session || !this.isCurrent(generation))
+        throw new ChannelClosedError();
+      const payload = await build(session);
+      const envelope = await session.channel.seal(event, payload);
       if (!this.isCurrent(generation)) throw new ChannelClosedError();
       this.socket.emit(event, envelope);
     });
@@ -145,7 +177,7 @@ export class SecureChatClient {
     // a second answer on a live connection would swap the channel under the user: ignored
     if (this.answered === generation) return;
     this.answered = generation;
-    this.channel = (async () => {
+    this.session = (async () => {
       if (!offer) return undefined;
       try {
         const session = await completeClientHandshake(offer, ready, (fp) =>
@@ -157,7 +189,7 @@ export class SecureChatClient {
           this.refusals = 0;
           this.options.onReady(session.fingerprint, session.serverKey);
         }
-        return session.channel;
+        return session;
       } catch (error) {
         this.options.onFailure(
           error instanceof HandshakeError ? error.reason : 'bad_answer',
@@ -180,9 +212,9 @@ export class SecureChatClient {
   // Frames that arrived before a disconnect are still delivered (a kick notice, say): they
   // belong to the channel they arrived on, whatever happened to the connection since.
   private receive(event: string, raw: unknown): void {
-    const channel = this.channel;
+    const current = this.session;
     this.receiving = this.receiving.then(async () => {
-      const ready = await channel;
+      const ready = (await current)?.channel;
       if (!ready) return;
       const envelope = readEnvelope(raw, Limits.maxServerFrameBytes);
       try {

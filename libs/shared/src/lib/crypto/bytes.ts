@@ -46,6 +46,13 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A 4-byte big-endian length, then the bytes: framed fields never run into each other. */
+export function framed(bytes: Uint8Array): Uint8Array {
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setUint32(0, bytes.length);
+  return concatBytes(length, bytes);
+}
+
 /** Copies into a fresh ArrayBuffer-backed view, the type Web Crypto's signatures want. */
 export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);

@@ -36,6 +36,8 @@ export interface ClientSession {
   fingerprint: string;
   /** The server's RSA-PSS key that signed this handshake: it also signs audit checkpoints. */
   serverKey: CryptoKey;
+  /** SHA-256 of the handshake transcript: names this connection (a login's identity proof signs it). */
+  transcriptHash: Uint8Array;
 }
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
@@ -144,5 +146,6 @@ export async function completeClientHandshake(
     channel: new WebCryptoChannel(sendKey, recvKey, 'c2s'),
     fingerprint,
     serverKey,
+    transcriptHash: new Uint8Array(salt),
   };
 }

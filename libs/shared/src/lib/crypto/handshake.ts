@@ -1,4 +1,4 @@
-import { concatBytes, utf8 } from './bytes';
+import { concatBytes, framed, utf8 } from './bytes';
 
 /** The only handshake this version speaks; anything else is refused, so nothing can downgrade it. */
 export const HANDSHAKE_VERSION = 1;
@@ -15,12 +15,6 @@ export const HKDF_INFO = {
   c2s: 'fuv-chat/v1 client-to-server key',
   s2c: 'fuv-chat/v1 server-to-client key',
 } as const;
-
-function framed(bytes: Uint8Array): Uint8Array {
-  const length = new Uint8Array(4);
-  new DataView(length.buffer).setUint32(0, bytes.length);
-  return concatBytes(length, bytes);
-}
 
 /**
  * What the server signs and what salts the key derivation: both ephemeral halves and the

@@ -11,6 +11,10 @@ export const ErrorCode = {
   UsernameInvalid: 'username_invalid',
   UsernameReserved: 'username_reserved',
   UsernameTaken: 'username_taken',
+  /** The name belongs to another browser's identity key (E60). */
+  NameOwned: 'name_owned',
+  /** A login's identity proof did not verify. */
+  IdentityInvalid: 'identity_invalid',
   ResumeFailed: 'resume_failed',
   MessageTooLong: 'message_too_long',
   MessageEmpty: 'message_empty',

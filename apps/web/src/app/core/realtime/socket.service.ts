@@ -5,6 +5,7 @@ import {
   type ClientEventMap,
   type ClientToServerEvents,
   type ExceptionPayload,
+  type LoginPayload,
   type SealedServerEvent,
   SecureChatClient,
   type SecureClientFailure,
@@ -15,6 +16,7 @@ import {
 import { type Observable, Subject, filter, map } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
 
+import { IdentityStore } from '../identity/identity.store';
 import { ServerPinStore } from './server-pin.store';
 
 export type ConnectionStatus =
@@ -52,6 +54,7 @@ const FAILURE_MESSAGES: Record<SecureClientFailure, string> = {
 @Injectable({ providedIn: 'root' })
 export class SocketService {
   private readonly pins = inject(ServerPinStore);
+  private readonly identity = inject(IdentityStore);
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents> =
     io({
       autoConnect: false,
@@ -129,8 +132,18 @@ export class SocketService {
     event: E,
     payload: ClientEventMap[E],
   ): Promise<boolean> {
+    return this.sent(this.client.send(event, payload));
+  }
+
+  /** Logs in, this browser's identity key proving the name on this connection (E60). */
+  async login(payload: Omit<LoginPayload, 'identity'>): Promise<boolean> {
+    const identity = await this.identity.key();
+    return this.sent(this.client.login(payload, identity));
+  }
+
+  private async sent(sending: Promise<void>): Promise<boolean> {
     try {
-      await this.client.send(event, payload);
+      await sending;
       return true;
     } catch (error) {
       if (!(error instanceof ChannelClosedError)) throw error;

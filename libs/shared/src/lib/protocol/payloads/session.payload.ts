@@ -1,6 +1,19 @@
+/**
+ * Proof that the login comes from the holder of an identity key: its ECDSA P-256 signature over
+ * this connection's handshake transcript and the requested name (`identityProofBytes`).
+ */
+export interface IdentityProofPayload {
+  /** Base64 DER SubjectPublicKeyInfo of the identity key. */
+  key: string;
+  /** Base64 IEEE P1363 signature (r || s). */
+  signature: string;
+}
+
 /** `session:login`: claim a username for this connection. */
 export interface LoginPayload {
   username: string;
+  /** The name belongs to the first identity key that logs in with it; later logins prove it. */
+  identity: IdentityProofPayload;
   /** Id of the last public message this client holds: the server sends every later one. */
   lastMessageId?: number;
 }

@@ -92,6 +92,11 @@ export function nameKey(username: string): string {
   return createHash('sha256').update(folded).digest('hex');
 }
 
+/** The key of a name as someone typed it, to look it up (not to claim it: see `checkName`). */
+export function typedNameKey(typed: string): string {
+  return nameKey(typed.normalize('NFKC').trim());
+}
+
 const RESERVED_KEYS = new Set(RESERVED_USERNAMES.map(nameKey));
 
 export type NameCheck =

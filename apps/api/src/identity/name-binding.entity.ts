@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Which identity key owns a name (E60). The row outlives logins: the name stays its key's until
+ * it has been unused for the reservation period or an administrator released it.
+ */
+@Entity('name_bindings')
+export class NameBindingEntity {
+  /** Case- and look-alike-folded name, as for sessions. */
+  @PrimaryColumn({ name: 'name_key', type: 'varchar', length: 64 })
+  nameKey!: string;
+
+  /** The spelling the key bound; later logins with the key keep it. */
+  @Column({ type: 'varchar', length: 64 })
+  username!: string;
+
+  /** Base64 SPKI of the owning key; null once released (the name is free). */
+  @Column({
+    name: 'identity_key',
+    type: 'varchar',
+    length: 200,
+    nullable: true,
+  })
+  identityKey!: string | null;
+
+  /** Epoch ms of the last login or leave under the name. */
+  @Column({ name: 'last_used_at', type: 'bigint' })
+  lastUsedAt!: number;
+
+  /** The key-log leaf recording this state; null until it is appended. */
+  @Column({ name: 'leaf_index', type: 'integer', nullable: true })
+  leafIndex!: number | null;
+}

@@ -1,0 +1,118 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import {
+  type ConsistencyProofPayload,
+  type InclusionProofPayload,
+  KeyLogError,
+  type KeyLogSource,
+  KeyLogWitness,
+  type ProvenBinding,
+  type TreeHeadPayload,
+  toBase64,
+} from '@app/shared';
+import { firstValueFrom } from 'rxjs';
+
+import { NotifyService } from '../notify/notify.service';
+import { SocketService } from '../realtime/socket.service';
+import { IdentityStore } from './identity.store';
+import { Vault } from './vault';
+
+const KEPT_HEAD = 'key-log:head';
+const EVIDENCE = 'key-log:evidence';
+
+const PROBLEMS: Record<KeyLogError['problem'], string> = {
+  unsigned:
+    'The server sent a key-log head its key did not sign. Keys were not trusted.',
+  forked:
+    'The server showed this browser a key log that contradicts the one it showed before. Both signed heads were kept as evidence; keys were not trusted.',
+  bad_proof:
+    'The server could not prove a key in its key log. That key was not trusted.',
+};
+
+/**
+ * The browser's key-transparency checks (E57): every head must be signed by the server key the
+ * handshake proved and extend the head this browser kept (kept in the vault across visits);
+ * every key used must be proven in it. A contradiction is kept as evidence and the user warned.
+ */
+@Injectable({ providedIn: 'root' })
+export class KeyLogService {
+  private readonly http = inject(HttpClient);
+  private readonly vault = inject(Vault);
+  private readonly socket = inject(SocketService);
+  private readonly identity = inject(IdentityStore);
+  private readonly notify = inject(NotifyService);
+  /** One check at a time: each accepted head is the next one's starting point. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private readonly source: KeyLogSource = {
+    head: () => this.get<TreeHeadPayload>('head'),
+    proof: (name, size) =>
+      this.get<InclusionProofPayload>('proof', { name, size }),
+    consistency: (from, to) =>
+      this.get<ConsistencyProofPayload>('consistency', { from, to }),
+  };
+
+  /** The name's key as the log proves it; undefined (and the user warned) when it cannot. */
+  keyOf(name: string): Promise<ProvenBinding | undefined> {
+    return this.checked((witness) => witness.lookup(name));
+  }
+
+  /** At each login: is our own name still bound to this browser's key? */
+  async checkOwnName(name: string): Promise<boolean> {
+    const [binding, mine] = await Promise.all([
+      this.keyOf(name),
+      this.identity.key(),
+    ]);
+    if (!binding) return false;
+    const own = binding.kind === 'bind' && binding.key === toBase64(mine.spki);
+    if (!own)
+      this.notify.error(
+        `The key log does not bind "${name}" to this browser's identity key: someone else's key may be answering for you.`,
+      );
+    return own;
+  }
+
+  /** Signed heads that contradict each other, as kept (newest pair last). */
+  evidence(): Promise<TreeHeadPayload[][]> {
+    return this.vault.get<TreeHeadPayload[][]>(EVIDENCE).then((e) => e ?? []);
+  }
+
+  private checked<T>(
+    check: (witness: KeyLogWitness) => Promise<T>,
+  ): Promise<T | undefined> {
+    const run = this.queue.then(async () => {
+      const serverKey = this.socket.serverKey();
+      if (!serverKey) return undefined;
+      const kept = await this.vault.get<TreeHeadPayload>(KEPT_HEAD);
+      const witness = new KeyLogWitness(this.source, serverKey, kept);
+      try {
+        return await check(witness);
+      } catch (error) {
+        if (!(error instanceof KeyLogError)) throw error;
+        if (error.evidence.length > 1)
+          await this.vault.put(EVIDENCE, [
+            ...(await this.evidence()),
+            error.evidence,
+          ]);
+        this.notify.error(PROBLEMS[error.problem]);
+        return undefined;
+      } finally {
+        if (witness.head && witness.head !== kept)
+          await this.vault.put(KEPT_HEAD, witness.head);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run.catch(() => undefined);
+  }
+
+  private get<T>(
+    path: string,
+    query: Record<string, string | number> = {},
+  ): Promise<T> {
+    return firstValueFrom(
+      this.http.get<T>(`/api/transparency/${path}`, {
+        params: new HttpParams({ fromObject: query }),
+      }),
+    );
+  }
+}

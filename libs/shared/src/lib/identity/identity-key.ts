@@ -1,0 +1,71 @@
+/**
+ * A browser's identity key: it owns the browser's name. Each login signs the transport
+ * handshake's transcript with it, so a login proves possession of the key on this very
+ * connection and cannot be replayed on another.
+ */
+import type { IdentityProofPayload } from '../protocol/payloads/session.payload';
+import {
+  bufferSource,
+  concatBytes,
+  framed,
+  toBase64,
+  utf8,
+} from '../crypto/bytes';
+
+/** ECDSA P-256: Web Crypto keeps its private half non-extractable in every browser and in Node. */
+export const IDENTITY_KEY_ALGORITHM = {
+  name: 'ECDSA',
+  namedCurve: 'P-256',
+} as const;
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const PROOF_TAG = 'fuv-chat/identity-proof/v1';
+
+/** DER SubjectPublicKeyInfo of a P-256 key; a proof's signature is IEEE P1363 r || s. */
+export const IDENTITY_SPKI_BYTES = 91;
+export const IDENTITY_SIGNATURE_BYTES = 64;
+
+export interface IdentityKey {
+  /** Non-extractable in the browser: no script, ours included, can read it out. */
+  privateKey: CryptoKey;
+  /** DER SubjectPublicKeyInfo: what the server binds the name to and the log publishes. */
+  spki: Uint8Array;
+}
+
+export async function createIdentityKey(): Promise<IdentityKey> {
+  const pair = await crypto.subtle.generateKey(IDENTITY_KEY_ALGORITHM, false, [
+    'sign',
+    'verify',
+  ]);
+  return {
+    privateKey: pair.privateKey,
+    spki: new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)),
+  };
+}
+
+/** The exact bytes a login's signature covers: the connection's transcript hash and the name. */
+export function identityProofBytes(
+  transcriptHash: Uint8Array,
+  username: string,
+): Uint8Array {
+  return concatBytes(
+    framed(utf8(PROOF_TAG)),
+    framed(transcriptHash),
+    framed(utf8(username)),
+  );
+}
+
+export async function proveIdentity(
+  identity: IdentityKey,
+  transcriptHash: Uint8Array,
+  username: string,
+): Promise<IdentityProofPayload> {
+  const signature = await crypto.subtle.sign(
+    SIGNING,
+    identity.privateKey,
+    bufferSource(identityProofBytes(transcriptHash, username)),
+  );
+  return {
+    key: toBase64(identity.spki),
+    signature: toBase64(new Uint8Array(signature)),
+  };
+}

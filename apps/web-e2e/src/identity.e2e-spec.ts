@@ -225,4 +225,29 @@ describe('identity keys in the browser', () => {
     await viewer.page.getByText('could not be proven in the key log').waitFor();
     expect(await viewer.page.getByTestId('verify-button').count()).toBe(0);
   });
+
+  it('the admin page shows the key log and releases a name from it', async () => {
+    const wren = await room.open();
+    await login(wren, 'wren');
+    const admin = await room.open('/admin');
+    await admin.page.getByTestId('admin-token-input').fill(ADMIN_TOKEN);
+    await admin.page.getByTestId('admin-login-button').click();
+    await admin.page.getByTestId('key-log-head').waitFor();
+    const bound = admin.page
+      .getByTestId('key-log-row')
+      .filter({ hasText: 'wren' })
+      .filter({ hasText: 'bind' });
+    await bound.waitFor();
+    await bound.getByRole('button', { name: 'Release' }).click();
+    await admin.page
+      .getByTestId('key-log-row')
+      .filter({ hasText: 'wren' })
+      .filter({ hasText: 'release' })
+      .first()
+      .waitFor();
+    await wren.page
+      .getByTestId('notice')
+      .filter({ hasText: 'released your name' })
+      .waitFor();
+  });
 });

@@ -73,6 +73,15 @@ export class AdminApiService {
     });
   }
 
+  /** Frees a name from its identity key (the next owner is a key change its contacts see). */
+  release(username: string): Observable<unknown> {
+    return this.http.post(
+      `/api/admin/users/${encodeURIComponent(username)}/release`,
+      null,
+      { headers: this.headers() },
+    );
+  }
+
   kick(username: string): Observable<unknown> {
     return this.http.post(
       `/api/admin/users/${encodeURIComponent(username)}/kick`,

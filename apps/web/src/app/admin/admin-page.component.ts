@@ -31,6 +31,7 @@ import { NotifyService } from '../core/notify/notify.service';
 import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { localDateTime } from '../core/time/days';
 import { AdminApiService, type LogFilters } from './admin-api.service';
+import { KeyLogPanelComponent } from './components/key-log-panel.component';
 import { LogTableComponent } from './components/log-table.component';
 
 const PAGE_SIZE = 50;
@@ -60,6 +61,7 @@ function pagesByCursor(): MatPaginatorIntl {
     MatSlideToggle,
     MatToolbar,
     LogTableComponent,
+    KeyLogPanelComponent,
     MatPaginator,
     ThemeToggleComponent,
   ],
@@ -176,6 +178,10 @@ function pagesByCursor(): MatPaginatorIntl {
               <li class="meta">Nobody is online.</li>
             }
           </ul>
+        </section>
+
+        <section class="keys">
+          <app-key-log-panel #keyLog (release)="release($event, keyLog)" />
         </section>
 
         <section class="logs">
@@ -393,6 +399,16 @@ export class AdminPageComponent {
       this.loadLogs(undefined);
     } else if (event.pageIndex > (event.previousPageIndex ?? 0)) this.older();
     else this.newer();
+  }
+
+  release(username: string, panel: KeyLogPanelComponent): void {
+    this.api.release(username).subscribe(() => {
+      this.notify.info(
+        `${username} was released: the name's next owner will be a new key.`,
+      );
+      void panel.load();
+      this.loadUsers();
+    });
   }
 
   kick(username: string): void {

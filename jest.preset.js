@@ -6,9 +6,16 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+    // the MLS engine and its curves ship as ES modules only
+    '^.+\\.js$': [
+      'babel-jest',
+      { presets: [['@babel/preset-env', { targets: { node: 'current' } }]] },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(ts-mls|@noble|@hpke)/)'],
   moduleNameMapper: {
     '^@app/shared$': path.join(__dirname, 'libs/shared/src/index.ts'),
+    '^@app/shared/e2ee$': path.join(__dirname, 'libs/shared/src/e2ee.ts'),
     '^@app/api$': path.join(__dirname, 'apps/api/src/index.ts'),
     '^@app/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
   },

@@ -1,0 +1,63 @@
+/**
+ * End-to-end encryption between two people, as the rest of the code sees it: devices publish
+ * single-use key packages, one conversation (an MLS group of two) per pair, messages sealed and
+ * opened in it. Nothing here names the MLS library: `ts-mls-engine.ts` implements it, and
+ * another engine could replace it behind this interface.
+ */
+import type { IdentityKey } from '../identity/identity-key';
+
+/** Who holds the other end: the name and the identity key its credential carries. */
+export interface PeerIdentity {
+  name: string;
+  /** DER SPKI of the identity key. */
+  identityKey: Uint8Array;
+}
+
+/**
+ * Decides in the client whether a peer's credential may be in a conversation: its identity key
+ * must be the one the transparency log binds to the name (and the verified one, if verified).
+ * Never asks the server.
+ */
+export type PeerCheck = (peer: PeerIdentity) => Promise<boolean>;
+
+/**
+ * `untrusted_peer`: the credential is not certified by its identity key, or the check refused
+ * it; `bad_message`: not a message of this conversation (another group, a replay, a forged or
+ * truncated one, an epoch this device does not have).
+ */
+export class E2eeError extends Error {
+  constructor(readonly reason: 'untrusted_peer' | 'bad_message') {
+    super(`end-to-end: ${reason}`);
+    this.name = 'E2eeError';
+  }
+}
+
+export interface E2eeConversation {
+  readonly id: Uint8Array;
+  readonly peer: PeerIdentity;
+  seal(plaintext: Uint8Array): Promise<Uint8Array>;
+  open(message: Uint8Array): Promise<Uint8Array>;
+}
+
+export interface E2eeDevice {
+  readonly name: string;
+  /** A fresh single-use key package to publish (its private keys stay on this device). */
+  keyPackage(): Promise<Uint8Array>;
+  /** Starts the conversation `id` with the holder of `peerKeyPackage`; the Welcome goes to them. */
+  start(
+    id: Uint8Array,
+    peerKeyPackage: Uint8Array,
+  ): Promise<{ conversation: E2eeConversation; welcome: Uint8Array }>;
+  /** Joins the conversation a peer started for one of this device's key packages. */
+  join(welcome: Uint8Array): Promise<E2eeConversation>;
+}
+
+export interface E2eeEngine {
+  /** The MLS ciphersuite, by its RFC 9420 name. */
+  readonly suite: string;
+  device(
+    name: string,
+    identity: IdentityKey,
+    check: PeerCheck,
+  ): Promise<E2eeDevice>;
+}

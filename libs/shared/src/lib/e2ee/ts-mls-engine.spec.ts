@@ -1,0 +1,139 @@
+import { utf8, fromUtf8 } from '../crypto/bytes';
+import { type IdentityKey, createIdentityKey } from '../identity/identity-key';
+import { E2eeError, type PeerIdentity } from './e2ee-engine';
+import { tsMlsEngine } from './ts-mls-engine';
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () => {
+  let aliceKey: IdentityKey;
+  let bobKey: IdentityKey;
+  let eveKey: IdentityKey;
+  /** What the key log binds: name → identity key. */
+  const log = new Map<string, Uint8Array>();
+  const trustLog = async (peer: PeerIdentity) => {
+    const bound = log.get(peer.name);
+    return bound !== undefined && sameBytes(bound, peer.identityKey);
+  };
+  const conversationId = (text: string) => utf8(text);
+
+  beforeAll(async () => {
+    [aliceKey, bobKey, eveKey] = await Promise.all([
+      createIdentityKey(),
+      createIdentityKey(),
+      createIdentityKey(),
+    ]);
+    log.set('alice', aliceKey.spki);
+    log.set('bob', bobKey.spki);
+    log.set('eve', eveKey.spki);
+  });
+
+  async function pair() {
+    const alice = await tsMlsEngine.device('alice', aliceKey, trustLog);
+    const bob = await tsMlsEngine.device('bob', bobKey, trustLog);
+    const { conversation: atAlice, welcome } = await alice.start(
+      conversationId('alice+bob'),
+      await bob.keyPackage(),
+    );
+    const atBob = await bob.join(welcome);
+    return { alice, bob, atAlice, atBob };
+  }
+
+  it('two devices found a conversation from a key package and a Welcome, and talk both ways', async () => {
+    const { atAlice, atBob } = await pair();
+    expect(tsMlsEngine.suite).toBe('MLS_256_DHKEMP384_AES256GCM_SHA384_P384');
+    expect(atAlice.peer.name).toBe('bob');
+    expect(atBob.peer.name).toBe('alice');
+    expect(sameBytes(atBob.peer.identityKey, aliceKey.spki)).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      const sealed = await atAlice.seal(utf8(`hello bob ${i}`));
+      // the plaintext is nowhere in what travels
+      expect(Buffer.from(sealed).includes(Buffer.from('hello bob'))).toBe(
+        false,
+      );
+      expect(fromUtf8(await atBob.open(sealed))).toBe(`hello bob ${i}`);
+    }
+    expect(
+      fromUtf8(await atAlice.open(await atBob.seal(utf8('hi alice')))),
+    ).toBe('hi alice');
+  });
+
+  it('E59: a replayed, tampered, truncated or moved message is refused', async () => {
+    const first = await pair();
+    const second = await pair();
+    const sealed = await first.atAlice.seal(utf8('once'));
+    expect(fromUtf8(await first.atBob.open(sealed))).toBe('once');
+    const refused = async (message: Uint8Array, conversation = first.atBob) =>
+      expect(conversation.open(message)).rejects.toMatchObject({
+        reason: 'bad_message',
+      });
+    await refused(sealed); // replay
+    const next = await first.atAlice.seal(utf8('twice'));
+    const flipped = Uint8Array.from(next);
+    flipped[flipped.length - 5] ^= 1;
+    await refused(flipped);
+    await refused(next.subarray(0, next.length - 10));
+    // another pair's conversation (another group id)
+    await refused(next, second.atBob);
+    // the untouched message still opens where it belongs
+    expect(fromUtf8(await first.atBob.open(next))).toBe('twice');
+  });
+
+  it('E61: a key package, a Welcome or random bytes are not application messages', async () => {
+    const { bob, atBob } = await pair();
+    const carol = await tsMlsEngine.device('alice', aliceKey, trustLog);
+    const { welcome } = await carol.start(
+      conversationId('other'),
+      await bob.keyPackage(),
+    );
+    for (const wrong of [await bob.keyPackage(), welcome, utf8('{"v":1}')])
+      await expect(atBob.open(wrong)).rejects.toBeInstanceOf(E2eeError);
+    await expect(bob.join(await bob.keyPackage())).rejects.toMatchObject({
+      reason: 'bad_message',
+    });
+  });
+
+  it('E56: a key package whose identity key is not the name’s in the log, or not certified by it, is refused', async () => {
+    const alice = await tsMlsEngine.device('alice', aliceKey, trustLog);
+    // eve's own key, claiming bob's name: certified, but not the key the log binds to "bob"
+    const impostor = await tsMlsEngine.device('bob', eveKey, trustLog);
+    await expect(
+      alice.start(conversationId('x'), await impostor.keyPackage()),
+    ).rejects.toMatchObject({ reason: 'untrusted_peer' });
+    // a device whose check refuses everyone (a changed key the user has not accepted)
+    const wary = await tsMlsEngine.device('alice', aliceKey, async () => false);
+    const bob = await tsMlsEngine.device('bob', bobKey, trustLog);
+    await expect(
+      wary.start(conversationId('y'), await bob.keyPackage()),
+    ).rejects.toMatchObject({ reason: 'untrusted_peer' });
+    // and the joiner refuses a founder its check does not accept
+    const refusing = await tsMlsEngine.device(
+      'bob',
+      bobKey,
+      async (peer) => peer.name !== 'alice',
+    );
+    const { welcome } = await alice.start(
+      conversationId('z'),
+      await refusing.keyPackage(),
+    );
+    await expect(refusing.join(welcome)).rejects.toMatchObject({
+      reason: 'untrusted_peer',
+    });
+  });
+
+  it('a Welcome for another device is not joined', async () => {
+    const alice = await tsMlsEngine.device('alice', aliceKey, trustLog);
+    const bob = await tsMlsEngine.device('bob', bobKey, trustLog);
+    const bobElsewhere = await tsMlsEngine.device('bob', bobKey, trustLog);
+    await bobElsewhere.keyPackage();
+    const { welcome } = await alice.start(
+      conversationId('w'),
+      await bob.keyPackage(),
+    );
+    await expect(bobElsewhere.join(welcome)).rejects.toMatchObject({
+      reason: 'bad_message',
+    });
+    await expect(bob.join(welcome)).resolves.toBeDefined();
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * The `E2eeEngine` on ts-mls (RFC 9420), ciphersuite MLS_256_DHKEMP384_AES256GCM_SHA384_P384:
+ * AES-256-GCM, SHA-384, HKDF and the P-384 HPKE run on Web Crypto in the browser and in Node;
+ * only the P-384 ECDSA leaf signatures run in JavaScript (@noble/curves), because ts-mls signs
+ * with key bytes, which a non-extractable Web Crypto key cannot give. Those leaf keys are
+ * certified by the non-extractable identity key (`device-credential.ts`).
+ */
+import {
+  type CiphersuiteImpl,
+  type ClientConfig,
+  type ClientState,
+  type Credential,
+  type KeyPackage,
+  type PrivateKeyPackage,
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  decodeMlsMessage,
+  defaultCapabilities,
+  defaultKeyPackageEqualityConfig,
+  defaultKeyRetentionConfig,
+  defaultLifetimeConfig,
+  defaultPaddingConfig,
+  defaultLifetime,
+  emptyPskIndex,
+  encodeMlsMessage,
+  generateKeyPackageWithKey,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  joinGroup,
+  processPrivateMessage,
+  zeroOutUint8Array,
+} from 'ts-mls';
+
+import type { IdentityKey } from '../identity/identity-key';
+import {
+  certifyDevice,
+  credentialCertifies,
+  decodeCredential,
+  encodeCredential,
+} from './device-credential';
+import {
+  type E2eeConversation,
+  type E2eeDevice,
+  type E2eeEngine,
+  E2eeError,
+  type PeerCheck,
+  type PeerIdentity,
+} from './e2ee-engine';
+
+export const MLS_SUITE = 'MLS_256_DHKEMP384_AES256GCM_SHA384_P384';
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+/** One MLS message, or undefined for bytes that are not exactly one. */
+function decoded(bytes: Uint8Array) {
+  try {
+    const [message, length] = decodeMlsMessage(bytes, 0) ?? [];
+    return length === bytes.length ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The credential's identity, if its identity key certified this leaf's signature key. */
+async function certifiedPeer(
+  credential: Credential,
+  signaturePublicKey: Uint8Array,
+): Promise<PeerIdentity | undefined> {
+  if (credential.credentialType !== 'basic') return undefined;
+  const decoded = decodeCredential(credential.identity);
+  if (!decoded || !(await credentialCertifies(decoded, signaturePublicKey)))
+    return undefined;
+  return { name: decoded.name, identityKey: decoded.identityKey };
+}
+
+class MlsConversation implements E2eeConversation {
+  constructor(
+    private state: ClientState,
+    readonly peer: PeerIdentity,
+    private readonly impl: CiphersuiteImpl,
+  ) {}
+
+  get id(): Uint8Array {
+    return this.state.groupContext.groupId;
+  }
+
+  async seal(plaintext: Uint8Array): Promise<Uint8Array> {
+    const result = await createApplicationMessage(
+      this.state,
+      plaintext,
+      this.impl,
+    );
+    this.state = result.newState;
+    result.consumed.forEach(zeroOutUint8Array);
+    return encodeMlsMessage({
+      privateMessage: result.privateMessage,
+      wireformat: 'mls_private_message',
+      version: 'mls10',
+    });
+  }
+
+  async open(message: Uint8Array): Promise<Uint8Array> {
+    const mls = decoded(message);
+    if (
+      mls?.wireformat !== 'mls_private_message' ||
+      !sameBytes(mls.privateMessage.groupId, this.id)
+    )
+      throw new E2eeError('bad_message');
+    try {
+      const result = await processPrivateMessage(
+        this.state,
+        mls.privateMessage,
+        emptyPskIndex,
+        this.impl,
+      );
+      this.state = result.newState;
+      result.consumed.forEach(zeroOutUint8Array);
+      // a pair's group changes only by its founding commit: anything else is not for us
+      if (result.kind !== 'applicationMessage')
+        throw new E2eeError('bad_message');
+      return result.message;
+    } catch (error) {
+      if (error instanceof E2eeError) throw error;
+      throw new E2eeError('bad_message');
+    }
+  }
+}
+
+class MlsDevice implements E2eeDevice {
+  /** Key packages published and not yet used, with their private halves. */
+  private readonly unused: {
+    publicPackage: KeyPackage;
+    privatePackage: PrivateKeyPackage;
+  }[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly identity: IdentityKey,
+    private readonly check: PeerCheck,
+    private readonly impl: CiphersuiteImpl,
+    private readonly config: ClientConfig,
+  ) {}
+
+  async keyPackage(): Promise<Uint8Array> {
+    const signatureKeys = await this.impl.signature.keygen();
+    const credential = await certifyDevice(
+      this.name,
+      this.identity,
+      signatureKeys.publicKey,
+    );
+    const generated = await generateKeyPackageWithKey(
+      { credentialType: 'basic', identity: encodeCredential(credential) },
+      defaultCapabilities(),
+      defaultLifetime,
+      [],
+      signatureKeys,
+      this.impl,
+    );
+    this.unused.push(generated);
+    return encodeMlsMessage({
+      keyPackage: generated.publicPackage,
+      wireformat: 'mls_key_package',
+      version: 'mls10',
+    });
+  }
+
+  async start(
+    id: Uint8Array,
+    peerKeyPackage: Uint8Array,
+  ): Promise<{ conversation: E2eeConversation; welcome: Uint8Array }> {
+    const mls = decoded(peerKeyPackage);
+    if (mls?.wireformat !== 'mls_key_package')
+      throw new E2eeError('bad_message');
+    const { leafNode } = mls.keyPackage;
+    const peer = await this.trusted(
+      leafNode.credential,
+      leafNode.signaturePublicKey,
+    );
+    const own = await this.ownPackage();
+    const founded = await createGroup(
+      id,
+      own.publicPackage,
+      own.privatePackage,
+      [],
+      this.impl,
+      this.config,
+    );
+    const commit = await createCommit(
+      { state: founded, cipherSuite: this.impl },
+      {
+        extraProposals: [
+          { proposalType: 'add', add: { keyPackage: mls.keyPackage } },
+        ],
+        ratchetTreeExtension: true,
+      },
+    );
+    commit.consumed.forEach(zeroOutUint8Array);
+    if (!commit.welcome) throw new E2eeError('bad_message');
+    return {
+      conversation: new MlsConversation(commit.newState, peer, this.impl),
+      welcome: encodeMlsMessage({
+        welcome: commit.welcome,
+        wireformat: 'mls_welcome',
+        version: 'mls10',
+      }),
+    };
+  }
+
+  async join(welcome: Uint8Array): Promise<E2eeConversation> {
+    const mls = decoded(welcome);
+    if (mls?.wireformat !== 'mls_welcome') throw new E2eeError('bad_message');
+    for (const [i, own] of this.unused.entries()) {
+      let state: ClientState;
+      try {
+        state = await joinGroup(
+          mls.welcome,
+          own.publicPackage,
+          own.privatePackage,
+          emptyPskIndex,
+          this.impl,
+          undefined,
+          undefined,
+          this.config,
+        );
+      } catch {
+        continue; // encrypted to another of our key packages, or not to us
+      }
+      this.unused.splice(i, 1);
+      const others = state.ratchetTree.flatMap((node) =>
+        node?.nodeType === 'leaf' &&
+        !sameBytes(
+          node.leaf.signaturePublicKey,
+          own.publicPackage.leafNode.signaturePublicKey,
+        )
+          ? [node.leaf]
+          : [],
+      );
+      // a conversation of two: exactly one other member, and the check must accept them
+      if (others.length !== 1) throw new E2eeError('untrusted_peer');
+      const peer = await this.trusted(
+        others[0].credential,
+        others[0].signaturePublicKey,
+      );
+      return new MlsConversation(state, peer, this.impl);
+    }
+    throw new E2eeError('bad_message');
+  }
+
+  /** Our own leaf for a group we found: a key package that is never published. */
+  private async ownPackage() {
+    await this.keyPackage();
+    const own = this.unused.pop();
+    if (!own) throw new Error('no key package');
+    return own;
+  }
+
+  private async trusted(
+    credential: Credential,
+    signaturePublicKey: Uint8Array,
+  ): Promise<PeerIdentity> {
+    const peer = await certifiedPeer(credential, signaturePublicKey);
+    if (!peer || !(await this.check(peer)))
+      throw new E2eeError('untrusted_peer');
+    return peer;
+  }
+}
+
+export const tsMlsEngine: E2eeEngine = {
+  suite: MLS_SUITE,
+  async device(name, identity, check) {
+    const impl = await getCiphersuiteImpl(getCiphersuiteFromName(MLS_SUITE));
+    // every leaf in every group this device sees must be certified by its identity key
+    const config: ClientConfig = {
+      keyRetentionConfig: defaultKeyRetentionConfig,
+      lifetimeConfig: defaultLifetimeConfig,
+      keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
+      paddingConfig: defaultPaddingConfig,
+      authService: {
+        validateCredential: async (credential, signaturePublicKey) =>
+          (await certifiedPeer(credential, signaturePublicKey)) !== undefined,
+      },
+    };
+    return new MlsDevice(name, identity, check, impl, config);
+  },
+};

@@ -9,6 +9,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ClusterModule } from './cluster/cluster.module';
+import { E2eeModule } from './e2ee/e2ee.module';
 import { EdgeModule } from './edge/edge.module';
 import { FilesModule } from './files/files.module';
 import type { AppConfig } from './config/app-config.service';
@@ -38,6 +39,7 @@ export class AppModule {
         SessionsModule,
         MessagingModule,
         FilesModule,
+        E2eeModule,
         HealthModule,
         TransparencyModule,
         AdminModule,

@@ -21,6 +21,7 @@ export * from './lib/protocol/client-event';
 export * from './lib/protocol/event-maps';
 export * from './lib/protocol/limits';
 export * from './lib/protocol/payloads/audit.payload';
+export * from './lib/protocol/payloads/e2ee.payload';
 export * from './lib/protocol/payloads/file.payload';
 export * from './lib/protocol/payloads/handshake.payload';
 export * from './lib/protocol/payloads/message.payload';

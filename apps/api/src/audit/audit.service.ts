@@ -27,6 +27,7 @@ export type AuditType =
   | 'user_kicked'
   | 'name_bound'
   | 'name_released'
+  | 'key_package_claimed'
   | 'message_public'
   | 'message_private'
   | 'reaction'

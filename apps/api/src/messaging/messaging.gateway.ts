@@ -57,7 +57,10 @@ export class MessagingGateway {
     @MessageBody() dto: SendPrivateMessageDto,
   ): Promise<void> {
     const sender = this.sessions.requireMember(socket);
-    await this.messaging.sendPrivate(sender, dto.clientId, dto.to, dto.text);
+    await this.messaging.sendPrivate(sender, dto.clientId, dto.to, {
+      text: dto.text,
+      e2ee: dto.e2ee,
+    });
     this.typingNotices.sent(sender, dto.to);
   }
 

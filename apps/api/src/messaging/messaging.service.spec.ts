@@ -51,8 +51,8 @@ describe('MessagingService private messages (sessions, realtime and audit mocked
 
   it('a resend that arrives while the first attempt awaits its audit row is delivered once', async () => {
     const { messaging, realtime, commit } = service();
-    const first = messaging.sendPrivate(alice, 'c1', 'bob', 'psst');
-    const resend = messaging.sendPrivate(alice, 'c1', 'bob', 'psst');
+    const first = messaging.sendPrivate(alice, 'c1', 'bob', { text: 'psst' });
+    const resend = messaging.sendPrivate(alice, 'c1', 'bob', { text: 'psst' });
     await Promise.resolve();
     commit();
     await Promise.all([first, resend]);
@@ -70,7 +70,9 @@ describe('MessagingService private messages (sessions, realtime and audit mocked
 
   it('keeps no private text in memory for resends, only its metadata', async () => {
     const { messaging, commit } = service();
-    const sent = messaging.sendPrivate(alice, 'c2', 'bob', 'the secret plan');
+    const sent = messaging.sendPrivate(alice, 'c2', 'bob', {
+      text: 'the secret plan',
+    });
     await Promise.resolve();
     commit();
     await sent;

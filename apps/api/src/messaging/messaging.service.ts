@@ -5,6 +5,7 @@ import {
   ErrorCode,
   Limits,
   type MessagePayload,
+  type E2eePayload,
   type PrivateMessagePayload,
   ServerEvent,
 } from '@app/shared';
@@ -52,7 +53,10 @@ function toPayload(row: MessageEntity): MessagePayload {
 
 /** What the answer to a resent private message needs: never its text, only a hash of it. */
 interface SentPrivate {
-  message: Omit<PrivateMessagePayload, 'text'> & { text?: undefined };
+  message: Omit<PrivateMessagePayload, 'text' | 'e2ee'> & {
+    text?: undefined;
+    e2ee?: undefined;
+  };
   textHash: string;
   /** Settles once the first attempt was delivered (true) or failed (false). */
   delivered: Promise<boolean>;
@@ -63,21 +67,32 @@ const TEXT_KEY = randomBytes(32);
 const textHash = (text: string) =>
   createHmac('sha256', TEXT_KEY).update(text).digest('hex');
 
+/** What a private message says: its text, or (end to end) an MLS message the server cannot read. */
+export interface PrivateContent {
+  text: string;
+  e2ee?: E2eePayload;
+}
+
 function privateMessage(
   sender: Member,
   clientId: string,
   to: string,
-  text: string,
+  content: PrivateContent,
 ): PrivateMessagePayload {
   return {
     id: randomUUID(),
     clientId,
     from: sender.username,
     to,
-    text,
+    text: content.text,
+    ...(content.e2ee && { e2ee: content.e2ee }),
     at: new Date().toISOString(),
   };
 }
+
+/** What a resend is compared by: the text, or the end-to-end ciphertext. */
+const contentHash = (content: PrivateContent) =>
+  textHash(content.e2ee ? JSON.stringify(content.e2ee) : content.text);
 
 /**
  * Where a member's public timeline stands. While the catch-up reads the database, live messages
@@ -223,12 +238,18 @@ export class MessagingService implements OnModuleInit {
     sender: Member,
     clientId: string,
     to: string,
-    text: string,
+    content: PrivateContent,
   ): Promise<void> {
-    this.checkText(text);
+    if (!content.e2ee) this.checkText(content.text);
+    else if (content.text !== '')
+      throw new MessagingException(
+        ErrorCode.InvalidPayload,
+        'An end-to-end message carries no text beside its ciphertext.',
+        'text',
+      );
     const key = `${sender.key}\n${clientId}`;
     const earlier = this.recentPrivate.get(key);
-    if (earlier) return this.answerResend(sender, key, earlier, to, text);
+    if (earlier) return this.answerResend(sender, key, earlier, to, content);
     // connected here, or else to another instance
     const { here, there, username: recipient } = this.sessions.locate(to) ?? {};
     if (recipient === undefined) {
@@ -245,12 +266,12 @@ export class MessagingService implements OnModuleInit {
         'to',
       );
     }
-    const message = privateMessage(sender, clientId, recipient, text);
+    const message = privateMessage(sender, clientId, recipient, content);
     // taken before any await: a resend that arrives meanwhile waits for this outcome (no race)
     let settle!: (delivered: boolean) => void;
     this.recentPrivate.set(key, {
-      message: { ...message, text: undefined },
-      textHash: textHash(text),
+      message: { ...message, text: undefined, e2ee: undefined },
+      textHash: contentHash(content),
       delivered: new Promise((done) => (settle = done)),
     });
     try {
@@ -274,11 +295,11 @@ export class MessagingService implements OnModuleInit {
     key: string,
     earlier: SentPrivate,
     to: string,
-    text: string,
+    content: PrivateContent,
   ): Promise<void> {
     if (!(await earlier.delivered))
-      return this.sendPrivate(sender, earlier.message.clientId, to, text);
-    if (earlier.textHash !== textHash(text)) {
+      return this.sendPrivate(sender, earlier.message.clientId, to, content);
+    if (earlier.textHash !== contentHash(content)) {
       throw new MessagingException(
         ErrorCode.InvalidPayload,
         'A different message was already sent under this id.',
@@ -289,7 +310,7 @@ export class MessagingService implements OnModuleInit {
     if (sender.socket)
       this.realtime.send(sender.socket, ServerEvent.PrivateMessageCreated, {
         ...earlier.message,
-        text,
+        ...content,
       });
   }
 
@@ -348,7 +369,14 @@ export class MessagingService implements OnModuleInit {
     await this.audit.record('message_private', {
       actor: sender.username,
       target: message.to,
-      detail: { id: message.id, length: Array.from(message.text).length },
+      // end to end: the size of the ciphertext, all the server knows
+      detail: message.e2ee
+        ? {
+            id: message.id,
+            e2ee: message.e2ee.kind,
+            bytes: message.e2ee.mls.length,
+          }
+        : { id: message.id, length: Array.from(message.text).length },
     });
   }
 

@@ -19,6 +19,8 @@ export const ErrorCode = {
   MessageTooLong: 'message_too_long',
   MessageEmpty: 'message_empty',
   RecipientUnavailable: 'recipient_unavailable',
+  /** No end-to-end key package of that person can be had now. */
+  KeyPackageUnavailable: 'key_package_unavailable',
   FileTooLarge: 'file_too_large',
   QuotaExceeded: 'quota_exceeded',
   Unavailable: 'unavailable',

@@ -14,6 +14,9 @@ export const ClientEvent = {
   FileAnswer: 'file:answer',
   FileFetch: 'file:fetch',
   FileCancel: 'file:cancel',
+  /** Publish end-to-end key packages (at login); claim one of someone else's. */
+  KeyPackagesPublish: 'e2e:key-packages',
+  KeyPackageClaim: 'e2e:key-package-claim',
 } as const;
 
 export type ClientEvent = (typeof ClientEvent)[keyof typeof ClientEvent];

@@ -3,6 +3,11 @@ import type { ExceptionPayload } from '../errors/error-payload';
 import type { ClientEvent } from './client-event';
 import type { AuditCheckpointPayload } from './payloads/audit.payload';
 import type {
+  KeyPackageClaimPayload,
+  KeyPackagePayload,
+  KeyPackagesPayload,
+} from './payloads/e2ee.payload';
+import type {
   FileAnswerPayload,
   FileAnsweredPayload,
   FileCancelPayload,
@@ -56,6 +61,8 @@ export interface ClientEventMap {
   [ClientEvent.FileAnswer]: FileAnswerPayload;
   [ClientEvent.FileFetch]: FileFetchPayload;
   [ClientEvent.FileCancel]: FileCancelPayload;
+  [ClientEvent.KeyPackagesPublish]: KeyPackagesPayload;
+  [ClientEvent.KeyPackageClaim]: KeyPackageClaimPayload;
 }
 
 /** Plaintext payload of each sealed server event. */
@@ -73,6 +80,7 @@ export interface ServerEventMap {
   [ServerEvent.PrivateReactionUpdated]: PrivateReactionPayload;
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
+  [ServerEvent.KeyPackage]: KeyPackagePayload;
   [ServerEvent.FileUploadProgress]: FileUploadProgressPayload;
   [ServerEvent.FileOffered]: FileOfferedPayload;
   [ServerEvent.FileAnswered]: FileAnsweredPayload;

@@ -8,6 +8,14 @@ export const Limits = {
   catchUpMax: 1000,
   /** Payload budget of one `message:history` page: well under the frame limit, also for clients. */
   historyPageBytes: 48 * 1024,
+  /**
+   * Longest end-to-end message (base64 of the MLS message): a 4,000-character text is at most
+   * 16 KB of UTF-8, 22 KB in base64 once sealed; a Welcome of a pair is a few KB.
+   */
+  e2eeMessageMaxChars: 32 * 1024,
+  /** Key packages one device keeps published, and the longest one (base64). */
+  keyPackagesMax: 10,
+  keyPackageMaxChars: 4096,
   /** Username length in characters, after normalisation. */
   usernameMaxChars: 32,
   /**

@@ -23,6 +23,8 @@ export const ServerEvent = {
   FileData: 'file:data',
   FileEnded: 'file:ended',
   AuditCheckpoint: 'audit:checkpoint',
+  /** The key package a `e2e:key-package-claim` asked for. */
+  KeyPackage: 'e2e:key-package',
 } as const;
 
 export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];

@@ -8,13 +8,18 @@ export interface SendMessagePayload {
   text: string;
 }
 
-/** `private-message:send`: a message to exactly one online user. */
+/**
+ * `private-message:send`: a message to exactly one online user; end-to-end encrypted when
+ * `e2ee` is present (then `text` is empty: the server never has it).
+ */
 export interface SendPrivateMessagePayload {
   clientId: string;
   to: string;
   text: string;
+  e2ee?: E2eePayload;
 }
 
+import type { E2eePayload } from './e2ee.payload';
 import type { ReactionSummary } from './reaction.payload';
 
 /** `message:created`: a stored public message. */
@@ -49,7 +54,9 @@ export interface PrivateMessagePayload {
   clientId: string;
   from: string;
   to: string;
+  /** Empty for an end-to-end message: the text is inside `e2ee`. */
   text: string;
+  e2ee?: E2eePayload;
   at: string;
 }
 

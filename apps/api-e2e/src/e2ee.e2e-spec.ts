@@ -1,0 +1,323 @@
+import {
+  ClientEvent,
+  type E2eePayload,
+  ErrorCode,
+  type IdentityKey,
+  type KeyLogSource,
+  KeyLogWitness,
+  Limits,
+  ServerEvent,
+  bufferSource,
+  createIdentityKey,
+  fromBase64,
+  fromUtf8,
+  toBase64,
+  utf8,
+} from '@app/shared';
+import {
+  type E2eeDevice,
+  type PeerIdentity,
+  tsMlsEngine,
+} from '@app/shared/e2ee';
+import { CryptoService } from '@app/api';
+import type { ChatClient } from '@app/testing';
+
+import { useChatRoom } from './support/chat-room';
+import { auditRows } from './support/test-server';
+
+/**
+ * End-to-end private messages through the real server (E55, E56, E59, E61): the browsers' MLS
+ * engine in Node, key packages through the server's directory, messages through the private
+ * message path, every credential checked against the key log the server publishes.
+ */
+describe('end-to-end private messages (real app, real MLS, real clients)', () => {
+  const room = useChatRoom();
+  const server = () => room.server;
+  let aliceKey: IdentityKey;
+  let bobKey: IdentityKey;
+
+  beforeAll(async () => {
+    [aliceKey, bobKey] = await Promise.all([
+      createIdentityKey(),
+      createIdentityKey(),
+    ]);
+  });
+
+  /** What a browser checks: the peer's identity key is the one the log proves for the name. */
+  async function logCheck(): Promise<(peer: PeerIdentity) => Promise<boolean>> {
+    const spki = server()
+      .app.get(CryptoService)
+      .publicKey.export({ type: 'spki', format: 'der' });
+    const serverKey = await crypto.subtle.importKey(
+      'spki',
+      bufferSource(spki),
+      { name: 'RSA-PSS', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    const get = async (path: string) =>
+      (await fetch(`${server().url}/api/transparency/${path}`)).json();
+    const source: KeyLogSource = {
+      head: () => get('head'),
+      proof: (name, size) =>
+        get(`proof?name=${encodeURIComponent(name)}&size=${size}`),
+      consistency: (from, to) => get(`consistency?from=${from}&to=${to}`),
+    };
+    const witness = new KeyLogWitness(source, serverKey);
+    return async (peer) => {
+      const binding = await witness.lookup(peer.name).catch(() => undefined);
+      return (
+        binding?.kind === 'bind' && binding.key === toBase64(peer.identityKey)
+      );
+    };
+  }
+
+  async function person(name: string, identity: IdentityKey) {
+    const client = await room.login(name, { identity });
+    const device = await tsMlsEngine.device(name, identity, await logCheck());
+    return { client, device };
+  }
+
+  async function publish(client: ChatClient, device: E2eeDevice, count = 3) {
+    const packages: string[] = [];
+    for (let i = 0; i < count; i++)
+      packages.push(toBase64(await device.keyPackage()));
+    await client.send(ClientEvent.KeyPackagesPublish, { packages });
+  }
+
+  const e2ee = (
+    kind: E2eePayload['kind'],
+    conversation: Uint8Array,
+    mls: Uint8Array,
+  ): E2eePayload => ({
+    v: 1,
+    kind,
+    conversation: toBase64(conversation),
+    mls: toBase64(mls),
+  });
+
+  it('E55: a conversation is founded and used through the server, which relays ciphertext it cannot read', async () => {
+    const alice = await person('alice', aliceKey);
+    const bob = await person('bob', bobKey);
+    await publish(bob.client, bob.device);
+
+    await alice.client.send(ClientEvent.KeyPackageClaim, { name: 'bob' });
+    const claimed = await alice.client.next(ServerEvent.KeyPackage);
+    expect(claimed.name).toBe('bob');
+    const id = crypto.getRandomValues(new Uint8Array(16));
+    const { conversation: atAlice, welcome } = await alice.device.start(
+      id,
+      fromBase64(claimed.package),
+    );
+    await alice.client.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'w-1',
+      to: 'bob',
+      text: '',
+      e2ee: e2ee('welcome', id, welcome),
+    });
+    const secret = 'meet at the old mill at nine';
+    await alice.client.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'm-1',
+      to: 'bob',
+      text: '',
+      e2ee: e2ee('message', id, await atAlice.seal(utf8(secret))),
+    });
+
+    const founding = await bob.client.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === 'w-1',
+    );
+    expect(founding).toMatchObject({ from: 'alice', to: 'bob', text: '' });
+    const atBob = await bob.device.join(fromBase64(founding.e2ee!.mls));
+    expect(atBob.peer.name).toBe('alice');
+    const sealed = await bob.client.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === 'm-1',
+    );
+    expect(fromUtf8(await atBob.open(fromBase64(sealed.e2ee!.mls)))).toBe(
+      secret,
+    );
+    // the sender's acknowledgement is the relayed message
+    expect(
+      await alice.client.next(
+        ServerEvent.PrivateMessageCreated,
+        (m) => m.clientId === 'm-1',
+      ),
+    ).toMatchObject({ id: sealed.id, e2ee: sealed.e2ee });
+
+    // the server audited who, to whom and how large, never the text
+    const rows = await auditRows(server(), 'message_private');
+    expect(rows.at(-1)).toMatchObject({ actor: 'alice', target: 'bob' });
+    expect(rows.at(-1)?.detail).toContain('"e2ee":"message"');
+    const everything = JSON.stringify(await auditRows(server()));
+    expect(everything).not.toContain('old mill');
+    expect(await auditRows(server(), 'key_package_claimed')).toContainEqual(
+      expect.objectContaining({ actor: 'alice', target: 'bob' }),
+    );
+
+    // a resend under the same client id: acknowledged again, delivered once
+    await alice.client.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'm-1',
+      to: 'bob',
+      text: '',
+      e2ee: sealed.e2ee,
+    });
+    await alice.client.until(
+      () =>
+        alice.client
+          .all(ServerEvent.PrivateMessageCreated)
+          .filter((m) => m.clientId === 'm-1').length === 2,
+      'second acknowledgement',
+    );
+    expect(
+      bob.client
+        .all(ServerEvent.PrivateMessageCreated)
+        .filter((m) => m.clientId === 'm-1'),
+    ).toHaveLength(1);
+    // E59: the same ciphertext again does not open a second time
+    await expect(
+      atBob.open(fromBase64(sealed.e2ee!.mls)),
+    ).rejects.toMatchObject({
+      reason: 'bad_message',
+    });
+    // and bob answers in the same conversation
+    await bob.client.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'r-1',
+      to: 'alice',
+      text: '',
+      e2ee: e2ee('message', id, await atBob.seal(utf8('see you there'))),
+    });
+    const answer = await alice.client.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === 'r-1',
+    );
+    expect(fromUtf8(await atAlice.open(fromBase64(answer.e2ee!.mls)))).toBe(
+      'see you there',
+    );
+  });
+
+  it('E56: a key package the server swapped for another key is refused by the client', async () => {
+    const alice = await person('alice', aliceKey);
+    // a key package made by another key under bob's name, as a dishonest server could hand out
+    const forger = await tsMlsEngine.device(
+      'bob',
+      await createIdentityKey(),
+      async () => true,
+    );
+    await expect(
+      alice.device.start(new Uint8Array(16), await forger.keyPackage()),
+    ).rejects.toMatchObject({ reason: 'untrusted_peer' });
+  });
+
+  it('refuses malformed end-to-end payloads and key packages, and says when none is left', async () => {
+    const alice = await person('alice', aliceKey);
+    const bob = await person('bob', bobKey);
+    const cases: [unknown, string][] = [
+      [
+        {
+          clientId: 'x1',
+          to: 'bob',
+          text: 'plain too',
+          e2ee: e2ee('message', new Uint8Array(16), new Uint8Array(8)),
+        },
+        'text',
+      ],
+      [
+        {
+          clientId: 'x2',
+          to: 'bob',
+          text: '',
+          e2ee: { v: 2, kind: 'message', conversation: 'AA==', mls: 'AA==' },
+        },
+        'e2ee.v',
+      ],
+      [
+        {
+          clientId: 'x3',
+          to: 'bob',
+          text: '',
+          e2ee: { v: 1, kind: 'commit', conversation: 'AA==', mls: 'AA==' },
+        },
+        'e2ee.kind',
+      ],
+      [
+        {
+          clientId: 'x4',
+          to: 'bob',
+          text: '',
+          e2ee: {
+            v: 1,
+            kind: 'message',
+            conversation: 'AA==',
+            mls: 'not base64!',
+          },
+        },
+        'e2ee.mls',
+      ],
+      [
+        {
+          clientId: 'x5',
+          to: 'bob',
+          text: '',
+          e2ee: {
+            v: 1,
+            kind: 'message',
+            conversation: 'AA==',
+            mls: 'A'.repeat(Limits.e2eeMessageMaxChars + 4),
+          },
+        },
+        'e2ee.mls',
+      ],
+    ];
+    for (const [payload, field] of cases) {
+      await alice.client.sendRaw(ClientEvent.PrivateMessageSend, payload);
+      expect(
+        await alice.client.nextError(ClientEvent.PrivateMessageSend),
+      ).toMatchObject({
+        code: ErrorCode.InvalidPayload,
+        field,
+      });
+      alice.client.received.splice(0);
+    }
+    await alice.client.sendRaw(ClientEvent.KeyPackagesPublish, {
+      packages: Array.from({ length: Limits.keyPackagesMax + 1 }, () => 'AA=='),
+    });
+    expect(
+      await alice.client.nextError(ClientEvent.KeyPackagesPublish),
+    ).toMatchObject({
+      code: ErrorCode.InvalidPayload,
+      field: 'packages',
+    });
+    // bob published none: a clear refusal, and for a name nobody uses as well
+    for (const name of ['bob', 'nobody']) {
+      await alice.client.send(ClientEvent.KeyPackageClaim, { name });
+      expect(
+        await alice.client.nextError(ClientEvent.KeyPackageClaim),
+      ).toMatchObject({
+        code: ErrorCode.KeyPackageUnavailable,
+      });
+      alice.client.received.splice(0);
+    }
+    // nothing reached bob
+    expect(bob.client.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
+  });
+
+  it('E61: a transport envelope is not an end-to-end message', async () => {
+    const alice = await person('alice', aliceKey);
+    const bob = await person('bob', bobKey);
+    await publish(bob.client, bob.device, 1);
+    await alice.client.send(ClientEvent.KeyPackageClaim, { name: 'bob' });
+    const claimed = await alice.client.next(ServerEvent.KeyPackage);
+    const id = new Uint8Array(16).fill(7);
+    const { welcome } = await alice.device.start(
+      id,
+      fromBase64(claimed.package),
+    );
+    const atBob = await bob.device.join(welcome);
+    // the last sealed transport envelope alice sent, as bytes where an MLS message belongs
+    const [, envelope] = alice.client.sent.at(-1)!;
+    await expect(
+      atBob.open(utf8(JSON.stringify(envelope))),
+    ).rejects.toMatchObject({ reason: 'bad_message' });
+  });
+});

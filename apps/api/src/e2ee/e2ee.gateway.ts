@@ -1,0 +1,36 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+} from '@nestjs/websockets';
+import { ClientEvent } from '@app/shared';
+
+import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
+import type { ChatSocket } from '../realtime/chat-socket';
+import { SessionsService } from '../sessions/sessions.service';
+import { KeyPackageClaimDto, KeyPackagesDto } from './dto/key-packages.dto';
+import { KeyPackagesService } from './key-packages.service';
+
+@ChatGateway()
+export class E2eeGateway {
+  constructor(
+    private readonly keyPackages: KeyPackagesService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @SubscribeMessage(ClientEvent.KeyPackagesPublish)
+  publish(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: KeyPackagesDto,
+  ): void {
+    this.keyPackages.publish(this.sessions.requireMember(socket), dto.packages);
+  }
+
+  @SubscribeMessage(ClientEvent.KeyPackageClaim)
+  async claim(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: KeyPackageClaimDto,
+  ): Promise<void> {
+    await this.keyPackages.claim(this.sessions.requireMember(socket), dto.name);
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ErrorCode, ServerEvent } from '@app/shared';
+
+import { AuditService } from '../audit/audit.service';
+import { DomainException } from '../common/domain.exception';
+import { RealtimeService } from '../realtime/realtime.service';
+import { type Member, SessionsService } from '../sessions/sessions.service';
+
+/**
+ * The end-to-end key-package directory: each online member's single-use MLS key packages, kept
+ * in memory while they are here and handed out one per claim. The server cannot use them: their
+ * private halves never leave the member's browser, and the member's browser checks every
+ * credential against the key log, never the server's word.
+ */
+@Injectable()
+export class KeyPackagesService implements OnModuleInit {
+  /** By the member's folded name. */
+  private readonly stock = new Map<string, string[]>();
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly realtime: RealtimeService,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.sessions.left$.subscribe((member) => this.stock.delete(member.key));
+  }
+
+  /** Replaces the member's published key packages. */
+  publish(member: Member, packages: string[]): void {
+    this.stock.set(member.key, [...packages]);
+  }
+
+  /** Hands `requester` one of `name`'s key packages, which is then gone. */
+  async claim(requester: Member, name: string): Promise<void> {
+    const { here, username } = this.sessions.locate(name) ?? {};
+    const unavailable = (why: string) =>
+      new DomainException(ErrorCode.KeyPackageUnavailable, why, 'name');
+    if (!username)
+      throw unavailable(
+        `${name.slice(0, 32)} is not online; nothing was sent.`,
+      );
+    if (!here)
+      throw unavailable(
+        `${username} is connected to another server instance; end-to-end conversations do not cross instances yet.`,
+      );
+    if (here === requester)
+      throw unavailable('You cannot start a conversation with yourself.');
+    const key = this.stock.get(here.key)?.shift();
+    if (!key)
+      throw unavailable(
+        `${username} has no end-to-end key packages left; try again once they reconnect.`,
+      );
+    await this.audit.record('key_package_claimed', {
+      actor: requester.username,
+      target: username,
+    });
+    if (requester.socket)
+      this.realtime.send(requester.socket, ServerEvent.KeyPackage, {
+        name: username,
+        package: key,
+      });
+  }
+}

@@ -14,9 +14,11 @@ export default {
       },
     ],
   },
-  transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
+  // the MLS engine and its curves ship as ES modules only
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|ts-mls|@noble|@hpke))'],
   moduleNameMapper: {
     '^@app/shared$': join(__dirname, '../../libs/shared/src/index.ts'),
+    '^@app/shared/e2ee$': join(__dirname, '../../libs/shared/src/e2ee.ts'),
   },
   coverageDirectory: '../../coverage/apps/web',
 };

@@ -70,6 +70,8 @@ describe('a large room in a real browser', () => {
             // only the one whispered to below records what it receives
             ChatClient.login(room.server.url, `user${pad(i + j)}`, {
               keep: i + j === USERS - 2,
+              // the one the browser writes to privately opens end-to-end messages
+              e2ee: i + j === USERS - 2,
             }),
           ),
         )),
@@ -144,5 +146,6 @@ describe('a large room in a real browser', () => {
       ServerEvent.PrivateMessageCreated,
     );
     expect(whisper).toMatchObject({ from: 'reader', text: 'found you' });
+    expect(whisper.e2ee?.kind).toBe('message');
   });
 });

@@ -7,6 +7,7 @@ import {
   type ExceptionPayload,
   type IdentityKey,
   type MessagePayload,
+  type PrivateMessagePayload,
   Outbox,
   type Outgoing,
   type SealedEnvelope,
@@ -18,6 +19,7 @@ import {
   createIdentityKey,
   retryDelayMs,
 } from '@app/shared';
+import { E2eePeer } from './e2ee-peer';
 import {
   io,
   type Socket,
@@ -54,6 +56,8 @@ export interface ConnectOptions
    * (per test process), so a name's logins in different tests are its owner coming back.
    */
   identity?: IdentityKey;
+  /** Open end-to-end private messages from browsers (publishes key packages at each join). */
+  e2ee?: boolean;
 }
 
 const browsers = new Map<string, Promise<IdentityKey>>();
@@ -94,6 +98,8 @@ export class ChatClient {
   private waiters: (() => void)[] = [];
   /** The identity key its logins prove; unset: each name's own browser. */
   identity?: IdentityKey;
+  /** Set with the `e2ee` option. */
+  e2ee?: E2eePeer;
 
   private constructor(
     readonly socket: Socket,
@@ -138,10 +144,19 @@ export class ChatClient {
         this.notify();
       },
       onEvent: (event, payload) => {
-        if (this.keep) this.received.push({ event, payload, taken: false });
-        this.track(event, payload);
-        this.observe?.(event, payload);
-        this.notify();
+        const sealed = (payload as Partial<PrivateMessagePayload>).e2ee;
+        if (
+          this.e2ee &&
+          event === ServerEvent.PrivateMessageCreated &&
+          sealed
+        ) {
+          // recorded once opened, as the browser shows it
+          void this.e2ee
+            .reveal(payload as PrivateMessagePayload)
+            .then((opened) => opened && this.record(event, opened));
+          return;
+        }
+        this.record(event, payload);
       },
       onFailure: (reason) => {
         this.failures.push(reason);
@@ -163,6 +178,7 @@ export class ChatClient {
       observe,
       keep,
       identity,
+      e2ee,
       ...socketOptions
     } = options;
     const socket = io(url, {
@@ -183,6 +199,10 @@ export class ChatClient {
       socketOptions.reconnection !== false,
     );
     client.identity = identity;
+    if (e2ee)
+      client.e2ee = new E2eePeer((event, payload) =>
+        client.send(event, payload),
+      );
     socket.connect();
     await client.until(
       () =>
@@ -381,11 +401,24 @@ export class ChatClient {
     void request.catch(() => undefined);
   }
 
+  private record(event: keyof ServerEventMap, payload: unknown): void {
+    if (this.keep) this.received.push({ event, payload, taken: false });
+    this.track(event, payload);
+    this.observe?.(event, payload);
+    this.notify();
+  }
+
   private track(event: keyof ServerEventMap, payload: unknown): void {
     if (event === ServerEvent.SessionJoined) {
       const joined = payload as SessionJoinedPayload;
       this.username = joined.username;
       this.resumeToken = joined.resumeToken;
+      if (this.e2ee)
+        void (
+          this.identity
+            ? Promise.resolve(this.identity)
+            : browserOf(joined.username)
+        ).then((identity) => this.e2ee?.joined(joined.username, identity));
       if (this.resilient)
         for (const item of this.outbox.pending()) this.transmit(item);
     } else if (

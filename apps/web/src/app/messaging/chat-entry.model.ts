@@ -21,6 +21,8 @@ export interface ChatEntry {
   status?: 'pending' | 'failed';
   /** For my unconfirmed messages: the id the retry action resends under. */
   clientId?: string;
+  /** A private entry that travelled end-to-end encrypted (the server could not read it). */
+  e2ee?: boolean;
 }
 
 /** One emoji under a message: how many gave it, and whether I am one of them. */

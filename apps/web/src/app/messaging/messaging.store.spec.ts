@@ -5,6 +5,7 @@ import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
 import { NotifyService } from '../core/notify/notify.service';
 import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
 import { SocketService } from '../core/realtime/socket.service';
+import { E2eeService } from '../e2ee/e2ee.service';
 import { SessionStore } from '../sessions/session.store';
 import { MessagingStore } from './messaging.store';
 
@@ -36,6 +37,11 @@ describe('MessagingStore', () => {
         provideRouter([{ path: '**', children: [] }]),
         { provide: SocketService, useClass: FakeSocketService },
         { provide: NotifyService, useValue: notify },
+        // end to end has tests of its own (API and browser): here a private message is sent as is
+        {
+          provide: E2eeService,
+          useValue: { seal: async (payload: unknown) => payload },
+        },
       ],
     });
     socket = TestBed.inject(SocketService) as unknown as FakeSocketService;
@@ -231,6 +237,8 @@ describe('MessagingStore', () => {
 
       store.retry(first.clientId);
       expect(statuses()).toEqual([['hi', 'pending']]);
+      // a private message is sealed end to end before it goes out
+      await new Promise((resolve) => setTimeout(resolve, 0));
       expect(socket.sent(ClientEvent.PrivateMessageSend)).toEqual([
         first,
         first,

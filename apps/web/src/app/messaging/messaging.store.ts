@@ -8,20 +8,23 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ClientEvent,
+  ErrorCode,
   Limits,
   type MessagePayload,
   Outbox,
   type Outgoing,
   type PrivateMessagePayload,
+  type SendPrivateMessagePayload,
   ServerEvent,
   parseComposeCommand,
   retryDelayMs,
 } from '@app/shared';
-import { map, merge } from 'rxjs';
+import { concatMap, map, merge, of } from 'rxjs';
 
 import { DesktopNotifications } from '../core/notify/desktop-notifications.service';
 import { NotifyService } from '../core/notify/notify.service';
 import { ContactsStore } from '../contacts/contacts.store';
+import { E2eeService, E2eeUnavailableError } from '../e2ee/e2ee.service';
 import { SocketService } from '../core/realtime/socket.service';
 import { EmojiService } from '../emoji/emoji.service';
 import { FilesStore } from '../files/files.store';
@@ -100,6 +103,7 @@ function withReaction(
 export class MessagingStore {
   private readonly socket = inject(SocketService);
   private readonly contacts = inject(ContactsStore);
+  private readonly e2ee = inject(E2eeService);
   private readonly session = inject(SessionStore);
   private readonly notify = inject(NotifyService);
   private readonly desktop = inject(DesktopNotifications);
@@ -171,10 +175,22 @@ export class MessagingStore {
         )
           this.desktop.show(`${m.from} mentioned you`, m.text);
       });
+    // end-to-end ones are opened first, one at a time and in order
     this.socket
       .on(ServerEvent.PrivateMessageCreated)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((m) => this.receivePrivate(m));
+      .pipe(
+        concatMap((m) =>
+          m.e2ee
+            ? this.e2ee.reveal(m, this.session.username(), (from) =>
+                this.notify.error(
+                  `A private message from ${from} could not be decrypted on this browser; ask them to send it again.`,
+                ),
+              )
+            : of(m),
+        ),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe((m) => m && this.receivePrivate(m));
     // a reaction, public or private, to the entry it belongs to
     merge(
       this.socket
@@ -325,11 +341,26 @@ export class MessagingStore {
     return this.session.joined() && this.socket.status() === 'connected';
   }
 
-  private transmit(item: Outgoing): Promise<boolean> {
+  private async transmit(item: Outgoing): Promise<boolean> {
     this.outbox.attempt(item.payload.clientId);
-    return item.event === ClientEvent.MessageSend
-      ? this.socket.send(item.event, item.payload)
-      : this.socket.send(item.event, item.payload);
+    if (item.event === ClientEvent.MessageSend)
+      return this.socket.send(item.event, item.payload);
+    // private: sealed end to end first (once: a resend carries the same ciphertext)
+    let wire: SendPrivateMessagePayload;
+    try {
+      wire = await this.e2ee.seal(item.payload, this.session.username() ?? '');
+    } catch (error) {
+      if (!(error instanceof E2eeUnavailableError)) throw error;
+      this.notify.error(error.message);
+      this.outbox.refuse({
+        code: ErrorCode.KeyPackageUnavailable,
+        message: error.message,
+        clientId: item.payload.clientId,
+      });
+      this.setStatus(item.payload.clientId, 'failed');
+      return false;
+    }
+    return this.socket.send(item.event, wire);
   }
 
   /** Public messages from history or live; ours among them confirm what we sent. */
@@ -370,6 +401,7 @@ export class MessagingStore {
         to: m.to,
         text: m.text,
         mine,
+        e2ee: m.e2ee !== undefined,
       },
     ]);
   }

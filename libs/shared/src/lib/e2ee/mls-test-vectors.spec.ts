@@ -132,6 +132,9 @@ async function internals(): Promise<Internals> {
   } as Internals;
 }
 
+// real MLS and P-384 in JavaScript: seconds on a busy machine; correctness, not timing
+jest.setTimeout(30_000);
+
 describe('MLS interoperability test vectors (RFC 9420) on the pinned ts-mls', () => {
   let mls: Internals;
   const impls = new Map<number, CiphersuiteImpl>();

@@ -6,6 +6,9 @@ import { tsMlsEngine } from './ts-mls-engine';
 const sameBytes = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((byte, i) => byte === b[i]);
 
+// real MLS and P-384 in JavaScript: seconds on a busy machine; correctness, not timing
+jest.setTimeout(30_000);
+
 describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () => {
   let aliceKey: IdentityKey;
   let bobKey: IdentityKey;

@@ -116,7 +116,7 @@ describe('RFC 9162 Merkle tree', () => {
           ).toBe(false);
       }
     }
-  });
+  }, 30_000); // real SHA-256 many thousand times: slow on a busy machine, not a timing test
 
   it('proves every tree up to 33 consistent with each of its prefixes, and nothing else', async () => {
     for (let n = 1; n <= MAX; n++) {
@@ -155,7 +155,7 @@ describe('RFC 9162 Merkle tree', () => {
           ).toBe(false);
       }
     }
-  });
+  }, 30_000); // real SHA-256 many thousand times: slow on a busy machine, not a timing test
 
   it('takes the empty tree as a prefix of any tree, and refuses sizes that do not make sense', async () => {
     expect(await verifyConsistency(0, 5, roots[0], roots[5], [])).toBe(true);

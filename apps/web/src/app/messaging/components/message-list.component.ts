@@ -176,6 +176,14 @@ import {
       >:&ngsp;<bdi class="text" [class.jumbo]="emojiOnly(entry.text)">{{
         entry.text
       }}</bdi>
+      @if (entry.e2ee) {
+        <span
+          class="e2ee"
+          data-testid="e2ee-badge"
+          title="End-to-end encrypted: the server could not read it"
+          >🔒&ngsp;E2EE</span
+        >
+      }
       <ng-container
         *ngTemplateOutlet="delivery; context: { $implicit: entry }"
       />
@@ -379,6 +387,12 @@ import {
     .private {
       background: light-dark(#f3e8ff, #2e1065);
       border-left: 3px solid #7c3aed;
+    }
+    .e2ee {
+      margin-left: 6px;
+      font-size: 0.8em;
+      font-weight: 600;
+      color: light-dark(#047857, #6ee7b7);
     }
     .private .tag {
       color: light-dark(#7c3aed, #c4b5fd);

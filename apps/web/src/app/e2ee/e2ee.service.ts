@@ -1,0 +1,276 @@
+import { DestroyRef, Injectable, inject } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import {
+  ClientEvent,
+  type E2eePayload,
+  ServerEvent,
+  type PrivateMessagePayload,
+  type SendPrivateMessagePayload,
+  fromBase64,
+  fromUtf8,
+  toBase64,
+  utf8,
+} from '@app/shared';
+import {
+  type E2eeConversation,
+  type E2eeDevice,
+  E2eeError,
+  type PeerIdentity,
+  tsMlsEngine,
+} from '@app/shared/e2ee';
+import { filter, firstValueFrom, map, race, take, timeout } from 'rxjs';
+
+import { ContactsStore } from '../contacts/contacts.store';
+import { IdentityStore } from '../core/identity/identity.store';
+import { SocketService } from '../core/realtime/socket.service';
+
+/** Key packages kept published: each conversation a peer starts with us uses one. */
+const PUBLISHED = 5;
+const CLAIM_TIMEOUT_MS = 10_000;
+const CLAIM_ATTEMPTS = 5;
+const CLAIM_RETRY_MS = 400;
+
+/** Why a private message could not be sent end to end; the user is told this. */
+export class E2eeUnavailableError extends Error {}
+
+interface Outgoing {
+  conversation: E2eeConversation;
+  /** The Welcome that founded it, resent (same id, delivered once) until acknowledged. */
+  welcome?: SendPrivateMessagePayload;
+}
+
+/**
+ * Private messages end to end (E55): one MLS conversation per contact, founded from the
+ * contact's key package, with every credential checked against the key log and the contact's
+ * verified key in this browser (never the server's word). The server relays the ciphertext; the
+ * plaintext of what I sent stays here (an MLS sender cannot open its own messages).
+ */
+@Injectable({ providedIn: 'root' })
+export class E2eeService {
+  private readonly socket = inject(SocketService);
+  private readonly identity = inject(IdentityStore);
+  private readonly contacts = inject(ContactsStore);
+  private device?: Promise<E2eeDevice>;
+  private deviceName?: string;
+  /** Every conversation by id (both founders' ids open: each side may have started one). */
+  private readonly conversations = new Map<string, E2eeConversation>();
+  /** The conversation I send in, per contact (lower-case name). */
+  private readonly current = new Map<string, Outgoing>();
+  /** What I sent, by client id: the same ciphertext on a resend, and my own text to show. */
+  private readonly sent = new Map<
+    string,
+    { wire: SendPrivateMessagePayload; text: string }
+  >();
+  /** One incoming message at a time: a Welcome is joined before what follows it is opened. */
+  private incoming: Promise<unknown> = Promise.resolve();
+
+  constructor() {
+    this.socket
+      .on(ServerEvent.SessionJoined)
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe(({ username }) => void this.publish(username));
+  }
+
+  /** The wire form of my private message: sealed once, the same bytes on every resend. */
+  async seal(
+    payload: SendPrivateMessagePayload,
+    me: string,
+  ): Promise<SendPrivateMessagePayload> {
+    const earlier = this.sent.get(payload.clientId);
+    if (earlier) return earlier.wire;
+    const outgoing = await this.outgoing(payload.to, me);
+    if (
+      outgoing.welcome &&
+      !(await this.socket.send(
+        ClientEvent.PrivateMessageSend,
+        outgoing.welcome,
+      ))
+    )
+      throw new E2eeUnavailableError(
+        'Not connected to the server; nothing was sent.',
+      );
+    const mls = await outgoing.conversation.seal(utf8(payload.text));
+    const wire: SendPrivateMessagePayload = {
+      clientId: payload.clientId,
+      to: payload.to,
+      text: '',
+      e2ee: envelope('message', outgoing.conversation.id, mls),
+    };
+    this.sent.set(payload.clientId, { wire, text: payload.text });
+    return wire;
+  }
+
+  /**
+   * A relayed private message as it reads here: the text opened (or, mine, remembered), or
+   * undefined for what is no entry of its own (a Welcome) or cannot be opened (`onFailure`).
+   */
+  reveal(
+    message: PrivateMessagePayload,
+    me: string | undefined,
+    onFailure: (from: string) => void,
+  ): Promise<PrivateMessagePayload | undefined> {
+    const revealed = this.incoming.then(async () => {
+      const e2ee = message.e2ee;
+      if (!e2ee) return message;
+      if (message.from === me) {
+        if (e2ee.kind === 'welcome') {
+          const outgoing = this.current.get(message.to.toLowerCase());
+          if (outgoing?.welcome?.clientId === message.clientId)
+            outgoing.welcome = undefined;
+          return undefined;
+        }
+        const text = this.sent.get(message.clientId)?.text;
+        return text === undefined ? undefined : { ...message, text };
+      }
+      try {
+        if (e2ee.kind === 'welcome') {
+          await this.joined(message.from, fromBase64(e2ee.mls), me);
+          return undefined;
+        }
+        const conversation = this.conversations.get(e2ee.conversation);
+        if (
+          !conversation ||
+          conversation.peer.name.toLowerCase() !== message.from.toLowerCase()
+        )
+          throw new E2eeError('bad_message');
+        const text = fromUtf8(await conversation.open(fromBase64(e2ee.mls)));
+        return { ...message, text };
+      } catch {
+        onFailure(message.from);
+        return undefined;
+      }
+    });
+    this.incoming = revealed.catch(() => undefined);
+    return revealed;
+  }
+
+  /** Publishes a fresh set of key packages for peers to start conversations with. */
+  private async publish(me: string): Promise<void> {
+    const device = await this.deviceFor(me);
+    const packages: string[] = [];
+    for (let i = 0; i < PUBLISHED; i++)
+      packages.push(toBase64(await device.keyPackage()));
+    await this.socket.send(ClientEvent.KeyPackagesPublish, { packages });
+  }
+
+  private async joined(
+    from: string,
+    welcome: Uint8Array,
+    me: string | undefined,
+  ) {
+    if (!me) throw new E2eeError('bad_message');
+    const conversation = await (await this.deviceFor(me)).join(welcome);
+    if (conversation.peer.name.toLowerCase() !== from.toLowerCase())
+      throw new E2eeError('untrusted_peer');
+    this.conversations.set(toBase64(conversation.id), conversation);
+    // the newest conversation a contact founded is the one I answer in: it is the one they hold
+    this.current.set(from.toLowerCase(), { conversation });
+    void this.publish(me); // one of our key packages is used up
+  }
+
+  private async outgoing(to: string, me: string): Promise<Outgoing> {
+    const known = this.current.get(to.toLowerCase());
+    if (known) return known;
+    const device = await this.deviceFor(me);
+    const keyPackage = await this.claim(to);
+    const id = crypto.getRandomValues(new Uint8Array(16));
+    let started: Awaited<ReturnType<E2eeDevice['start']>>;
+    try {
+      started = await device.start(id, fromBase64(keyPackage));
+    } catch (error) {
+      throw new E2eeUnavailableError(
+        error instanceof E2eeError && error.reason === 'untrusted_peer'
+          ? `${to}'s key could not be confirmed (key log, or a changed key you have not accepted). Nothing was sent.`
+          : `Could not start an end-to-end conversation with ${to}. Nothing was sent.`,
+      );
+    }
+    this.conversations.set(toBase64(id), started.conversation);
+    const outgoing: Outgoing = {
+      conversation: started.conversation,
+      welcome: {
+        clientId: crypto.randomUUID(),
+        to,
+        text: '',
+        e2ee: envelope('welcome', id, started.welcome),
+      },
+    };
+    this.current.set(to.toLowerCase(), outgoing);
+    return outgoing;
+  }
+
+  /**
+   * One of the contact's key packages, through the server's directory. Someone who has just
+   * joined may not have published theirs yet: asked again a few times before giving up.
+   */
+  private async claim(name: string): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.claimOnce(name);
+      } catch (error) {
+        if (
+          attempt >= CLAIM_ATTEMPTS ||
+          !(error instanceof E2eeUnavailableError)
+        )
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_MS));
+      }
+    }
+  }
+
+  private async claimOnce(name: string): Promise<string> {
+    if (!(await this.socket.send(ClientEvent.KeyPackageClaim, { name })))
+      throw new E2eeUnavailableError(
+        'Not connected to the server; nothing was sent.',
+      );
+    const answer = race(
+      this.socket.on(ServerEvent.KeyPackage).pipe(
+        filter((k) => k.name.toLowerCase() === name.toLowerCase()),
+        map((k) => ({ package: k.package })),
+      ),
+      this.socket.on(ServerEvent.Exception).pipe(
+        filter((e) => e.event === ClientEvent.KeyPackageClaim),
+        map((e) => ({ refused: e.message })),
+      ),
+    ).pipe(take(1), timeout(CLAIM_TIMEOUT_MS));
+    const result = await firstValueFrom(answer).catch(() => ({
+      refused: `${name} did not answer in time; nothing was sent.`,
+    }));
+    if ('refused' in result) throw new E2eeUnavailableError(result.refused);
+    return result.package;
+  }
+
+  private deviceFor(me: string): Promise<E2eeDevice> {
+    if (!this.device || this.deviceName !== me) {
+      this.deviceName = me;
+      this.device = this.identity
+        .key()
+        .then((identity) =>
+          tsMlsEngine.device(me, identity, (peer) => this.accepts(peer)),
+        );
+    }
+    return this.device;
+  }
+
+  /** The peer's key must be the one the key log proves and this browser accepted (E56, E58). */
+  private async accepts(peer: PeerIdentity): Promise<boolean> {
+    const contact = await this.contacts.check(peer.name);
+    return (
+      contact !== undefined &&
+      !contact.blocked &&
+      contact.key === toBase64(peer.identityKey)
+    );
+  }
+}
+
+function envelope(
+  kind: E2eePayload['kind'],
+  conversation: Uint8Array,
+  mls: Uint8Array,
+): E2eePayload {
+  return {
+    v: 1,
+    kind,
+    conversation: toBase64(conversation),
+    mls: toBase64(mls),
+  };
+}

@@ -2,6 +2,45 @@ import { type ChatPage, login, sendMessage } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
 import { ADMIN_TOKEN } from '@app/testing';
 
+/** A value the page keeps in its vault (IndexedDB `fuv-chat`, store `vault`). */
+function readVault<T>(chat: ChatPage, key: string): Promise<T | undefined> {
+  return chat.page.evaluate(
+    (key) =>
+      new Promise<T | undefined>((done, fail) => {
+        const opening = indexedDB.open('fuv-chat');
+        opening.onerror = () => fail(opening.error);
+        opening.onsuccess = () => {
+          const read = opening.result
+            .transaction('vault')
+            .objectStore('vault')
+            .get(key);
+          read.onsuccess = () => done(read.result as T | undefined);
+        };
+      }),
+    key,
+  );
+}
+
+function writeVault(
+  chat: ChatPage,
+  key: string,
+  value: unknown,
+): Promise<void> {
+  return chat.page.evaluate(
+    ([key, value]) =>
+      new Promise<void>((done, fail) => {
+        const opening = indexedDB.open('fuv-chat');
+        opening.onerror = () => fail(opening.error);
+        opening.onsuccess = () => {
+          const transaction = opening.result.transaction('vault', 'readwrite');
+          transaction.objectStore('vault').put(value, key as string);
+          transaction.oncomplete = () => done();
+        };
+      }),
+    [key, value] as const,
+  );
+}
+
 /** E60 in a real browser: the page's identity key owns the names it logs in with. */
 describe('identity keys in the browser', () => {
   const room = useBrowserRoom();
@@ -162,21 +201,7 @@ describe('identity keys in the browser', () => {
     await login(other, 'otto');
     // the browser checked its own name at login and kept the signed head it saw
     const keptHead = () =>
-      viewer.page.evaluate(
-        () =>
-          new Promise<{ size: number; rootHash: string } | undefined>(
-            (done) => {
-              const opening = indexedDB.open('fuv-chat');
-              opening.onsuccess = () => {
-                const read = opening.result
-                  .transaction('vault')
-                  .objectStore('vault')
-                  .get('key-log:head');
-                read.onsuccess = () => done(read.result);
-              };
-            },
-          ),
-      );
+      readVault<{ size: number; rootHash: string }>(viewer, 'key-log:head');
     let head = await keptHead();
     for (let i = 0; i < 50 && !head; i++) {
       await viewer.page.waitForTimeout(100);
@@ -184,21 +209,10 @@ describe('identity keys in the browser', () => {
     }
     expect(head?.size).toBeGreaterThanOrEqual(1);
     // as if the server had shown this browser another history before
-    await viewer.page.evaluate(
-      (forged) =>
-        new Promise<void>((done) => {
-          const opening = indexedDB.open('fuv-chat');
-          opening.onsuccess = () => {
-            const transaction = opening.result.transaction(
-              'vault',
-              'readwrite',
-            );
-            transaction.objectStore('vault').put(forged, 'key-log:head');
-            transaction.oncomplete = () => done();
-          };
-        }),
-      { ...head, rootHash: 'ab'.repeat(32) },
-    );
+    await writeVault(viewer, 'key-log:head', {
+      ...head,
+      rootHash: 'ab'.repeat(32),
+    });
     await viewer.page
       .getByTestId('user-item')
       .filter({ hasText: 'otto' })
@@ -207,19 +221,7 @@ describe('identity keys in the browser', () => {
       .getByTestId('notice')
       .filter({ hasText: 'contradicts the one it showed before' })
       .waitFor();
-    const evidence = await viewer.page.evaluate(
-      () =>
-        new Promise<unknown[]>((done) => {
-          const opening = indexedDB.open('fuv-chat');
-          opening.onsuccess = () => {
-            const read = opening.result
-              .transaction('vault')
-              .objectStore('vault')
-              .get('key-log:evidence');
-            read.onsuccess = () => done(read.result ?? []);
-          };
-        }),
-    );
+    const evidence = await readVault<unknown[]>(viewer, 'key-log:evidence');
     expect(evidence).toHaveLength(1);
     // fail closed: without a proven key there is nothing to verify against
     await viewer.page.getByText('could not be proven in the key log').waitFor();

@@ -400,6 +400,11 @@ describe('the timeline in a real browser', () => {
       .getByTestId('message')
       .filter({ hasText: 'release notes' });
     await release.waitFor();
+    // the private one is opened end to end a moment later: let it land before reacting
+    await carla.page
+      .getByTestId('message')
+      .filter({ hasText: 'audit log' })
+      .waitFor();
     await release.hover();
     await release.getByTestId('reaction-button').click();
     await carla.page
@@ -408,10 +413,6 @@ describe('the timeline in a real browser', () => {
       .first()
       .click();
     await release.getByTestId('reaction').waitFor();
-    await carla.page
-      .getByTestId('message')
-      .filter({ hasText: 'audit log' })
-      .waitFor();
     await carla.page.mouse.move(0, 0);
     const file = join(__dirname, '../../../docs/chat.png');
     const png = await carla.page.screenshot({ path: file });

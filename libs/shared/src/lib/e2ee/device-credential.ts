@@ -4,21 +4,14 @@
  * key. The identity key stays non-extractable in the browser; the MLS signature key (which the
  * MLS engine must hold as bytes) is certified by it, as Signal's identity key signs its prekeys.
  */
+import { concatBytes, framed, fromUtf8, utf8 } from '../crypto/bytes';
 import {
-  bufferSource,
-  concatBytes,
-  framed,
-  fromUtf8,
-  utf8,
-} from '../crypto/bytes';
-import {
-  IDENTITY_KEY_ALGORITHM,
-  IDENTITY_SIGNATURE_BYTES,
   type IdentityKey,
+  signWithIdentity,
+  signedByIdentity,
 } from '../identity/identity-key';
 
 const TAG = 'fuv-mls-credential/v1';
-const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 export interface DeviceCredential {
   name: string;
@@ -42,15 +35,13 @@ export async function certifyDevice(
   identity: IdentityKey,
   mlsSignatureKey: Uint8Array,
 ): Promise<DeviceCredential> {
-  const signature = await crypto.subtle.sign(
-    SIGNING,
-    identity.privateKey,
-    bufferSource(certifiedBytes(name, mlsSignatureKey)),
-  );
   return {
     name,
     identityKey: identity.spki,
-    signature: new Uint8Array(signature),
+    signature: await signWithIdentity(
+      identity,
+      certifiedBytes(name, mlsSignatureKey),
+    ),
   };
 }
 
@@ -91,26 +82,13 @@ export function decodeCredential(
 }
 
 /** Whether the credential's identity key signed the claim that its name holds `mlsSignatureKey`. */
-export async function credentialCertifies(
+export function credentialCertifies(
   credential: DeviceCredential,
   mlsSignatureKey: Uint8Array,
 ): Promise<boolean> {
-  if (credential.signature.length !== IDENTITY_SIGNATURE_BYTES) return false;
-  try {
-    const key = await crypto.subtle.importKey(
-      'spki',
-      bufferSource(credential.identityKey),
-      IDENTITY_KEY_ALGORITHM,
-      false,
-      ['verify'],
-    );
-    return await crypto.subtle.verify(
-      SIGNING,
-      key,
-      bufferSource(credential.signature),
-      bufferSource(certifiedBytes(credential.name, mlsSignatureKey)),
-    );
-  } catch {
-    return false;
-  }
+  return signedByIdentity(
+    credential.identityKey,
+    credential.signature,
+    certifiedBytes(credential.name, mlsSignatureKey),
+  );
 }

@@ -54,18 +54,50 @@ export function identityProofBytes(
   );
 }
 
+/** The identity key's ECDSA P-256 / SHA-256 signature (IEEE P1363) over `bytes`. */
+export async function signWithIdentity(
+  identity: IdentityKey,
+  bytes: Uint8Array,
+): Promise<Uint8Array> {
+  return new Uint8Array(
+    await crypto.subtle.sign(SIGNING, identity.privateKey, bufferSource(bytes)),
+  );
+}
+
+/** Whether the identity key `spki` signed `bytes`; false for anything malformed. */
+export async function signedByIdentity(
+  spki: Uint8Array,
+  signature: Uint8Array,
+  bytes: Uint8Array,
+): Promise<boolean> {
+  if (signature.length !== IDENTITY_SIGNATURE_BYTES) return false;
+  try {
+    const key = await crypto.subtle.importKey(
+      'spki',
+      bufferSource(spki),
+      IDENTITY_KEY_ALGORITHM,
+      false,
+      ['verify'],
+    );
+    return await crypto.subtle.verify(
+      SIGNING,
+      key,
+      bufferSource(signature),
+      bufferSource(bytes),
+    );
+  } catch {
+    return false;
+  }
+}
+
 export async function proveIdentity(
   identity: IdentityKey,
   transcriptHash: Uint8Array,
   username: string,
 ): Promise<IdentityProofPayload> {
-  const signature = await crypto.subtle.sign(
-    SIGNING,
-    identity.privateKey,
-    bufferSource(identityProofBytes(transcriptHash, username)),
+  const signature = await signWithIdentity(
+    identity,
+    identityProofBytes(transcriptHash, username),
   );
-  return {
-    key: toBase64(identity.spki),
-    signature: toBase64(new Uint8Array(signature)),
-  };
+  return { key: toBase64(identity.spki), signature: toBase64(signature) };
 }

@@ -1,4 +1,10 @@
-import { type ChatPage, login, sendMessage } from './support/browser';
+import {
+  type ChatPage,
+  login,
+  readVault,
+  sendMessage,
+  writeVault,
+} from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
 import { ADMIN_TOKEN } from '@app/testing';
 
@@ -57,5 +63,29 @@ describe('end-to-end private messages in the browser', () => {
     expect(events).toHaveLength(4);
     expect(events.every((e) => e.detail['e2ee'] !== undefined)).toBe(true);
     expect(JSON.stringify(events)).not.toContain('4711');
+  });
+
+  it('E57: a key-log head inside an end-to-end message that contradicts the reader’s is caught', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await login(alice, 'ada');
+    await login(bob, 'bo');
+    await privately(alice, 'bo', 'first, to found the conversation');
+    await entry(bob, 'first, to found the conversation').waitFor();
+    // as if the server had shown bob another history than alice's
+    const kept = await readVault<{ size: number }>(bob, 'key-log:head');
+    expect(kept?.size).toBeGreaterThanOrEqual(2);
+    await writeVault(bob, 'key-log:head', {
+      ...kept,
+      rootHash: 'cd'.repeat(32),
+    });
+    await sendMessage(alice, 'carrying my view of the log');
+    // the message is read, and the contradiction between the two views is reported and kept
+    await entry(bob, 'carrying my view of the log').waitFor();
+    await bob.page
+      .getByTestId('notice')
+      .filter({ hasText: 'contradicts the one it showed before' })
+      .waitFor();
+    expect(await readVault<unknown[]>(bob, 'key-log:evidence')).toHaveLength(1);
   });
 });

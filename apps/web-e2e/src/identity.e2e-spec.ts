@@ -1,45 +1,12 @@
-import { type ChatPage, login, sendMessage } from './support/browser';
+import {
+  type ChatPage,
+  login,
+  readVault,
+  sendMessage,
+  writeVault,
+} from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
 import { ADMIN_TOKEN } from '@app/testing';
-
-/** A value the page keeps in its vault (IndexedDB `fuv-chat`, store `vault`). */
-function readVault<T>(chat: ChatPage, key: string): Promise<T | undefined> {
-  return chat.page.evaluate(
-    (key) =>
-      new Promise<T | undefined>((done, fail) => {
-        const opening = indexedDB.open('fuv-chat');
-        opening.onerror = () => fail(opening.error);
-        opening.onsuccess = () => {
-          const read = opening.result
-            .transaction('vault')
-            .objectStore('vault')
-            .get(key);
-          read.onsuccess = () => done(read.result as T | undefined);
-        };
-      }),
-    key,
-  );
-}
-
-function writeVault(
-  chat: ChatPage,
-  key: string,
-  value: unknown,
-): Promise<void> {
-  return chat.page.evaluate(
-    ([key, value]) =>
-      new Promise<void>((done, fail) => {
-        const opening = indexedDB.open('fuv-chat');
-        opening.onerror = () => fail(opening.error);
-        opening.onsuccess = () => {
-          const transaction = opening.result.transaction('vault', 'readwrite');
-          transaction.objectStore('vault').put(value, key as string);
-          transaction.oncomplete = () => done();
-        };
-      }),
-    [key, value] as const,
-  );
-}
 
 /** E60 in a real browser: the page's identity key owns the names it logs in with. */
 describe('identity keys in the browser', () => {

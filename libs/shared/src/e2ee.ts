@@ -3,5 +3,6 @@
  * entry point, so the server, which never opens end-to-end messages, never loads the MLS engine.
  */
 export * from './lib/e2ee/device-credential';
+export * from './lib/e2ee/e2ee-content';
 export * from './lib/e2ee/e2ee-engine';
 export * from './lib/e2ee/ts-mls-engine';

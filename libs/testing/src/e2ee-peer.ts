@@ -3,12 +3,12 @@ import {
   type IdentityKey,
   type PrivateMessagePayload,
   fromBase64,
-  fromUtf8,
   toBase64,
 } from '@app/shared';
 import {
   type E2eeConversation,
   type E2eeDevice,
+  decodeE2eeContent,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 
@@ -53,8 +53,10 @@ export class E2eePeer {
       }
       const conversation = this.conversations.get(e2ee.conversation);
       if (!conversation) return undefined;
-      const text = fromUtf8(await conversation.open(fromBase64(e2ee.mls)));
-      return { ...message, text };
+      const content = decodeE2eeContent(
+        await conversation.open(fromBase64(e2ee.mls)),
+      );
+      return content && { ...message, text: content.text };
     });
     this.queue = revealed.catch(() => undefined);
     return revealed.catch(() => undefined);

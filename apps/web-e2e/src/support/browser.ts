@@ -69,3 +69,45 @@ export async function sendMessage(chat: ChatPage, text: string): Promise<void> {
   await chat.page.getByTestId('message-input').fill(text);
   await chat.page.getByTestId('send-button').click();
 }
+
+/** A value the page keeps in its vault (IndexedDB `fuv-chat`, store `vault`). */
+export function readVault<T>(
+  chat: ChatPage,
+  key: string,
+): Promise<T | undefined> {
+  return chat.page.evaluate(
+    (key) =>
+      new Promise<T | undefined>((done, fail) => {
+        const opening = indexedDB.open('fuv-chat');
+        opening.onerror = () => fail(opening.error);
+        opening.onsuccess = () => {
+          const read = opening.result
+            .transaction('vault')
+            .objectStore('vault')
+            .get(key);
+          read.onsuccess = () => done(read.result as T | undefined);
+        };
+      }),
+    key,
+  );
+}
+
+export function writeVault(
+  chat: ChatPage,
+  key: string,
+  value: unknown,
+): Promise<void> {
+  return chat.page.evaluate(
+    ([key, value]) =>
+      new Promise<void>((done, fail) => {
+        const opening = indexedDB.open('fuv-chat');
+        opening.onerror = () => fail(opening.error);
+        opening.onsuccess = () => {
+          const transaction = opening.result.transaction('vault', 'readwrite');
+          transaction.objectStore('vault').put(value, key as string);
+          transaction.oncomplete = () => done();
+        };
+      }),
+    [key, value] as const,
+  );
+}

@@ -7,21 +7,22 @@ import {
   type PrivateMessagePayload,
   type SendPrivateMessagePayload,
   fromBase64,
-  fromUtf8,
   toBase64,
-  utf8,
 } from '@app/shared';
 import {
   type E2eeConversation,
   type E2eeDevice,
   E2eeError,
   type PeerIdentity,
+  decodeE2eeContent,
+  encodeE2eeContent,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 import { filter, firstValueFrom, map, race, take, timeout } from 'rxjs';
 
 import { ContactsStore } from '../contacts/contacts.store';
 import { IdentityStore } from '../core/identity/identity.store';
+import { KeyLogService } from '../core/identity/key-log.service';
 import { SocketService } from '../core/realtime/socket.service';
 
 /** Key packages kept published: each conversation a peer starts with us uses one. */
@@ -50,6 +51,7 @@ export class E2eeService {
   private readonly socket = inject(SocketService);
   private readonly identity = inject(IdentityStore);
   private readonly contacts = inject(ContactsStore);
+  private readonly keyLog = inject(KeyLogService);
   private device?: Promise<E2eeDevice>;
   private deviceName?: string;
   /** Every conversation by id (both founders' ids open: each side may have started one). */
@@ -89,7 +91,12 @@ export class E2eeService {
       throw new E2eeUnavailableError(
         'Not connected to the server; nothing was sent.',
       );
-    const mls = await outgoing.conversation.seal(utf8(payload.text));
+    const mls = await outgoing.conversation.seal(
+      encodeE2eeContent({
+        text: payload.text,
+        head: await this.keyLog.keptHead(),
+      }),
+    );
     const wire: SendPrivateMessagePayload = {
       clientId: payload.clientId,
       to: payload.to,
@@ -133,8 +140,13 @@ export class E2eeService {
           conversation.peer.name.toLowerCase() !== message.from.toLowerCase()
         )
           throw new E2eeError('bad_message');
-        const text = fromUtf8(await conversation.open(fromBase64(e2ee.mls)));
-        return { ...message, text };
+        const content = decodeE2eeContent(
+          await conversation.open(fromBase64(e2ee.mls)),
+        );
+        if (!content) throw new E2eeError('bad_message');
+        // the sender's view of the key log must be one history with ours (E57)
+        if (content.head) void this.keyLog.gossip(content.head);
+        return { ...message, text: content.text };
       } catch {
         onFailure(message.from);
         return undefined;

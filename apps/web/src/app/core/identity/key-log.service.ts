@@ -72,6 +72,21 @@ export class KeyLogService {
     return own;
   }
 
+  /** The head this browser last accepted: it travels inside each end-to-end message sent. */
+  keptHead(): Promise<TreeHeadPayload | undefined> {
+    return this.vault.get<TreeHeadPayload>(KEPT_HEAD);
+  }
+
+  /**
+   * A head a contact's browser accepted, from inside their end-to-end message: it must be one
+   * history with ours, or the server shows the two of us different logs (warned, evidence kept).
+   */
+  async gossip(head: TreeHeadPayload): Promise<boolean> {
+    return (
+      (await this.checked((witness) => witness.accept(head))) !== undefined
+    );
+  }
+
   /** Signed heads that contradict each other, as kept (newest pair last). */
   evidence(): Promise<TreeHeadPayload[][]> {
     return this.vault.get<TreeHeadPayload[][]>(EVIDENCE).then((e) => e ?? []);

@@ -1,0 +1,32 @@
+import { utf8 } from '../crypto/bytes';
+import { decodeE2eeContent, encodeE2eeContent } from './e2ee-content';
+
+describe('end-to-end message content', () => {
+  const head = {
+    size: 3,
+    rootHash: 'ab'.repeat(32),
+    timestamp: '2026-12-01T12:00:00.000Z',
+    signature: 'c2ln',
+  };
+
+  it('carries the text and the sender’s key-log head, and reads back exactly', () => {
+    expect(decodeE2eeContent(encodeE2eeContent({ text: 'hi', head }))).toEqual({
+      text: 'hi',
+      head,
+    });
+    expect(decodeE2eeContent(encodeE2eeContent({ text: 'no head' }))).toEqual({
+      text: 'no head',
+    });
+  });
+
+  it('refuses anything else: another version, a bare text, a malformed head', () => {
+    for (const other of [
+      '["fuv-e2ee-content/v2","hi",null]',
+      'hi',
+      '["fuv-e2ee-content/v1",42,null]',
+      '["fuv-e2ee-content/v1","hi",{"size":"3"}]',
+      '["fuv-kt-binding/v1","bind","alice","a2V5","2026"]',
+    ])
+      expect(decodeE2eeContent(utf8(other))).toBeUndefined();
+  });
+});

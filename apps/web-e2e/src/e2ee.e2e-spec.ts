@@ -88,4 +88,26 @@ describe('end-to-end private messages in the browser', () => {
       .waitFor();
     expect(await readVault<unknown[]>(bob, 'key-log:evidence')).toHaveLength(1);
   });
+
+  it('a conversation survives a page load: what arrives after it still opens, both ways', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await login(alice, 'ida');
+    await login(bob, 'jon');
+    await privately(alice, 'jon', 'before the reload');
+    await entry(bob, 'before the reload').waitFor();
+    await bob.page.reload();
+    await login(bob, 'jon');
+    // jon left and came back: ida opens the conversation again, the same one she founded
+    await privately(alice, 'jon', 'after the reload');
+    await entry(bob, 'after the reload').getByTestId('e2ee-badge').waitFor();
+    await privately(bob, 'ida', 'still here');
+    await entry(alice, 'still here').getByTestId('e2ee-badge').waitFor();
+    expect(
+      await bob.page
+        .getByTestId('notice')
+        .filter({ hasText: 'could not be decrypted' })
+        .count(),
+    ).toBe(0);
+  });
 });

@@ -23,6 +23,7 @@ import { filter, firstValueFrom, map, race, take, timeout } from 'rxjs';
 import { ContactsStore } from '../contacts/contacts.store';
 import { IdentityStore } from '../core/identity/identity.store';
 import { KeyLogService } from '../core/identity/key-log.service';
+import { Vault } from '../core/identity/vault';
 import { SocketService } from '../core/realtime/socket.service';
 
 /** Key packages kept published: each conversation a peer starts with us uses one. */
@@ -30,6 +31,18 @@ const PUBLISHED = 5;
 const CLAIM_TIMEOUT_MS = 10_000;
 const CLAIM_ATTEMPTS = 5;
 const CLAIM_RETRY_MS = 400;
+
+/** A conversation kept across page loads (in the vault, beside the identity key). */
+interface SavedConversation {
+  peer: string;
+  /** Base64 SPKI of the peer's identity key, as accepted when it was founded or joined. */
+  peerKey: string;
+  state: Uint8Array;
+}
+/** Per peer (lower-case name): the id of the conversation I send in. */
+type SavedIndex = Record<string, string>;
+const indexKey = (me: string) => `e2ee:${me.toLowerCase()}:current`;
+const stateKey = (me: string, id: string) => `e2ee:${me.toLowerCase()}:${id}`;
 
 /** Why a private message could not be sent end to end; the user is told this. */
 export class E2eeUnavailableError extends Error {}
@@ -52,6 +65,7 @@ export class E2eeService {
   private readonly identity = inject(IdentityStore);
   private readonly contacts = inject(ContactsStore);
   private readonly keyLog = inject(KeyLogService);
+  private readonly vault = inject(Vault);
   private device?: Promise<E2eeDevice>;
   private deviceName?: string;
   /** Every conversation by id (both founders' ids open: each side may have started one). */
@@ -65,6 +79,7 @@ export class E2eeService {
   >();
   /** One incoming message at a time: a Welcome is joined before what follows it is opened. */
   private incoming: Promise<unknown> = Promise.resolve();
+  private sealing: Promise<unknown> = Promise.resolve();
 
   constructor() {
     this.socket
@@ -74,7 +89,17 @@ export class E2eeService {
   }
 
   /** The wire form of my private message: sealed once, the same bytes on every resend. */
-  async seal(
+  seal(
+    payload: SendPrivateMessagePayload,
+    me: string,
+  ): Promise<SendPrivateMessagePayload> {
+    // one at a time: two quick first messages to someone found one conversation, not two
+    const sealed = this.sealing.then(() => this.sealNow(payload, me));
+    this.sealing = sealed.catch(() => undefined);
+    return sealed;
+  }
+
+  private async sealNow(
     payload: SendPrivateMessagePayload,
     me: string,
   ): Promise<SendPrivateMessagePayload> {
@@ -104,6 +129,7 @@ export class E2eeService {
       e2ee: envelope('message', outgoing.conversation.id, mls),
     };
     this.sent.set(payload.clientId, { wire, text: payload.text });
+    await this.keep(me, outgoing.conversation);
     return wire;
   }
 
@@ -143,6 +169,7 @@ export class E2eeService {
         const content = decodeE2eeContent(
           await conversation.open(fromBase64(e2ee.mls)),
         );
+        if (me) await this.keep(me, conversation);
         if (!content) throw new E2eeError('bad_message');
         // the sender's view of the key log must be one history with ours (E57)
         if (content.head) void this.keyLog.gossip(content.head);
@@ -177,6 +204,7 @@ export class E2eeService {
     this.conversations.set(toBase64(conversation.id), conversation);
     // the newest conversation a contact founded is the one I answer in: it is the one they hold
     this.current.set(from.toLowerCase(), { conversation });
+    await this.keep(me, conversation);
     void this.publish(me); // one of our key packages is used up
   }
 
@@ -207,6 +235,7 @@ export class E2eeService {
       },
     };
     this.current.set(to.toLowerCase(), outgoing);
+    await this.keep(me, started.conversation);
     return outgoing;
   }
 
@@ -254,13 +283,56 @@ export class E2eeService {
   private deviceFor(me: string): Promise<E2eeDevice> {
     if (!this.device || this.deviceName !== me) {
       this.deviceName = me;
-      this.device = this.identity
-        .key()
-        .then((identity) =>
-          tsMlsEngine.device(me, identity, (peer) => this.accepts(peer)),
+      this.conversations.clear();
+      this.current.clear();
+      this.device = this.identity.key().then(async (identity) => {
+        const device = await tsMlsEngine.device(me, identity, (peer) =>
+          this.accepts(peer),
         );
+        await this.restore(me, device);
+        return device;
+      });
     }
     return this.device;
+  }
+
+  /** The conversations this browser kept for `me`, as they were after their last message. */
+  private async restore(me: string, device: E2eeDevice): Promise<void> {
+    const kept = (await this.vault.get<SavedIndex>(indexKey(me))) ?? {};
+    for (const [peer, id] of Object.entries(kept)) {
+      const saved = await this.vault.get<SavedConversation>(stateKey(me, id));
+      if (!saved) continue;
+      try {
+        const conversation = device.restore(saved.state, {
+          name: saved.peer,
+          identityKey: fromBase64(saved.peerKey),
+        });
+        this.conversations.set(id, conversation);
+        this.current.set(peer, { conversation });
+      } catch {
+        // unreadable: the next message founds a new conversation
+      }
+    }
+  }
+
+  /** Keeps the conversation's state after each change, and which one is current for its peer. */
+  private async keep(
+    me: string,
+    conversation: E2eeConversation,
+  ): Promise<void> {
+    const id = toBase64(conversation.id);
+    const saved: SavedConversation = {
+      peer: conversation.peer.name,
+      peerKey: toBase64(conversation.peer.identityKey),
+      state: conversation.save(),
+    };
+    await this.vault.put(stateKey(me, id), saved);
+    const peer = conversation.peer.name.toLowerCase();
+    if (this.current.get(peer)?.conversation === conversation) {
+      const index = (await this.vault.get<SavedIndex>(indexKey(me))) ?? {};
+      if (index[peer] !== id)
+        await this.vault.put(indexKey(me), { ...index, [peer]: id });
+    }
   }
 
   /** The peer's key must be the one the key log proves and this browser accepted (E56, E58). */

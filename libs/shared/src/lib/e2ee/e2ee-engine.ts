@@ -37,6 +37,12 @@ export interface E2eeConversation {
   readonly peer: PeerIdentity;
   seal(plaintext: Uint8Array): Promise<Uint8Array>;
   open(message: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The conversation's current state, to keep across page loads (`E2eeDevice.restore`). It holds
+   * the current epoch's secrets and this device's leaf key: store it only where the identity key
+   * is kept, and save again after every seal and open (used keys are gone from the next state).
+   */
+  save(): Uint8Array;
 }
 
 export interface E2eeDevice {
@@ -50,6 +56,8 @@ export interface E2eeDevice {
   ): Promise<{ conversation: E2eeConversation; welcome: Uint8Array }>;
   /** Joins the conversation a peer started for one of this device's key packages. */
   join(welcome: Uint8Array): Promise<E2eeConversation>;
+  /** A conversation saved before (this device's, with the peer its check accepted then). */
+  restore(saved: Uint8Array, peer: PeerIdentity): E2eeConversation;
 }
 
 export interface E2eeEngine {

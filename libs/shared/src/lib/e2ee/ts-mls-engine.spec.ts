@@ -62,6 +62,17 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     ).toBe('hi alice');
   });
 
+  it('seals sent at once are serialised: each opens, none reuses a generation', async () => {
+    const { atAlice, atBob } = await pair();
+    const sealed = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => atAlice.seal(utf8(`burst ${i}`))),
+    );
+    const opened: string[] = [];
+    for (const message of sealed)
+      opened.push(fromUtf8(await atBob.open(message)));
+    expect(opened).toEqual([0, 1, 2, 3, 4].map((i) => `burst ${i}`));
+  });
+
   it('E59: a replayed, tampered, truncated or moved message is refused', async () => {
     const first = await pair();
     const second = await pair();
@@ -138,5 +149,28 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
       reason: 'bad_message',
     });
     await expect(bob.join(welcome)).resolves.toBeDefined();
+  });
+
+  it('a saved conversation, restored on a new device object (a page load), goes on both ways', async () => {
+    const { atAlice, atBob } = await pair();
+    expect(fromUtf8(await atBob.open(await atAlice.seal(utf8('before'))))).toBe(
+      'before',
+    );
+    const saved = atBob.save();
+    const reloaded = await tsMlsEngine.device('bob', bobKey, trustLog);
+    const restored = reloaded.restore(saved, atBob.peer);
+    expect(
+      fromUtf8(await restored.open(await atAlice.seal(utf8('after')))),
+    ).toBe('after');
+    expect(
+      fromUtf8(await atAlice.open(await restored.seal(utf8('back')))),
+    ).toBe('back');
+    // what was opened before the save is not opened again from the saved state
+    const old = await atAlice.seal(utf8('once'));
+    expect(fromUtf8(await restored.open(old))).toBe('once');
+    const again = reloaded.restore(restored.save(), atBob.peer);
+    await expect(again.open(old)).rejects.toMatchObject({
+      reason: 'bad_message',
+    });
   });
 });

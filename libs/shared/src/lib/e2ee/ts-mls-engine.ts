@@ -15,6 +15,7 @@ import {
   createApplicationMessage,
   createCommit,
   createGroup,
+  decodeGroupState,
   decodeMlsMessage,
   defaultCapabilities,
   defaultKeyPackageEqualityConfig,
@@ -23,6 +24,7 @@ import {
   defaultPaddingConfig,
   defaultLifetime,
   emptyPskIndex,
+  encodeGroupState,
   encodeMlsMessage,
   generateKeyPackageWithKey,
   getCiphersuiteFromName,
@@ -76,6 +78,9 @@ async function certifiedPeer(
 }
 
 class MlsConversation implements E2eeConversation {
+  /** One operation at a time: two seals from one state would reuse a generation's key. */
+  private busy: Promise<unknown> = Promise.resolve();
+
   constructor(
     private state: ClientState,
     readonly peer: PeerIdentity,
@@ -86,7 +91,25 @@ class MlsConversation implements E2eeConversation {
     return this.state.groupContext.groupId;
   }
 
-  async seal(plaintext: Uint8Array): Promise<Uint8Array> {
+  save(): Uint8Array {
+    return encodeGroupState(this.state);
+  }
+
+  seal(plaintext: Uint8Array): Promise<Uint8Array> {
+    return this.exclusive(() => this.sealNow(plaintext));
+  }
+
+  open(message: Uint8Array): Promise<Uint8Array> {
+    return this.exclusive(() => this.openNow(message));
+  }
+
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(operation);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sealNow(plaintext: Uint8Array): Promise<Uint8Array> {
     const result = await createApplicationMessage(
       this.state,
       plaintext,
@@ -101,7 +124,7 @@ class MlsConversation implements E2eeConversation {
     });
   }
 
-  async open(message: Uint8Array): Promise<Uint8Array> {
+  private async openNow(message: Uint8Array): Promise<Uint8Array> {
     const mls = decoded(message);
     if (
       mls?.wireformat !== 'mls_private_message' ||
@@ -246,6 +269,16 @@ class MlsDevice implements E2eeDevice {
       return new MlsConversation(state, peer, this.impl);
     }
     throw new E2eeError('bad_message');
+  }
+
+  restore(saved: Uint8Array, peer: PeerIdentity): E2eeConversation {
+    const [state] = decodeGroupState(saved, 0) ?? [];
+    if (!state) throw new E2eeError('bad_message');
+    return new MlsConversation(
+      { ...state, clientConfig: this.config },
+      peer,
+      this.impl,
+    );
   }
 
   /** Our own leaf for a group we found: a key package that is never published. */

@@ -152,7 +152,9 @@ export class E2eeService {
             outgoing.welcome = undefined;
           return undefined;
         }
+        // acknowledged: no resend will need the ciphertext again, and the text is shown now
         const text = this.sent.get(message.clientId)?.text;
+        this.sent.delete(message.clientId);
         return text === undefined ? undefined : { ...message, text };
       }
       try {

@@ -6,7 +6,14 @@ import {
   writeVault,
 } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
-import { ADMIN_TOKEN } from '@app/testing';
+import {
+  ClientEvent,
+  ServerEvent,
+  createIdentityKey,
+  toBase64,
+  utf8,
+} from '@app/shared';
+import { ADMIN_TOKEN, ChatClient } from '@app/testing';
 
 /** E55 in real browsers: private messages travel end to end (MLS), the server relays ciphertext. */
 describe('end-to-end private messages in the browser', () => {
@@ -109,5 +116,76 @@ describe('end-to-end private messages in the browser', () => {
         .filter({ hasText: 'could not be decrypted' })
         .count(),
     ).toBe(0);
+  });
+
+  it('E56: a key package certified by another key than the name’s in the log is refused, and nothing is sent', async () => {
+    const alice = await room.open();
+    await login(alice, 'kim');
+    // "lou" logs in with one key, but its key packages claim another: what a server that swaps
+    // keys would hand out
+    const lou = await ChatClient.login(room.server.url, 'lou', {
+      e2ee: true,
+      e2eeIdentity: await createIdentityKey(),
+    });
+    try {
+      await privately(alice, 'lou', 'for the real lou only');
+      await alice.page
+        .getByTestId('notice')
+        .filter({ hasText: "lou's key could not be confirmed" })
+        .waitFor();
+      await entry(alice, 'for the real lou only')
+        .getByTestId('message-retry')
+        .waitFor();
+      expect(lou.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
+    } finally {
+      lou.close();
+    }
+  });
+
+  it('E59/E61: a forged end-to-end frame, or a transport envelope as one, is refused with a notice and shows nothing', async () => {
+    const alice = await room.open();
+    await login(alice, 'max');
+    const mallory = await ChatClient.login(room.server.url, 'mel', {
+      e2ee: true,
+    });
+    try {
+      // random bytes as an application message of a conversation max never had, and a
+      // transport envelope's bytes as a Welcome
+      const frames = [
+        ['g-1', 'message', crypto.getRandomValues(new Uint8Array(200))],
+        ['g-2', 'welcome', utf8('{"v":1,"seq":0,"box":"AAAA"}')],
+      ] as const;
+      for (const [clientId, kind, mls] of frames)
+        await mallory.send(ClientEvent.PrivateMessageSend, {
+          clientId,
+          to: 'max',
+          text: '',
+          e2ee: {
+            v: 1,
+            kind,
+            conversation: toBase64(new Uint8Array(16)),
+            mls: toBase64(mls),
+          },
+        });
+      // both relayed (the server cannot tell), both refused by max's browser
+      await mallory.until(
+        () => mallory.all(ServerEvent.PrivateMessageCreated).length === 2,
+        'both relayed',
+      );
+      await alice.page
+        .getByTestId('notice')
+        .filter({ hasText: 'could not be decrypted' })
+        .first()
+        .waitFor();
+      expect(
+        await alice.page
+          .getByTestId('message')
+          .filter({ hasText: 'mel' })
+          .filter({ hasText: 'Private' })
+          .count(),
+      ).toBe(0);
+    } finally {
+      mallory.close();
+    }
   });
 });

@@ -58,6 +58,11 @@ export interface ConnectOptions
   identity?: IdentityKey;
   /** Open end-to-end private messages from browsers (publishes key packages at each join). */
   e2ee?: boolean;
+  /**
+   * The identity key its end-to-end credentials claim (default: the one it logs in with). Another
+   * key plays a server that swapped a key package.
+   */
+  e2eeIdentity?: IdentityKey;
 }
 
 const browsers = new Map<string, Promise<IdentityKey>>();
@@ -144,13 +149,14 @@ export class ChatClient {
         this.notify();
       },
       onEvent: (event, payload) => {
-        const sealed = (payload as Partial<PrivateMessagePayload>).e2ee;
+        const message = payload as Partial<PrivateMessagePayload>;
         if (
           this.e2ee &&
           event === ServerEvent.PrivateMessageCreated &&
-          sealed
+          message.e2ee &&
+          message.from !== this.username
         ) {
-          // recorded once opened, as the browser shows it
+          // someone else's: recorded once opened, as the browser shows it
           void this.e2ee
             .reveal(payload as PrivateMessagePayload)
             .then((opened) => opened && this.record(event, opened));
@@ -179,6 +185,7 @@ export class ChatClient {
       keep,
       identity,
       e2ee,
+      e2eeIdentity,
       ...socketOptions
     } = options;
     const socket = io(url, {
@@ -200,8 +207,9 @@ export class ChatClient {
     );
     client.identity = identity;
     if (e2ee)
-      client.e2ee = new E2eePeer((event, payload) =>
-        client.send(event, payload),
+      client.e2ee = new E2eePeer(
+        (event, payload) => client.send(event, payload),
+        e2eeIdentity,
       );
     socket.connect();
     await client.until(

@@ -29,11 +29,19 @@ export class E2eePeer {
   private readonly conversations = new Map<string, E2eeConversation>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly send: Send) {}
+  constructor(
+    private readonly send: Send,
+    /** Claimed by its credentials instead of the login's key (a swapped key package). */
+    private readonly claimed?: IdentityKey,
+  ) {}
 
   /** After each join: fresh key packages. */
   joined(username: string, identity: IdentityKey): void {
-    this.device ??= tsMlsEngine.device(username, identity, async () => true);
+    this.device ??= tsMlsEngine.device(
+      username,
+      this.claimed ?? identity,
+      async () => true,
+    );
     void this.publish();
   }
 

@@ -81,6 +81,13 @@ describe('key transparency log (public REST)', () => {
     const empty = await get<TreeHeadPayload>('head');
     expect(empty.status).toBe(200);
     expect(empty.body.size).toBe(0);
+    // exactly the signed fields: no database id or anything else leaks into the public head
+    expect(Object.keys(empty.body).sort()).toEqual([
+      'rootHash',
+      'signature',
+      'size',
+      'timestamp',
+    ]);
     expect(await treeHeadSignedBy(empty.body, serverKey)).toBe(true);
 
     expect(await bind('alice', 'a2V5LWFsaWNlLTE=')).toBe(0);

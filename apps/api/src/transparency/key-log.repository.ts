@@ -17,7 +17,8 @@ export class KeyLogRepository {
 
   /** Keeps a signed head: every head handed out can be checked later. */
   async recordHead(head: Omit<KeyLogHeadEntity, 'id'>): Promise<void> {
-    await this.heads.insert(head);
+    // a copy: TypeORM writes the generated id into what it inserts, and the head is public
+    await this.heads.insert({ ...head });
   }
 
   /**

@@ -19,7 +19,7 @@ import {
   toBase64,
   utf8,
 } from '@app/shared';
-import { tsMlsEngine } from '@app/shared/e2ee';
+import { e2eePayload, tsMlsEngine } from '@app/shared/e2ee';
 import { ChatClient } from '@app/testing';
 
 import { processStats, startLoadServer } from '../load/load-server';
@@ -80,21 +80,17 @@ async function pair(
     id,
     fromBase64(claimed.package),
   );
-  const e2ee = (kind: E2eePayload['kind'], mls: Uint8Array): E2eePayload => ({
-    v: 1,
-    kind,
-    conversation: toBase64(id),
-    mls: toBase64(mls),
-  });
   await alice.send(ClientEvent.PrivateMessageSend, {
     clientId: randomUUID(),
     to,
     text: '',
-    e2ee: e2ee('welcome', welcome),
+    e2ee: e2eePayload('welcome', id, welcome),
   });
   const sealed: E2eePayload[] = [];
   for (let n = 0; n < count; n++)
-    sealed.push(e2ee('message', await conversation.seal(utf8(text(n)))));
+    sealed.push(
+      e2eePayload('message', id, await conversation.seal(utf8(text(n)))),
+    );
   return { alice, bob, sealed };
 }
 

@@ -1,6 +1,5 @@
 import {
   ClientEvent,
-  type E2eePayload,
   ErrorCode,
   type IdentityKey,
   type KeyLogSource,
@@ -17,6 +16,7 @@ import {
 import {
   type E2eeDevice,
   type PeerIdentity,
+  e2eePayload,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 import { CryptoService } from '@app/api';
@@ -85,17 +85,6 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
     await client.send(ClientEvent.KeyPackagesPublish, { packages });
   }
 
-  const e2ee = (
-    kind: E2eePayload['kind'],
-    conversation: Uint8Array,
-    mls: Uint8Array,
-  ): E2eePayload => ({
-    v: 1,
-    kind,
-    conversation: toBase64(conversation),
-    mls: toBase64(mls),
-  });
-
   it('E55: a conversation is founded and used through the server, which relays ciphertext it cannot read', async () => {
     const alice = await person('alice', aliceKey);
     const bob = await person('bob', bobKey);
@@ -113,14 +102,14 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       clientId: 'w-1',
       to: 'bob',
       text: '',
-      e2ee: e2ee('welcome', id, welcome),
+      e2ee: e2eePayload('welcome', id, welcome),
     });
     const secret = 'meet at the old mill at nine';
     await alice.client.send(ClientEvent.PrivateMessageSend, {
       clientId: 'm-1',
       to: 'bob',
       text: '',
-      e2ee: e2ee('message', id, await atAlice.seal(utf8(secret))),
+      e2ee: e2eePayload('message', id, await atAlice.seal(utf8(secret))),
     });
 
     const founding = await bob.client.next(
@@ -185,7 +174,7 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       clientId: 'r-1',
       to: 'alice',
       text: '',
-      e2ee: e2ee('message', id, await atBob.seal(utf8('see you there'))),
+      e2ee: e2eePayload('message', id, await atBob.seal(utf8('see you there'))),
     });
     const answer = await alice.client.next(
       ServerEvent.PrivateMessageCreated,
@@ -218,7 +207,7 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
           clientId: 'x1',
           to: 'bob',
           text: 'plain too',
-          e2ee: e2ee('message', new Uint8Array(16), new Uint8Array(8)),
+          e2ee: e2eePayload('message', new Uint8Array(16), new Uint8Array(8)),
         },
         'text',
       ],

@@ -66,14 +66,7 @@ describe('identity keys in the browser', () => {
     await owner.page.getByTestId('username-input').waitFor();
 
     // an administrator releases the name: the other browser may now have it
-    const released = await fetch(
-      `${room.server.url}/api/admin/users/quinn/release`,
-      {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-      },
-    );
-    expect(released.status).toBe(200);
+    await release('quinn');
     await other.page.getByTestId('login-button').click();
     await other.page.getByTestId('message-list').waitFor();
     // and the first browser is the one refused now

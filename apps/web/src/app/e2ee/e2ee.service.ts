@@ -2,7 +2,6 @@ import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ClientEvent,
-  type E2eePayload,
   ServerEvent,
   type PrivateMessagePayload,
   type SendPrivateMessagePayload,
@@ -15,6 +14,7 @@ import {
   E2eeError,
   type PeerIdentity,
   decodeE2eeContent,
+  e2eePayload,
   encodeE2eeContent,
   tsMlsEngine,
 } from '@app/shared/e2ee';
@@ -126,7 +126,7 @@ export class E2eeService {
       clientId: payload.clientId,
       to: payload.to,
       text: '',
-      e2ee: envelope('message', outgoing.conversation.id, mls),
+      e2ee: e2eePayload('message', outgoing.conversation.id, mls),
     };
     this.sent.set(payload.clientId, { wire, text: payload.text });
     await this.keep(me, outgoing.conversation);
@@ -233,7 +233,7 @@ export class E2eeService {
         clientId: crypto.randomUUID(),
         to,
         text: '',
-        e2ee: envelope('welcome', id, started.welcome),
+        e2ee: e2eePayload('welcome', id, started.welcome),
       },
     };
     this.current.set(to.toLowerCase(), outgoing);
@@ -346,17 +346,4 @@ export class E2eeService {
       contact.key === toBase64(peer.identityKey)
     );
   }
-}
-
-function envelope(
-  kind: E2eePayload['kind'],
-  conversation: Uint8Array,
-  mls: Uint8Array,
-): E2eePayload {
-  return {
-    v: 1,
-    kind,
-    conversation: toBase64(conversation),
-    mls: toBase64(mls),
-  };
 }

@@ -4,7 +4,8 @@
  * check it against its own (E57): a server that shows two people different logs is caught as
  * soon as they write to each other.
  */
-import { fromUtf8, utf8 } from '../crypto/bytes';
+import { fromUtf8, toBase64, utf8 } from '../crypto/bytes';
+import type { E2eePayload } from '../protocol/payloads/e2ee.payload';
 import type { TreeHeadPayload } from '../protocol/payloads/transparency.payload';
 
 const TAG = 'fuv-e2ee-content/v1';
@@ -45,4 +46,18 @@ export function decodeE2eeContent(bytes: Uint8Array): E2eeContent | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The wire form of an MLS message of the conversation `conversation` (inside a private message). */
+export function e2eePayload(
+  kind: E2eePayload['kind'],
+  conversation: Uint8Array,
+  mls: Uint8Array,
+): E2eePayload {
+  return {
+    v: 1,
+    kind,
+    conversation: toBase64(conversation),
+    mls: toBase64(mls),
+  };
 }

@@ -16,13 +16,19 @@ import { parseArgs } from 'node:util';
 
 import {
   ClientEvent,
+  FileOpener,
   Limits,
   type MessagePayload,
   type PrivateMessagePayload,
   ServerEvent,
   UploadWindow,
+  createIdentityKey,
+  fromBase64,
+  sealFile,
+  sha256Hex,
 } from '@app/shared';
-import { ChatClient, freshDatabase } from '@app/testing';
+import { decodeE2eeFile, e2eePayload, encodeE2eeFile } from '@app/shared/e2ee';
+import { ChatClient, foundConversation, freshDatabase } from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
 
 import { processStats, startLoadServer } from '../load/load-server';
@@ -31,15 +37,17 @@ const ROOT = resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
 
-/** SHA-256 as the browser computes it (Web Crypto). */
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Buffer.from(digest).toString('hex');
+/** The plain side's chunks: the file cut in 48 KB pieces, nothing sealed. */
+function plainChunks(bytes: Uint8Array): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length; start += Limits.fileChunkBytes)
+    chunks.push(bytes.subarray(start, start + Limits.fileChunkBytes));
+  return chunks;
 }
 
 /** The recipient's check: nothing counts as delivered unless it is what the sender hashed. */
 async function expectSha256(
-  bytes: Uint8Array<ArrayBuffer>,
+  bytes: Uint8Array,
   expected: string,
 ): Promise<void> {
   if ((await sha256Hex(bytes)) !== expected)
@@ -108,23 +116,40 @@ async function ours(profileDir?: string): Promise<Target> {
     pids: [server.pid],
     connect: (username, onMessage) =>
       ourClient(server.url, username, onMessage),
+    /** A private file end to end: sealed, its secret in MLS, opened and checked by the recipient. */
     async transfer(bytes) {
+      const keys = {
+        from: await createIdentityKey(),
+        to: await createIdentityKey(),
+      };
       const [sender, recipient] = await Promise.all([
-        ChatClient.login(server.url, 'sender'),
-        ChatClient.login(server.url, 'recipient'),
+        ChatClient.login(server.url, 'sender', { identity: keys.from }),
+        ChatClient.login(server.url, 'recipient', { identity: keys.to }),
       ]);
       try {
+        const conversation = await foundConversation(sender, recipient, keys);
         const started = performance.now();
-        const upload = new UploadWindow(bytes);
         const transferId = randomUUID();
+        const sealed = await sealFile(
+          bytes,
+          transferId,
+          'bench.bin',
+          'application/octet-stream',
+        );
+        const upload = new UploadWindow(sealed.chunks);
         await sender.send(ClientEvent.FileOffer, {
           transferId,
-          name: 'bench.bin',
           size: bytes.length,
-          type: 'application/octet-stream',
-          sha256: await sha256Hex(bytes),
           chunkCount: upload.chunkCount,
+          sha256: sealed.sealedSha256,
           to: 'recipient',
+          e2ee: e2eePayload(
+            'file',
+            conversation.id,
+            await conversation.sender.seal(
+              encodeE2eeFile({ file: sealed.secret }),
+            ),
+          ),
         });
         for (;;) {
           const ack = await sender.next(
@@ -137,6 +162,15 @@ async function ours(profileDir?: string): Promise<Target> {
             void sender.send(ClientEvent.FileChunk, { transferId, ...chunk });
         }
         const offer = await recipient.next(ServerEvent.FileOffered);
+        const secret = decodeE2eeFile(
+          await conversation.recipient.open(fromBase64(offer.e2ee?.mls ?? '')),
+        )?.file;
+        if (!secret) throw new Error('the file secret did not open');
+        const opener = await FileOpener.for(
+          secret,
+          transferId,
+          offer.chunkCount,
+        );
         await recipient.send(ClientEvent.FileAnswer, {
           transferId,
           accept: true,
@@ -149,9 +183,12 @@ async function ours(profileDir?: string): Promise<Target> {
             (c) => c.transferId === transferId && c.index === index,
             30_000,
           );
-          whole.set(chunk.data, index * Limits.fileChunkBytes);
+          whole.set(
+            await opener.open(index, chunk.data),
+            index * Limits.fileChunkBytes,
+          );
         }
-        await expectSha256(whole, offer.sha256);
+        await expectSha256(whole, secret.sha256);
         return performance.now() - started;
       } finally {
         sender.close();
@@ -246,7 +283,7 @@ async function plain(): Promise<Target> {
       try {
         const started = performance.now();
         const sha256 = await sha256Hex(bytes);
-        const upload = new UploadWindow(bytes);
+        const upload = new UploadWindow(plainChunks(bytes));
         const whole = new Uint8Array(bytes.length);
         let received = 0;
         const done = new Promise<void>((resolve) =>

@@ -1,6 +1,7 @@
 import {
   ClientEvent,
   ErrorCode,
+  FileOpener,
   type IdentityKey,
   type KeyLogSource,
   KeyLogWitness,
@@ -16,13 +17,25 @@ import {
 import {
   type E2eeDevice,
   type PeerIdentity,
+  decodeE2eeContent,
+  decodeE2eeFile,
   e2eePayload,
+  encodeE2eeFile,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 import { CryptoService } from '@app/api';
-import type { ChatClient } from '@app/testing';
+import { type ChatClient, foundConversation } from '@app/testing';
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { useChatRoom } from './support/chat-room';
+import {
+  receiveChunks,
+  sealedOffer,
+  sha256,
+  upload,
+} from './support/file-transfer';
 import { auditRows } from './support/test-server';
 
 /**
@@ -183,6 +196,71 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
     expect(fromUtf8(await atAlice.open(fromBase64(answer.e2ee!.mls)))).toBe(
       'see you there',
     );
+  });
+
+  it('E55: a private file travels end to end: its secret in an MLS message, only sealed chunks on the server', async () => {
+    const alice = { client: await room.login('alice', { identity: aliceKey }) };
+    const bob = { client: await room.login('bob', { identity: bobKey }) };
+    const conversation = await foundConversation(alice.client, bob.client, {
+      from: aliceKey,
+      to: bobKey,
+    });
+    const [id, atAlice, atBob] = [
+      conversation.id,
+      conversation.sender,
+      conversation.recipient,
+    ];
+    const marker = 'THE-PLANS-IN-PLAINTEXT ';
+    const bytes = Buffer.from(marker.repeat(10_000));
+    const { offer, sealed } = await sealedOffer(bytes, {
+      to: 'bob',
+      name: 'plans.txt',
+    });
+    const e2ee = e2eePayload(
+      'file',
+      id,
+      await atAlice.seal(encodeE2eeFile({ file: sealed.secret })),
+    );
+    const { transferId } = offer;
+    await upload(alice.client, bytes, {
+      to: 'bob',
+      e2ee,
+      transferId,
+      stopAfter: 2,
+    });
+    // waiting on the server: the sender's boxes, nothing readable
+    const dir = server().config.files.dir;
+    const onDisk = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((path) => path.endsWith('.chunk'))
+      .map((path) => readFileSync(join(dir, path)));
+    expect(onDisk.length).toBeGreaterThanOrEqual(2);
+    for (const chunk of onDisk)
+      expect(chunk.toString('latin1')).not.toContain(marker);
+    await upload(alice.client, bytes, { to: 'bob', e2ee, transferId });
+    const offered = await bob.client.next(
+      ServerEvent.FileOffered,
+      (o) => o.transferId === transferId,
+    );
+    expect(offered.file).toBeUndefined();
+    const opened = await atBob.open(fromBase64(offered.e2ee!.mls));
+    // a file's secret is not a message (E61)
+    expect(decodeE2eeContent(opened)).toBeUndefined();
+    const secret = decodeE2eeFile(opened)!.file;
+    expect(secret).toEqual(sealed.secret);
+
+    await bob.client.send(ClientEvent.FileAnswer, { transferId, accept: true });
+    await bob.client.send(ClientEvent.FileFetch, { transferId, from: 0 });
+    const boxes = await receiveChunks(bob.client, offered);
+    expect(sha256(Buffer.concat(boxes))).toBe(offered.sha256);
+    const opener = await FileOpener.for(secret, transferId, boxes.length);
+    const content = Buffer.from(await opener.openAll(boxes));
+    expect(content.equals(bytes)).toBe(true);
+    expect(sha256(content)).toBe(secret.sha256);
+    // the server logged sizes, never the name or the key
+    const everything = JSON.stringify(await auditRows(server()));
+    expect(everything).not.toContain('plans.txt');
+    expect(everything).not.toContain(secret.key);
   });
 
   it('E56: a key package the server swapped for another key is refused by the client', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   ClientEvent,
   ErrorCode,
+  FILE_TAG_BYTES,
   Limits,
   ServerEvent,
   chunkCountFor,
@@ -13,7 +14,13 @@ import {
 import { ChatClient } from '@app/testing';
 
 import { useChatRoom } from './support/chat-room';
-import { download, sha256, upload } from './support/file-transfer';
+import {
+  download,
+  sealedOffer,
+  sha256,
+  standInE2ee,
+  upload,
+} from './support/file-transfer';
 import { auditRows, sleep, startServer } from './support/test-server';
 
 const MB = 1024 * 1024;
@@ -53,10 +60,11 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
       transferId,
       from: 'alice',
       to: null,
-      name: 'holiday.mov',
       size: 20 * MB,
-      sha256: sha256(bytes),
+      file: { name: 'holiday.mov', sha256: sha256(bytes) },
     });
+    // the server verified the sealed chunks, never the content
+    expect(offer.sha256).not.toBe(sha256(bytes));
     await carol.next(ServerEvent.FileOffered);
     await carol.send(ClientEvent.FileAnswer, { transferId, accept: false });
     expect(
@@ -98,9 +106,19 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     const bob = await room.login('bob');
     const carol = await room.login('carol');
     const bytes = randomBytes(20 * MB);
-    const transferId = await upload(alice, bytes, { to: 'bob' });
+    const e2ee = standInE2ee();
+    const transferId = await upload(alice, bytes, {
+      to: 'bob',
+      name: 'secret-plans.pdf',
+      e2ee,
+    });
     const offer = await bob.next(ServerEvent.FileOffered);
-    expect(offer.to).toBe('bob');
+    // the secret reaches bob exactly as sealed for him; the server holds no name, type or key
+    expect(offer).toMatchObject({ to: 'bob', e2ee });
+    expect(offer.file).toBeUndefined();
+    expect(JSON.stringify(await auditRows(server()))).not.toContain(
+      'secret-plans',
+    );
     expect((await download(bob, offer)).equals(bytes)).toBe(true);
     // the stored data is removed right after the last chunk went out (bounded wait under load)
     for (let i = 0; i < 50 && added().length > 0; i++) await sleep(100);
@@ -112,7 +130,7 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     expect(added()).toEqual([]);
   }, 60_000);
 
-  it('stores chunks encrypted at rest under a server id, never the client name (F20)', async () => {
+  it('stores the chunks exactly as their sender sealed them, under a server id, never the client name (F20)', async () => {
     const alice = await room.login('alice');
     await room.login('bob');
     const bytes = Buffer.alloc(3 * Limits.fileChunkBytes, 'PLAINTEXT-MARKER ');
@@ -126,23 +144,56 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
       join(server().config.files.dir, folder, '0.chunk'),
     );
     expect(chunk.toString('latin1')).not.toContain('PLAINTEXT-MARKER');
+    // no re-encryption at rest: the stored bytes are the sender's box
+    const { sealed } = await sealedOffer(bytes, { transferId });
+    expect(chunk.equals(sealed.chunks[0])).toBe(true);
     await alice.send(ClientEvent.FileCancel, { transferId });
     await upload(alice, Buffer.from('hi'), { name: '..\\..\\CON' });
     const bob = room.clients().find((c) => c.username === 'bob')!;
     expect(
-      (await bob.next(ServerEvent.FileOffered, (o) => o.size === 2)).name,
+      (await bob.next(ServerEvent.FileOffered, (o) => o.size === 2)).file?.name,
     ).toBe('_CON');
+  });
+
+  it('E55: a private file’s secret never travels in the clear, and a public one needs its secret', async () => {
+    const alice = await room.login('alice');
+    await room.login('bob');
+    const bytes = randomBytes(100);
+    const { offer: open } = await sealedOffer(bytes);
+    const { offer: sealed } = await sealedOffer(bytes, { to: 'bob' });
+    for (const [offer, field] of [
+      [{ ...open, to: 'bob' }, 'e2ee'],
+      [{ ...sealed, file: open.file }, 'e2ee'],
+      [{ ...open, file: undefined }, 'file'],
+      [{ ...open, e2ee: sealed.e2ee }, 'file'],
+    ] as const) {
+      await alice.send(ClientEvent.FileOffer, {
+        ...offer,
+        transferId: randomUUID(),
+      });
+      expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
+        code: ErrorCode.InvalidPayload,
+        field,
+      });
+    }
+    // an MLS message of another kind is not a file's secret (E61)
+    await alice.send(ClientEvent.FileOffer, {
+      ...sealed,
+      e2ee: { ...sealed.e2ee!, kind: 'message' },
+    });
+    expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
+      code: ErrorCode.InvalidPayload,
+    });
+    expect(added()).toEqual([]);
   });
 
   it('F21: a file over the limit is refused at the offer, before any byte', async () => {
     const alice = await room.login('alice');
     await room.login('bob');
+    const { offer } = await sealedOffer(randomBytes(10), { name: 'big.iso' });
     await alice.send(ClientEvent.FileOffer, {
-      transferId: randomUUID(),
-      name: 'big.iso',
+      ...offer,
       size: 20 * MB + 1,
-      type: 'application/x-iso9660-image',
-      sha256: 'a'.repeat(64),
       chunkCount: chunkCountFor(20 * MB + 1),
     });
     const error = await alice.nextError(ClientEvent.FileOffer);
@@ -158,53 +209,44 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     const alice = await room.login('alice');
     const bob = await room.login('bob');
     const bytes = randomBytes(2 * Limits.fileChunkBytes + 10);
-    const transferId = randomUUID();
-    await alice.send(ClientEvent.FileOffer, {
-      transferId,
-      name: 'x.bin',
-      size: bytes.length,
-      type: '',
-      sha256: sha256(bytes),
-      chunkCount: 3,
-    });
+    const { offer, sealed } = await sealedOffer(bytes);
+    const { transferId } = offer;
+    const [first, second, last] = sealed.chunks;
+    expect(last.length).toBe(10 + FILE_TAG_BYTES);
+    await alice.send(ClientEvent.FileOffer, offer);
     await alice.next(ServerEvent.FileUploadProgress);
     const send = (index: number, data: Uint8Array) =>
       alice.send(ClientEvent.FileChunk, { transferId, index, data });
 
-    await send(0, randomBytes(Limits.fileChunkBytes + 1));
+    // a chunk of the content's size is a chunk without its tag: refused
+    await send(0, first.subarray(0, Limits.fileChunkBytes));
     expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
       code: ErrorCode.InvalidPayload,
       field: 'data',
     });
-    await send(
-      1,
-      bytes.subarray(Limits.fileChunkBytes, 2 * Limits.fileChunkBytes),
-    );
+    await send(1, second);
     expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
       field: 'index',
     });
     await alice.sendRaw(ClientEvent.FileChunk, {
       transferId,
       index: -1,
-      data: bytes.subarray(0, 10),
+      data: first.subarray(0, 10),
     });
     expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
       field: 'index',
     });
-    await send(0, bytes.subarray(0, Limits.fileChunkBytes));
+    await send(0, first);
     expect((await alice.next(ServerEvent.FileUploadProgress)).nextIndex).toBe(
       1,
     );
-    await send(0, bytes.subarray(0, Limits.fileChunkBytes));
+    await send(0, first);
     expect((await alice.next(ServerEvent.FileUploadProgress)).nextIndex).toBe(
       1,
     );
-    await send(
-      1,
-      bytes.subarray(Limits.fileChunkBytes, 2 * Limits.fileChunkBytes),
-    );
+    await send(1, second);
     await alice.next(ServerEvent.FileUploadProgress);
-    await send(2, randomBytes(11));
+    await send(2, randomBytes(last.length + 1));
     expect(await alice.nextError(ClientEvent.FileChunk)).toMatchObject({
       field: 'data',
     });
@@ -213,20 +255,14 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
       field: 'index',
     });
     expect(bob.all(ServerEvent.FileOffered)).toHaveLength(0);
-    await send(2, bytes.subarray(2 * Limits.fileChunkBytes));
+    await send(2, last);
     expect(await alice.next(ServerEvent.FileUploadProgress)).toMatchObject({
       verified: true,
     });
     await bob.next(ServerEvent.FileOffered);
 
-    await alice.send(ClientEvent.FileOffer, {
-      transferId: randomUUID(),
-      name: 'x',
-      size: 10,
-      type: '',
-      sha256: sha256(randomBytes(10)),
-      chunkCount: 2,
-    });
+    const { offer: miscounted } = await sealedOffer(randomBytes(10));
+    await alice.send(ClientEvent.FileOffer, { ...miscounted, chunkCount: 2 });
     expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
       field: 'chunkCount',
     });
@@ -236,26 +272,23 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     const alice = await room.login('alice');
     const bob = await room.login('bob');
     const bytes = randomBytes(Limits.fileChunkBytes + 5);
-    const transferId = randomUUID();
+    const { offer, sealed } = await sealedOffer(bytes);
+    const { transferId } = offer;
     await alice.send(ClientEvent.FileOffer, {
-      transferId,
-      name: 'x.bin',
-      size: bytes.length,
-      type: '',
+      ...offer,
       sha256: sha256(randomBytes(8)),
-      chunkCount: 2,
     });
     await alice.next(ServerEvent.FileUploadProgress);
     await alice.send(ClientEvent.FileChunk, {
       transferId,
       index: 0,
-      data: bytes.subarray(0, Limits.fileChunkBytes),
+      data: sealed.chunks[0],
     });
     await alice.next(ServerEvent.FileUploadProgress);
     await alice.send(ClientEvent.FileChunk, {
       transferId,
       index: 1,
-      data: bytes.subarray(Limits.fileChunkBytes),
+      data: sealed.chunks[1],
     });
     expect(await alice.next(ServerEvent.FileEnded)).toMatchObject({
       transferId,
@@ -334,10 +367,11 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
       box[100] ^= 1;
       return [event, { ...envelope, box }];
     });
+    const { sealed } = await sealedOffer(bytes, { transferId });
     await alice.send(ClientEvent.FileChunk, {
       transferId,
       index: 1,
-      data: bytes.subarray(Limits.fileChunkBytes),
+      data: sealed.chunks[1],
     });
     expect(await alice.nextError()).toMatchObject({
       code: ErrorCode.DecryptFailed,
@@ -387,7 +421,7 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
     await bob.send(ClientEvent.SessionResume, { token: bob.resumeToken! });
     await bob.next(ServerEvent.SessionJoined, (j) => j.resumed);
     const received = await download(bob, offer, 80, first);
-    expect(sha256(received)).toBe(offer.sha256);
+    expect(received.equals(bytes)).toBe(true);
   }, 60_000);
 
   it('works over HTTP long-polling too: a base64-encoded 48 KB chunk fits the frame limit', async () => {
@@ -458,15 +492,8 @@ describe('encrypted file sharing (real app, real SQLite, real socket.io-client)'
 
   it('a private file to someone offline is refused with a notice, like a private message', async () => {
     const alice = await room.login('alice');
-    await alice.send(ClientEvent.FileOffer, {
-      transferId: randomUUID(),
-      name: 'x',
-      size: 3,
-      type: '',
-      sha256: sha256(Buffer.from('abc')),
-      chunkCount: 1,
-      to: 'ghost',
-    });
+    const { offer } = await sealedOffer(Buffer.from('abc'), { to: 'ghost' });
+    await alice.send(ClientEvent.FileOffer, offer);
     expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
       code: ErrorCode.RecipientUnavailable,
     });
@@ -533,14 +560,7 @@ describe('abandoned uploads (2-second TTL)', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++)
       ids.push(await upload(alice, bytes, { stopAfter: 1 }));
-    await alice.send(ClientEvent.FileOffer, {
-      transferId: randomUUID(),
-      name: 'x',
-      size: bytes.length,
-      type: '',
-      sha256: sha256(bytes),
-      chunkCount: 2,
-    });
+    await alice.send(ClientEvent.FileOffer, (await sealedOffer(bytes)).offer);
     expect(await alice.nextError(ClientEvent.FileOffer)).toMatchObject({
       code: ErrorCode.RateLimited,
     });
@@ -568,15 +588,8 @@ describe('stored-bytes quotas (F42) and recipients by session (F46)', () => {
     FILES_USER_QUOTA_MB: '1',
     FILES_ADDRESS_QUOTA_MB: '1',
   });
-  const offerOf = (bytes: Uint8Array, to?: string) => ({
-    transferId: randomUUID(),
-    name: 'x.bin',
-    size: bytes.length,
-    type: '',
-    sha256: sha256(bytes),
-    chunkCount: chunkCountFor(bytes.length),
-    ...(to ? { to } : {}),
-  });
+  const offerOf = async (bytes: Uint8Array, to?: string) =>
+    (await sealedOffer(bytes, { to })).offer;
   const bytes = randomBytes(600 * 1024);
 
   it('F42: a finished file nobody fetches counts against its sender and the sender’s address; an offer over quota is refused before any chunk', async () => {
@@ -586,12 +599,12 @@ describe('stored-bytes quotas (F42) and recipients by session (F46)', () => {
     // a finished private offer nobody answers keeps its bytes on the server
     await upload(alice, bytes, { to: 'bob' });
     await bob.next(ServerEvent.FileOffered);
-    await alice.send(ClientEvent.FileOffer, offerOf(bytes, 'bob'));
+    await alice.send(ClientEvent.FileOffer, await offerOf(bytes, 'bob'));
     const own = await alice.nextError(ClientEvent.FileOffer);
     expect(own).toMatchObject({ code: ErrorCode.QuotaExceeded, field: 'size' });
     expect(own.message).toMatch(/exceed 1 MB/);
     // a second name from the same address shares the address quota
-    await alice2.send(ClientEvent.FileOffer, offerOf(bytes, 'bob'));
+    await alice2.send(ClientEvent.FileOffer, await offerOf(bytes, 'bob'));
     expect((await alice2.nextError(ClientEvent.FileOffer)).message).toMatch(
       /from your network/,
     );
@@ -612,7 +625,7 @@ describe('stored-bytes quotas (F42) and recipients by session (F46)', () => {
         const bob = await ChatClient.login(server.url, 'bob');
         if ('FILES_TOTAL_QUOTA_MB' in env)
           await upload(bob, bytes, { to: 'alice' });
-        await alice.send(ClientEvent.FileOffer, offerOf(bytes, 'bob'));
+        await alice.send(ClientEvent.FileOffer, await offerOf(bytes, 'bob'));
         expect((await alice.nextError(ClientEvent.FileOffer)).message).toMatch(
           refusal,
         );

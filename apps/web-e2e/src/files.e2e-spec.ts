@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ADMIN_TOKEN } from '@app/testing';
 
 import { login } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
@@ -52,6 +55,56 @@ describe('file sharing in a real browser', () => {
     const saved = readFileSync(await file.path());
     expect(sha256(saved)).toBe(sha256(bytes));
     expect(saved.equals(bytes)).toBe(true);
+  });
+
+  it('E55: a private file travels end to end: both cards marked, only sealed chunks on the server, the same bytes saved', async () => {
+    const alice = await room.open();
+    const bob = await room.open();
+    await login(alice, 'iris');
+    await login(bob, 'jack');
+    await alice.page
+      .getByTestId('user-item')
+      .filter({ hasText: 'jack' })
+      .click();
+    const marker = 'PLAINTEXT-OF-THE-PRIVATE-FILE ';
+    const bytes = Buffer.from(marker.repeat(40_000));
+    await alice.page.getByTestId('file-input').setInputFiles({
+      name: 'private-plans.txt',
+      mimeType: 'text/plain',
+      buffer: bytes,
+    });
+    const offer = bob.page
+      .getByTestId('file-offer')
+      .filter({ hasText: 'private-plans.txt' });
+    await offer.waitFor({ timeout: 45_000 });
+    await offer.getByTestId('e2ee-badge').waitFor();
+    await alice.page
+      .getByTestId('file-sent')
+      .getByTestId('e2ee-badge')
+      .waitFor();
+    // offered and waiting on the server: boxes only, neither content nor name readable
+    const dir = join(room.server.dir, 'files');
+    const chunks = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((path) => path.endsWith('.chunk'));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const path of chunks)
+      expect(readFileSync(join(dir, path)).toString('latin1')).not.toContain(
+        'PLAINTEXT-OF',
+      );
+    const logs = await fetch(`${room.server.url}/api/admin/logs?limit=200`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(await logs.text()).not.toContain('private-plans');
+
+    await offer.getByTestId('file-accept').click();
+    const save = bob.page.getByTestId('file-download');
+    await save.waitFor({ timeout: 45_000 });
+    const downloading = bob.page.waitForEvent('download');
+    await save.click();
+    const file = await downloading;
+    expect(file.suggestedFilename()).toBe('private-plans.txt');
+    expect(readFileSync(await file.path()).equals(bytes)).toBe(true);
   });
 
   it('shows progress bars on both sides that end at 100', async () => {

@@ -1,6 +1,7 @@
 import {
   ClientEvent,
   type IdentityKey,
+  ServerEvent,
   type PrivateMessagePayload,
   fromBase64,
   toBase64,
@@ -9,8 +10,11 @@ import {
   type E2eeConversation,
   type E2eeDevice,
   decodeE2eeContent,
+  e2eePayload,
   tsMlsEngine,
 } from '@app/shared/e2ee';
+
+import type { ChatClient } from './chat-client';
 
 /** How a test client sends what its end-to-end side needs. */
 type Send = (
@@ -80,4 +84,53 @@ export class E2eePeer {
       () => undefined,
     );
   }
+}
+
+/** Both ends of a conversation founded through the server, as a browser founds it. */
+export interface FoundedConversation {
+  id: Uint8Array;
+  /** The founder's end, to seal with. */
+  sender: E2eeConversation;
+  /** The other end, joined from the Welcome the server relayed. */
+  recipient: E2eeConversation;
+}
+
+/**
+ * `from` claims one of `to`'s key packages and founds a conversation; `to` joins it from the
+ * relayed Welcome. Both devices trust every credential: for load tools and transfer tests, not
+ * for the checks under test.
+ */
+export async function foundConversation(
+  from: ChatClient,
+  to: ChatClient,
+  keys: { from: IdentityKey; to: IdentityKey },
+): Promise<FoundedConversation> {
+  const trustAll = async () => true;
+  const [fromDevice, toDevice] = await Promise.all([
+    tsMlsEngine.device(from.username ?? '', keys.from, trustAll),
+    tsMlsEngine.device(to.username ?? '', keys.to, trustAll),
+  ]);
+  await to.send(ClientEvent.KeyPackagesPublish, {
+    packages: [toBase64(await toDevice.keyPackage())],
+  });
+  await from.send(ClientEvent.KeyPackageClaim, { name: to.username ?? '' });
+  const claimed = await from.next(ServerEvent.KeyPackage);
+  const id = crypto.getRandomValues(new Uint8Array(16));
+  const { conversation, welcome } = await fromDevice.start(
+    id,
+    fromBase64(claimed.package),
+  );
+  const clientId = crypto.randomUUID();
+  await from.send(ClientEvent.PrivateMessageSend, {
+    clientId,
+    to: to.username ?? '',
+    text: '',
+    e2ee: e2eePayload('welcome', id, welcome),
+  });
+  const relayed = await to.next(
+    ServerEvent.PrivateMessageCreated,
+    (m) => m.clientId === clientId,
+  );
+  const recipient = await toDevice.join(fromBase64(relayed.e2ee?.mls ?? ''));
+  return { id, sender: conversation, recipient };
 }

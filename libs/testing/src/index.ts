@@ -4,3 +4,4 @@ export * from './chat-client';
 export * from './eventually';
 export * from './postgres';
 export * from './tcp-proxy';
+export { type FoundedConversation, foundConversation } from './e2ee-peer';

@@ -300,18 +300,15 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     const ivan = await login(b, 'ivan');
     await sees(carol, ['ivan']);
 
-    // A → B, private: the data never leaves the shared store unencrypted; removed when done
+    // A → B, private: sealed by the sender, its secret end to end; removed when done
     const bytes = randomBytes(150_000);
     const transferId = await upload(carol, bytes, { to: 'ivan' });
     const offer = await ivan.next(
       ServerEvent.FileOffered,
       (o) => o.transferId === transferId,
     );
-    expect(offer).toMatchObject({
-      from: 'carol',
-      to: 'ivan',
-      sha256: sha256(bytes),
-    });
+    expect(offer).toMatchObject({ from: 'carol', to: 'ivan' });
+    expect(offer.e2ee?.kind).toBe('file');
     expect((await download(ivan, offer)).equals(bytes)).toBe(true);
     expect(
       await carol.next(

@@ -1,12 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import {
   ClientEvent,
+  type E2eePayload,
+  type FileOfferPayload,
   type FileOfferedPayload,
-  Limits,
+  FileOpener,
+  type SealedFile,
   ServerEvent,
-  chunkCountFor,
+  sealFile,
 } from '@app/shared';
+import { e2eePayload } from '@app/shared/e2ee';
 
 import type { ChatClient } from '@app/testing';
 
@@ -17,40 +21,78 @@ export interface UploadOptions {
   to?: string;
   name?: string;
   transferId?: string;
+  /**
+   * A private file's secret as its MLS message (kind `file`). The server relays it unread, so
+   * where only the transfer is under test a stand-in of the same shape serves.
+   */
+  e2ee?: E2eePayload;
   /** Stop after sending this many chunks (to simulate a drop). */
   stopAfter?: number;
 }
 
-/** Offers a file and sends its chunks one by one, each after the server acknowledged the last. */
+/** Files these tests sealed, by transfer id: a resumed upload resends the same boxes. */
+const sealedFiles = new Map<string, SealedFile>();
+
+/** The secret of a file sealed here: what the MLS message (or the public offer) carries. */
+export function secretOf(transferId: string) {
+  const sealed = sealedFiles.get(transferId);
+  if (!sealed) throw new Error(`no file sealed for ${transferId}`);
+  return sealed.secret;
+}
+
+/** An MLS-shaped stand-in for a private file's secret (the server cannot tell it apart). */
+export const standInE2ee = (): E2eePayload =>
+  e2eePayload('file', randomBytes(16), randomBytes(300));
+
+/** Seals `bytes` as a browser would and builds the offer for it. */
+export async function sealedOffer(
+  bytes: Uint8Array,
+  options: UploadOptions = {},
+): Promise<{ offer: FileOfferPayload; sealed: SealedFile }> {
+  const transferId = options.transferId ?? randomUUID();
+  let sealed = sealedFiles.get(transferId);
+  if (!sealed) {
+    sealed = await sealFile(
+      bytes,
+      transferId,
+      options.name ?? 'random.bin',
+      'application/octet-stream',
+    );
+    sealedFiles.set(transferId, sealed);
+  }
+  const offer: FileOfferPayload = {
+    transferId,
+    size: bytes.length,
+    chunkCount: sealed.chunks.length,
+    sha256: sealed.sealedSha256,
+    ...(options.to
+      ? { to: options.to, e2ee: options.e2ee ?? standInE2ee() }
+      : { file: sealed.secret }),
+  };
+  return { offer, sealed };
+}
+
+/** Offers a file and sends its sealed chunks one by one, each after the server acknowledged the last. */
 export async function upload(
   client: ChatClient,
   bytes: Uint8Array,
   options: UploadOptions = {},
 ): Promise<string> {
-  const transferId = options.transferId ?? randomUUID();
-  const chunkCount = chunkCountFor(bytes.length);
-  await client.send(ClientEvent.FileOffer, {
-    transferId,
-    name: options.name ?? 'random.bin',
-    size: bytes.length,
-    type: 'application/octet-stream',
-    sha256: sha256(bytes),
-    chunkCount,
-    ...(options.to ? { to: options.to } : {}),
-  });
+  const { offer, sealed } = await sealedOffer(bytes, options);
+  const { transferId } = offer;
+  await client.send(ClientEvent.FileOffer, offer);
   let { nextIndex } = await client.next(
     ServerEvent.FileUploadProgress,
     (p) => p.transferId === transferId,
   );
   let sent = 0;
-  while (nextIndex < chunkCount) {
+  while (nextIndex < sealed.chunks.length) {
     if (options.stopAfter !== undefined && sent >= options.stopAfter)
       return transferId;
-    const start = nextIndex * Limits.fileChunkBytes;
     await client.send(ClientEvent.FileChunk, {
       transferId,
       index: nextIndex,
-      data: bytes.subarray(start, start + Limits.fileChunkBytes),
+      data: sealed.chunks[nextIndex],
     });
     sent++;
     ({ nextIndex } = await client.next(
@@ -61,7 +103,39 @@ export async function upload(
   return transferId;
 }
 
-/** Accepts an offer and collects every chunk (from `from` on), in order. */
+/** The sealed chunks from `from` on, in order, as the server streams them. */
+export async function receiveChunks(
+  client: ChatClient,
+  offer: FileOfferedPayload,
+  from = 0,
+): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for (let index = from; index < offer.chunkCount; index++) {
+    const chunk = await client.next(
+      ServerEvent.FileData,
+      (c) => c.transferId === offer.transferId && c.index === index,
+      20_000,
+    );
+    chunks.push(chunk.data);
+  }
+  return chunks;
+}
+
+/** Opens sealed chunks with the file's secret (from the offer, or as its MLS message gave it). */
+export async function openChunks(
+  offer: FileOfferedPayload,
+  boxes: Uint8Array[],
+): Promise<Buffer> {
+  const secret = offer.file ?? secretOf(offer.transferId);
+  const opener = await FileOpener.for(
+    secret,
+    offer.transferId,
+    offer.chunkCount,
+  );
+  return Buffer.from(await opener.openAll(boxes));
+}
+
+/** Accepts an offer, collects every sealed chunk (from `from` on) and opens the file. */
 export async function download(
   client: ChatClient,
   offer: FileOfferedPayload,
@@ -77,14 +151,7 @@ export async function download(
     transferId: offer.transferId,
     from,
   });
-  const chunks = [...already];
-  for (let index = from; index < offer.chunkCount; index++) {
-    const chunk = await client.next(
-      ServerEvent.FileData,
-      (c) => c.transferId === offer.transferId && c.index === index,
-      10_000,
-    );
-    chunks.push(chunk.data);
-  }
-  return Buffer.concat(chunks);
+  const boxes = [...already, ...(await receiveChunks(client, offer, from))];
+  expect(sha256(Buffer.concat(boxes))).toBe(offer.sha256);
+  return openChunks(offer, boxes);
 }

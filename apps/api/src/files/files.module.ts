@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AppConfigService } from '../config/app-config.service';
 import { SessionsModule } from '../sessions/sessions.module';
-import { FileStore, LocalEncryptedFileStore } from './file-store';
+import { FileStore, LocalFileStore } from './file-store';
 import { FilesGateway } from './files.gateway';
 import { FilesService } from './files.service';
 
@@ -13,7 +13,7 @@ import { FilesService } from './files.service';
       provide: FileStore,
       inject: [AppConfigService],
       useFactory: ({ config }: AppConfigService) =>
-        LocalEncryptedFileStore.open(config.files.dir, config.keysDir),
+        LocalFileStore.open(config.files.dir),
     },
     FilesService,
     FilesGateway,

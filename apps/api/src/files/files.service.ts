@@ -17,8 +17,9 @@ import {
   Limits,
   ServerEvent,
   chunkCountFor,
-  expectedChunkBytes,
+  fileEndedMessage,
   sanitizeFileName,
+  sealedChunkBytes,
 } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
@@ -151,12 +152,20 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         transferId: offer.transferId,
         from: sender.username,
         to,
-        name: sanitizeFileName(offer.name),
         size: offer.size,
-        type: offer.type.slice(0, 127) || 'application/octet-stream',
-        sha256: offer.sha256,
         chunkCount: offer.chunkCount,
+        sha256: offer.sha256,
         at: new Date().toISOString(),
+        ...(offer.file
+          ? {
+              file: {
+                ...offer.file,
+                name: sanitizeFileName(offer.file.name),
+                type:
+                  offer.file.type.slice(0, 127) || 'application/octet-stream',
+              },
+            }
+          : { e2ee: offer.e2ee }),
       },
       senderSession: sender.sessionId,
       senderAddress: sender.addressHash,
@@ -172,9 +181,10 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.audit.record('file_offered', {
       actor: sender.username,
       target: transfer.offer.to,
+      // a private file's name is inside its MLS message: the log has what the server saw
       detail: {
         transferId: offer.transferId,
-        name: transfer.offer.name,
+        ...(transfer.offer.file ? { name: transfer.offer.file.name } : {}),
         size: offer.size,
         sha256: offer.sha256,
       },
@@ -199,7 +209,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         'index',
       );
     }
-    const expected = expectedChunkBytes(transfer.offer.size, chunk.index);
+    const expected = sealedChunkBytes(transfer.offer.size, chunk.index);
     if (chunk.data.length !== expected) {
       throw new FilesException(
         ErrorCode.InvalidPayload,
@@ -350,6 +360,19 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private checkOffer(sender: Member, offer: FileOfferPayload): void {
+    // a private file's secret only ever travels end to end; a public one's with the offer
+    if (offer.to !== undefined && (!offer.e2ee || offer.file))
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        'A private file travels end to end: its secret goes in e2ee, never in the clear.',
+        'e2ee',
+      );
+    if (offer.to === undefined && (!offer.file || offer.e2ee))
+      throw new FilesException(
+        ErrorCode.InvalidPayload,
+        'A file for everyone carries its secret in file.',
+        'file',
+      );
     const max = this.limits.maxBytes;
     if (offer.size > max) {
       throw new FilesException(
@@ -545,12 +568,12 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       });
     }
     if (!reason) return;
-    const message = {
-      sha256_mismatch: `${transfer.offer.name} arrived damaged (SHA-256 mismatch) and was discarded.`,
-      cancelled: `${transfer.offer.name} was cancelled.`,
-      expired: `${transfer.offer.name} expired before it was completed.`,
-      sender_left: `${transfer.offer.name} is gone: its sender left.`,
-    }[reason];
+    // the server does not know a private file's name; the browsers put their own in
+    const message = fileEndedMessage(
+      transfer.offer.file?.name ??
+        `The private file from ${transfer.offer.from}`,
+      reason,
+    );
     const payload = { transferId: transfer.offer.transferId, reason, message };
     const recipients =
       transfer.state === 'ready' ? transfer.recipients : new Set<string>();

@@ -1,14 +1,9 @@
-import {
-  type E2eePayload,
-  Limits,
-  type SendMessagePayload,
-  type SendPrivateMessagePayload,
+import type {
+  SendMessagePayload,
+  SendPrivateMessagePayload,
 } from '@app/shared';
 import { Type } from 'class-transformer';
 import {
-  Equals,
-  IsBase64,
-  IsIn,
   IsOptional,
   IsString,
   Length,
@@ -16,24 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** The server relays it unread: only its shape and size are checked here. */
-export class E2eeDto implements E2eePayload {
-  @Equals(1)
-  v!: 1;
-
-  @IsIn(['welcome', 'message'])
-  kind!: 'welcome' | 'message';
-
-  @IsString()
-  @IsBase64()
-  @MaxLength(88)
-  conversation!: string;
-
-  @IsString()
-  @IsBase64()
-  @MaxLength(Limits.e2eeMessageMaxChars)
-  mls!: string;
-}
+import { E2eeMessageDto } from '../../e2ee/dto/e2ee.dto';
 
 // Text length in characters is checked by the service (it has its own error code); these
 // bounds only keep absurd payloads out. The frame size limit caps them long before.
@@ -57,6 +35,6 @@ export class SendPrivateMessageDto
 
   @IsOptional()
   @ValidateNested()
-  @Type(() => E2eeDto)
-  e2ee?: E2eeDto;
+  @Type(() => E2eeMessageDto)
+  e2ee?: E2eeMessageDto;
 }

@@ -2,6 +2,9 @@ import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ClientEvent,
+  type E2eePayload,
+  type FileOfferedPayload,
+  type FileSecret,
   ServerEvent,
   type PrivateMessagePayload,
   type SendPrivateMessagePayload,
@@ -14,8 +17,10 @@ import {
   E2eeError,
   type PeerIdentity,
   decodeE2eeContent,
+  decodeE2eeFile,
   e2eePayload,
   encodeE2eeContent,
+  encodeE2eeFile,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 import { filter, firstValueFrom, map, race, take, timeout } from 'rxjs';
@@ -93,19 +98,52 @@ export class E2eeService {
     payload: SendPrivateMessagePayload,
     me: string,
   ): Promise<SendPrivateMessagePayload> {
-    // one at a time: two quick first messages to someone found one conversation, not two
-    const sealed = this.sealing.then(() => this.sealNow(payload, me));
+    return this.oneAtATime(async () => {
+      const earlier = this.sent.get(payload.clientId);
+      if (earlier) return earlier.wire;
+      const head = await this.keyLog.keptHead();
+      const wire: SendPrivateMessagePayload = {
+        clientId: payload.clientId,
+        to: payload.to,
+        text: '',
+        e2ee: await this.sealFor(
+          payload.to,
+          me,
+          'message',
+          encodeE2eeContent({ text: payload.text, head }),
+        ),
+      };
+      this.sent.set(payload.clientId, { wire, text: payload.text });
+      return wire;
+    });
+  }
+
+  /** A private file's secret for its offer to `to`, sealed in our conversation. */
+  sealFile(to: string, me: string, file: FileSecret): Promise<E2eePayload> {
+    return this.oneAtATime(async () =>
+      this.sealFor(
+        to,
+        me,
+        'file',
+        encodeE2eeFile({ file, head: await this.keyLog.keptHead() }),
+      ),
+    );
+  }
+
+  /** One seal at a time: two quick first messages to someone found one conversation, not two. */
+  private oneAtATime<T>(seal: () => Promise<T>): Promise<T> {
+    const sealed = this.sealing.then(seal);
     this.sealing = sealed.catch(() => undefined);
     return sealed;
   }
 
-  private async sealNow(
-    payload: SendPrivateMessagePayload,
+  private async sealFor(
+    to: string,
     me: string,
-  ): Promise<SendPrivateMessagePayload> {
-    const earlier = this.sent.get(payload.clientId);
-    if (earlier) return earlier.wire;
-    const outgoing = await this.outgoing(payload.to, me);
+    kind: 'message' | 'file',
+    content: Uint8Array,
+  ): Promise<E2eePayload> {
+    const outgoing = await this.outgoing(to, me);
     if (
       outgoing.welcome &&
       !(await this.socket.send(
@@ -116,21 +154,9 @@ export class E2eeService {
       throw new E2eeUnavailableError(
         'Not connected to the server; nothing was sent.',
       );
-    const mls = await outgoing.conversation.seal(
-      encodeE2eeContent({
-        text: payload.text,
-        head: await this.keyLog.keptHead(),
-      }),
-    );
-    const wire: SendPrivateMessagePayload = {
-      clientId: payload.clientId,
-      to: payload.to,
-      text: '',
-      e2ee: e2eePayload('message', outgoing.conversation.id, mls),
-    };
-    this.sent.set(payload.clientId, { wire, text: payload.text });
+    const mls = await outgoing.conversation.seal(content);
     await this.keep(me, outgoing.conversation);
-    return wire;
+    return e2eePayload(kind, outgoing.conversation.id, mls);
   }
 
   /**
@@ -183,6 +209,36 @@ export class E2eeService {
     });
     this.incoming = revealed.catch(() => undefined);
     return revealed;
+  }
+
+  /**
+   * The secret of a private file offered to me, opened in its conversation (in order with the
+   * messages), or undefined when it cannot be opened or is not a file's secret.
+   */
+  revealFile(
+    offer: FileOfferedPayload,
+    me: string | undefined,
+  ): Promise<FileSecret | undefined> {
+    const revealed = this.incoming.then(async () => {
+      const e2ee = offer.e2ee;
+      const conversation = e2ee && this.conversations.get(e2ee.conversation);
+      if (
+        !me ||
+        e2ee?.kind !== 'file' ||
+        !conversation ||
+        conversation.peer.name.toLowerCase() !== offer.from.toLowerCase()
+      )
+        return undefined;
+      const content = decodeE2eeFile(
+        await conversation.open(fromBase64(e2ee.mls)),
+      );
+      await this.keep(me, conversation);
+      if (content?.head) void this.keyLog.gossip(content.head);
+      return content?.file;
+    });
+    const settled = revealed.catch(() => undefined);
+    this.incoming = settled;
+    return settled;
   }
 
   /** Publishes a fresh set of key packages for peers to start conversations with. */

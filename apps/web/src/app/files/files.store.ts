@@ -2,15 +2,24 @@ import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ClientEvent,
+  type FileOfferPayload,
   type FileOfferedPayload,
+  FileOpener,
+  type FileSecret,
   Limits,
   ServerEvent,
   UploadWindow,
+  asFileSecret,
+  bufferSource,
+  fileEndedMessage,
   sanitizeFileName,
+  sealFile,
+  sha256Hex,
 } from '@app/shared';
 
 import { NotifyService } from '../core/notify/notify.service';
 import { ContactsStore } from '../contacts/contacts.store';
+import { E2eeService, E2eeUnavailableError } from '../e2ee/e2ee.service';
 import { SocketService } from '../core/realtime/socket.service';
 import { SessionStore } from '../sessions/session.store';
 import { previewType } from './image-type';
@@ -47,34 +56,34 @@ export interface FileTransfer {
   /** A verified PNG, JPEG, GIF or WebP, recognised by its bytes: shown inline. */
   preview?: string;
   message?: string;
+  /** Its secret travelled end to end: the server could not open it. */
+  e2ee?: boolean;
 }
 
 interface Outgoing {
-  bytes: Uint8Array;
+  /** Sent as is on every (re)offer: sealed once, so a resume resends the same boxes. */
+  offer: FileOfferPayload;
   chunks: UploadWindow;
-  sha256: string;
-  to?: string;
   started: number;
 }
 
 interface Incoming {
   offer: FileOfferedPayload;
-  chunks: Uint8Array[];
+  secret: FileSecret;
+  /** The sealed chunks so far, in order; opened once all are in. */
+  boxes: Uint8Array[];
   started: number;
 }
 
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
- * File sharing from this browser: hashing, offering and sending in sealed 48 KB chunks,
- * receiving, checking the SHA-256 before anything can be saved, and resuming after a reconnect.
+ * File sharing from this browser: sealing under a fresh key (its secret end to end for a private
+ * file), offering and sending in 48 KB chunks, receiving, opening and checking the SHA-256
+ * before anything can be saved, and resuming after a reconnect.
  */
 @Injectable({ providedIn: 'root' })
 export class FilesStore {
   private readonly contacts = inject(ContactsStore);
+  private readonly e2ee = inject(E2eeService);
   private readonly socket = inject(SocketService);
   private readonly session = inject(SessionStore);
   private readonly notify = inject(NotifyService);
@@ -93,7 +102,7 @@ export class FilesStore {
     this.socket
       .on(ServerEvent.FileOffered)
       .pipe(live())
-      .subscribe((offer) => this.onOffered(offer));
+      .subscribe((offer) => void this.onOffered(offer));
     this.socket
       .on(ServerEvent.FileAnswered)
       .pipe(live())
@@ -105,19 +114,22 @@ export class FilesStore {
     this.socket
       .on(ServerEvent.FileData)
       .pipe(live())
-      .subscribe(
-        (chunk) => void this.onData(chunk.transferId, chunk.index, chunk.data),
+      .subscribe((chunk) =>
+        this.onData(chunk.transferId, chunk.index, chunk.data),
       );
     this.socket
       .on(ServerEvent.FileEnded)
       .pipe(live())
       .subscribe(({ transferId, reason, message }) => {
         this.drop(transferId);
+        // said with the name this browser knows (the server never saw a private file's)
+        const name = this.transfers().get(transferId)?.name;
+        const said = name ? fileEndedMessage(name, reason) : message;
         this.update(transferId, () => ({
           state: reason === 'cancelled' ? 'cancelled' : 'failed',
-          message,
+          message: said,
         }));
-        this.notify.error(message);
+        this.notify.error(said);
       });
     // after a reconnect and resume, unfinished transfers pick up where they stopped
     this.socket
@@ -141,31 +153,57 @@ export class FilesStore {
       this.notify.error(`${file.name} is empty.`);
       return;
     }
-    const bytes = new Uint8Array(await file.arrayBuffer());
     const transferId = crypto.randomUUID();
-    const outgoing: Outgoing = {
-      bytes,
-      chunks: new UploadWindow(bytes),
-      sha256: await sha256Hex(bytes),
-      to,
-      started: Date.now(),
-    };
-    this.outgoing.set(transferId, outgoing);
+    const name = sanitizeFileName(file.name);
+    const me = this.session.username() ?? '';
     this.put({
       transferId,
       direction: 'out',
-      name: sanitizeFileName(file.name),
+      name,
       size: file.size,
       type: file.type,
-      from: this.session.username() ?? '',
+      from: me,
       to: to ?? null,
       at: new Date().toISOString(),
       state: 'uploading',
       progress: 0,
       speed: 0,
       answers: {},
+      e2ee: to !== undefined,
     });
-    await this.offer(transferId, outgoing);
+    const sealed = await sealFile(
+      new Uint8Array(await file.arrayBuffer()),
+      transferId,
+      name,
+      file.type,
+    );
+    const offer: FileOfferPayload = {
+      transferId,
+      size: file.size,
+      chunkCount: sealed.chunks.length,
+      sha256: sealed.sealedSha256,
+    };
+    try {
+      if (to) {
+        offer.to = to;
+        offer.e2ee = await this.e2ee.sealFile(to, me, sealed.secret);
+      } else offer.file = sealed.secret;
+    } catch (error) {
+      const message =
+        error instanceof E2eeUnavailableError
+          ? error.message
+          : `${name} could not be sealed for ${to}; nothing was sent.`;
+      this.update(transferId, () => ({ state: 'failed', message }));
+      this.notify.error(message);
+      return;
+    }
+    const outgoing: Outgoing = {
+      offer,
+      chunks: new UploadWindow(sealed.chunks),
+      started: Date.now(),
+    };
+    this.outgoing.set(transferId, outgoing);
+    await this.socket.send(ClientEvent.FileOffer, offer);
   }
 
   /** Accepts an offer and starts the download. */
@@ -197,20 +235,6 @@ export class FilesStore {
     await this.socket.send(ClientEvent.FileCancel, { transferId });
   }
 
-  private async offer(transferId: string, outgoing: Outgoing): Promise<void> {
-    const transfer = this.transfers().get(transferId);
-    if (!transfer) return;
-    await this.socket.send(ClientEvent.FileOffer, {
-      transferId,
-      name: transfer.name,
-      size: transfer.size,
-      type: transfer.type,
-      sha256: outgoing.sha256,
-      chunkCount: outgoing.chunks.chunkCount,
-      ...(outgoing.to ? { to: outgoing.to } : {}),
-    });
-  }
-
   /** The server holds chunks up to `nextIndex`: send on, a few ahead. */
   private onProgress(
     transferId: string,
@@ -229,7 +253,7 @@ export class FilesStore {
     }
     const done = Math.min(
       nextIndex * Limits.fileChunkBytes,
-      outgoing.bytes.length,
+      outgoing.offer.size,
     );
     this.update(transferId, () => ({
       progress: Math.floor((100 * nextIndex) / outgoing.chunks.chunkCount),
@@ -237,31 +261,44 @@ export class FilesStore {
     }));
   }
 
-  private onOffered(offer: FileOfferedPayload): void {
+  private async onOffered(offer: FileOfferedPayload): Promise<void> {
+    const secret = offer.e2ee
+      ? await this.e2ee.revealFile(offer, this.session.username())
+      : asFileSecret(offer.file);
+    if (!secret) {
+      this.notify.error(
+        `A file from ${offer.from} could not be decrypted on this browser; ask them to send it again.`,
+      );
+      return;
+    }
     this.incoming.set(offer.transferId, {
       offer,
-      chunks: [],
+      secret,
+      boxes: [],
       started: Date.now(),
     });
     this.put({
-      ...offer,
+      transferId: offer.transferId,
       direction: 'in',
+      name: sanitizeFileName(secret.name),
+      size: offer.size,
+      type: secret.type,
+      from: offer.from,
+      to: offer.to,
+      at: offer.at,
       state: 'incoming',
       progress: 0,
       speed: 0,
       answers: {},
+      e2ee: offer.e2ee !== undefined,
     });
   }
 
-  private async onData(
-    transferId: string,
-    index: number,
-    data: Uint8Array,
-  ): Promise<void> {
+  private onData(transferId: string, index: number, data: Uint8Array): void {
     const incoming = this.incoming.get(transferId);
-    if (!incoming || index !== incoming.chunks.length) return;
-    incoming.chunks.push(data);
-    const received = incoming.chunks.length;
+    if (!incoming || index !== incoming.boxes.length) return;
+    incoming.boxes.push(data);
+    const received = incoming.boxes.length;
     const { chunkCount, size } = incoming.offer;
     this.update(transferId, () => ({
       progress: Math.floor((100 * received) / chunkCount),
@@ -271,29 +308,43 @@ export class FilesStore {
     }));
     if (received < chunkCount) return;
     this.incoming.delete(transferId);
-    const whole = new Uint8Array(size);
-    incoming.chunks.forEach((chunk, i) =>
-      whole.set(chunk, i * Limits.fileChunkBytes),
-    );
-    // nothing can be saved unless it is exactly what the sender hashed
-    if ((await sha256Hex(whole)) !== incoming.offer.sha256) {
+    void this.finish(transferId, incoming);
+  }
+
+  /** Every chunk is in: opened, and nothing can be saved unless it is exactly what was sealed. */
+  private async finish(transferId: string, incoming: Incoming): Promise<void> {
+    const { offer, secret, boxes } = incoming;
+    let whole: Uint8Array | undefined;
+    try {
+      const opener = await FileOpener.for(
+        secret,
+        offer.transferId,
+        offer.chunkCount,
+      );
+      whole = await opener.openAll(boxes);
+    } catch {
+      whole = undefined;
+    }
+    if (!whole || (await sha256Hex(whole)) !== secret.sha256) {
+      const name = sanitizeFileName(secret.name);
       this.update(transferId, () => ({
         state: 'failed',
         message:
           'The file arrived damaged (SHA-256 mismatch); nothing was saved.',
       }));
       this.notify.error(
-        `${incoming.offer.name} arrived damaged (SHA-256 mismatch); nothing was saved.`,
+        `${name} arrived damaged (SHA-256 mismatch); nothing was saved.`,
       );
       return;
     }
+    const content = bufferSource(whole);
     const url = URL.createObjectURL(
-      new Blob([whole], { type: 'application/octet-stream' }),
+      new Blob([content], { type: 'application/octet-stream' }),
     );
     // an image only by its own bytes, and only once verified; decoded by the browser alone
     const image = previewType(whole);
     const preview = image
-      ? URL.createObjectURL(new Blob([whole], { type: image }))
+      ? URL.createObjectURL(new Blob([content], { type: image }))
       : undefined;
     this.update(transferId, () => ({
       state: 'saved',
@@ -304,15 +355,15 @@ export class FilesStore {
   }
 
   private async resumeAll(): Promise<void> {
-    for (const [transferId, outgoing] of this.outgoing) {
+    for (const outgoing of this.outgoing.values()) {
       outgoing.chunks.restart();
-      await this.offer(transferId, outgoing);
+      await this.socket.send(ClientEvent.FileOffer, outgoing.offer);
     }
     for (const [transferId, incoming] of this.incoming) {
       if (this.transfers().get(transferId)?.state === 'downloading') {
         await this.socket.send(ClientEvent.FileFetch, {
           transferId,
-          from: incoming.chunks.length,
+          from: incoming.boxes.length,
         });
       }
     }

@@ -131,9 +131,7 @@ export class SessionStore {
       return;
     }
     this.pending.set(true);
-    if (
-      !(await this.socket.login({ username: check.username }))
-    ) {
+    if (!(await this.socket.login({ username: check.username }))) {
       this.pending.set(false);
     }
   }

@@ -1,6 +1,3 @@
-import { chunkCountFor } from '../models/file-name.model';
-import { Limits } from '../protocol/limits';
-
 /**
  * Chunks an upload keeps in flight beyond the last one the server acknowledged: enough to hide
  * the round trip (one at a time would wait a round trip per 48 KB), few enough that a resume
@@ -14,30 +11,28 @@ export const UPLOAD_WINDOW = 16;
  * browser and the Node load tools, so both upload the same way.
  */
 export class UploadWindow {
-  readonly chunkCount: number;
   private sentUpTo = 0;
 
+  /** `chunks`: the file's sealed chunks, in order. */
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly chunks: readonly Uint8Array[],
     private readonly window = UPLOAD_WINDOW,
-  ) {
-    this.chunkCount = chunkCountFor(bytes.length);
+  ) {}
+
+  get chunkCount(): number {
+    return this.chunks.length;
   }
 
   /** The server holds every chunk below `nextIndex`: the chunks to send now, in order. */
   acknowledged(nextIndex: number): { index: number; data: Uint8Array }[] {
     this.sentUpTo = Math.max(this.sentUpTo, nextIndex);
     const end = Math.min(this.chunkCount, nextIndex + this.window);
-    const chunks: { index: number; data: Uint8Array }[] = [];
+    const next: { index: number; data: Uint8Array }[] = [];
     while (this.sentUpTo < end) {
       const index = this.sentUpTo++;
-      const start = index * Limits.fileChunkBytes;
-      chunks.push({
-        index,
-        data: this.bytes.subarray(start, start + Limits.fileChunkBytes),
-      });
+      next.push({ index, data: this.chunks[index] });
     }
-    return chunks;
+    return next;
   }
 
   /** After a reconnect, chunks sent on the old connection may be lost: resend from the next ack. */

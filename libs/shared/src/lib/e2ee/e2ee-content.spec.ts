@@ -1,5 +1,10 @@
 import { utf8 } from '../crypto/bytes';
-import { decodeE2eeContent, encodeE2eeContent } from './e2ee-content';
+import {
+  decodeE2eeContent,
+  decodeE2eeFile,
+  encodeE2eeContent,
+  encodeE2eeFile,
+} from './e2ee-content';
 
 describe('end-to-end message content', () => {
   const head = {
@@ -28,5 +33,23 @@ describe('end-to-end message content', () => {
       '["fuv-kt-binding/v1","bind","alice","a2V5","2026"]',
     ])
       expect(decodeE2eeContent(utf8(other))).toBeUndefined();
+  });
+
+  it('keeps a file secret and a message apart: neither reads as the other', () => {
+    const file = {
+      name: 'plan.pdf',
+      type: 'application/pdf',
+      sha256: 'f'.repeat(64),
+      key: 'A'.repeat(43) + '=',
+    };
+    const sealed = encodeE2eeFile({ file, head });
+    expect(decodeE2eeFile(sealed)).toEqual({ file, head });
+    expect(decodeE2eeContent(sealed)).toBeUndefined();
+    expect(
+      decodeE2eeFile(encodeE2eeContent({ text: JSON.stringify(file) })),
+    ).toBeUndefined();
+    expect(
+      decodeE2eeFile(encodeE2eeFile({ file: { ...file, key: 'short' } })),
+    ).toBeUndefined();
   });
 });

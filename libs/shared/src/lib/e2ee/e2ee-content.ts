@@ -5,10 +5,13 @@
  * soon as they write to each other.
  */
 import { fromUtf8, toBase64, utf8 } from '../crypto/bytes';
+import { type FileSecret, asFileSecret } from '../crypto/file-cipher';
 import type { E2eePayload } from '../protocol/payloads/e2ee.payload';
 import type { TreeHeadPayload } from '../protocol/payloads/transparency.payload';
 
 const TAG = 'fuv-e2ee-content/v1';
+/** A private file's secret: its own tag, so a file is never shown as a message or the reverse. */
+const FILE_TAG = 'fuv-e2ee-file/v1';
 
 export interface E2eeContent {
   text: string;
@@ -31,21 +34,48 @@ function isHead(value: unknown): value is TreeHeadPayload {
   );
 }
 
-/** The content, or undefined for bytes that are not one (another version, another kind). */
-export function decodeE2eeContent(bytes: Uint8Array): E2eeContent | undefined {
+/** `[tag, body, head]` with the head checked, or undefined for another tag or shape. */
+function decodeTagged(
+  bytes: Uint8Array,
+  tag: string,
+): { body: unknown; head?: TreeHeadPayload } | undefined {
   try {
     const fields: unknown = JSON.parse(fromUtf8(bytes));
-    if (!Array.isArray(fields) || fields.length !== 3 || fields[0] !== TAG)
+    if (!Array.isArray(fields) || fields.length !== 3 || fields[0] !== tag)
       return undefined;
-    const [, text, head] = fields as unknown[];
-    if (typeof text !== 'string') return undefined;
-    if (head === null) return { text };
+    const [, body, head] = fields as unknown[];
+    if (head === null) return { body };
     if (!isHead(head)) return undefined;
     const { size, rootHash, timestamp, signature } = head;
-    return { text, head: { size, rootHash, timestamp, signature } };
+    return { body, head: { size, rootHash, timestamp, signature } };
   } catch {
     return undefined;
   }
+}
+
+/** The content, or undefined for bytes that are not one (another version, another kind). */
+export function decodeE2eeContent(bytes: Uint8Array): E2eeContent | undefined {
+  const decoded = decodeTagged(bytes, TAG);
+  if (typeof decoded?.body !== 'string') return undefined;
+  return decoded.head
+    ? { text: decoded.body, head: decoded.head }
+    : { text: decoded.body };
+}
+
+export interface E2eeFileContent {
+  file: FileSecret;
+  head?: TreeHeadPayload;
+}
+
+export function encodeE2eeFile(content: E2eeFileContent): Uint8Array {
+  return utf8(JSON.stringify([FILE_TAG, content.file, content.head ?? null]));
+}
+
+export function decodeE2eeFile(bytes: Uint8Array): E2eeFileContent | undefined {
+  const decoded = decodeTagged(bytes, FILE_TAG);
+  const file = decoded && asFileSecret(decoded.body);
+  if (!file) return undefined;
+  return decoded.head ? { file, head: decoded.head } : { file };
 }
 
 /** The wire form of an MLS message of the conversation `conversation` (inside a private message). */

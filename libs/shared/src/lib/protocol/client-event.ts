@@ -9,7 +9,8 @@ export const ClientEvent = {
   Typing: 'typing',
   ReactionSend: 'reaction:send',
   PrivateReactionSend: 'private-reaction:send',
-  FileOffer: 'file:offer',
+  /** v2: files sealed by their sender (the v1 offer carried plaintext chunks and is gone). */
+  FileOffer: 'file:offer/v2',
   FileChunk: 'file:chunk',
   FileAnswer: 'file:answer',
   FileFetch: 'file:fetch',

@@ -18,7 +18,7 @@ export const ServerEvent = {
   PrivateReactionUpdated: 'private-reaction:updated',
   Exception: 'exception',
   FileUploadProgress: 'file:upload-progress',
-  FileOffered: 'file:offered',
+  FileOffered: 'file:offered/v2',
   FileAnswered: 'file:answered',
   FileData: 'file:data',
   FileEnded: 'file:ended',

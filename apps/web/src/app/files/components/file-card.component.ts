@@ -9,6 +9,7 @@ import {
 import { MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 
+import { E2eeBadgeComponent } from '../../e2ee/e2ee-badge.component';
 import type { FileTransfer } from '../files.store';
 
 export type FileAction = 'accept' | 'reject' | 'cancel';
@@ -18,7 +19,7 @@ const ACTIVE = new Set(['uploading', 'downloading']);
 /** One file transfer in the history: the offer, its answers, progress, and the verified download. */
 @Component({
   selector: 'app-file-card',
-  imports: [DecimalPipe, MatButton, MatProgressBar],
+  imports: [DecimalPipe, E2eeBadgeComponent, MatButton, MatProgressBar],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @let t = transfer();
@@ -40,6 +41,9 @@ const ACTIVE = new Set(['uploading', 'downloading']);
                 : 'to everyone'
           }}</span
         >
+        @if (t.e2ee) {
+          <app-e2ee-badge />
+        }
       </div>
       @if (active() || t.state === 'saved' || t.state === 'offered') {
         <mat-progress-bar

@@ -23,6 +23,7 @@ import {
   type FileAction,
   FileCardComponent,
 } from '../../files/components/file-card.component';
+import { E2eeBadgeComponent } from '../../e2ee/e2ee-badge.component';
 import type { FileTransfer } from '../../files/files.store';
 import { EmojiPickerComponent } from '../../emoji/emoji-picker.component';
 import type { ChatEntry, ReactionView } from '../chat-entry.model';
@@ -44,6 +45,7 @@ import {
   imports: [
     NgTemplateOutlet,
     MatButtonModule,
+    E2eeBadgeComponent,
     FileCardComponent,
     EmojiPickerComponent,
   ],
@@ -177,12 +179,7 @@ import {
         entry.text
       }}</bdi>
       @if (entry.e2ee) {
-        <span
-          class="e2ee"
-          data-testid="e2ee-badge"
-          title="End-to-end encrypted: the server could not read it"
-          >🔒&ngsp;E2EE</span
-        >
+        <app-e2ee-badge class="e2ee" />
       }
       <ng-container
         *ngTemplateOutlet="delivery; context: { $implicit: entry }"
@@ -390,9 +387,6 @@ import {
     }
     .e2ee {
       margin-left: 6px;
-      font-size: 0.8em;
-      font-weight: 600;
-      color: light-dark(#047857, #6ee7b7);
     }
     .private .tag {
       color: light-dark(#7c3aed, #c4b5fd);

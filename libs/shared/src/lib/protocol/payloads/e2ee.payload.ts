@@ -5,12 +5,13 @@
 
 /**
  * Inside a private message: an MLS message of the pair's conversation. `welcome` founds the
- * conversation (the first message to a peer); `message` is an application message in it.
+ * conversation (the first message to a peer); `message` is an application message in it; `file`
+ * (inside a file offer) carries a private file's secret.
  * Versioned and typed, so it is never taken for a transport envelope or the reverse (E61).
  */
 export interface E2eePayload {
   v: 1;
-  kind: 'welcome' | 'message';
+  kind: 'welcome' | 'message' | 'file';
   /** The conversation (MLS group) id, base64. */
   conversation: string;
   /** The encoded MLS message (`MLSMessage`), base64. */

@@ -1,19 +1,28 @@
-/** `file:offer`: announce a file before any byte of it is sent (also how an upload resumes). */
+import type { FileSecret } from '../../crypto/file-cipher';
+import type { E2eePayload } from './e2ee.payload';
+
+/**
+ * `file:offer/v2`: announce a file before any byte of it is sent (also how an upload resumes).
+ * The sender has sealed it (`file-cipher.ts`): the server sees sizes, never the content, and for
+ * a private file not even its name.
+ */
 export interface FileOfferPayload {
   /** Client-generated UUID naming this transfer in every later event. */
   transferId: string;
-  name: string;
+  /** Bytes of the file's content; chunk i of it is `sealedChunkBytes(size, i)` on the wire. */
   size: number;
-  /** MIME type as the browser reported it. */
-  type: string;
-  /** SHA-256 of the whole file, hex. */
-  sha256: string;
   chunkCount: number;
+  /** SHA-256 of the sealed chunks in order, hex: verified before anyone is offered the file. */
+  sha256: string;
   /** One recipient for a private file; absent: everyone online. */
   to?: string;
+  /** A public file: its secret in the clear, as readable as a public message. */
+  file?: FileSecret;
+  /** A private file: its secret in an MLS message of the conversation with `to` (kind `file`). */
+  e2ee?: E2eePayload;
 }
 
-/** `file:chunk` (client → server) and `file:data` (server → client): one sealed chunk. */
+/** `file:chunk` (client → server) and `file:data` (server → client): one chunk as its sender sealed it. */
 export interface FileChunkPayload {
   transferId: string;
   index: number;
@@ -46,18 +55,20 @@ export interface FileUploadProgressPayload {
   verified: boolean;
 }
 
-/** `file:offered`: a verified file a recipient may accept or reject. */
+/** `file:offered/v2`: a verified file a recipient may accept or reject. */
 export interface FileOfferedPayload {
   transferId: string;
   from: string;
   /** The recipient of a private file; null for everyone. */
   to: string | null;
-  name: string;
   size: number;
-  type: string;
-  sha256: string;
   chunkCount: number;
+  /** SHA-256 of the sealed chunks, as the server verified it. */
+  sha256: string;
   at: string;
+  /** As offered: exactly one of the two. */
+  file?: FileSecret;
+  e2ee?: E2eePayload;
 }
 
 /** `file:answered`: tells the sender who accepted or rejected. */

@@ -165,6 +165,7 @@ export class FileOpener {
 
   /** Every box of the file, in order: the whole content. */
   async openAll(boxes: readonly Uint8Array[]): Promise<Uint8Array> {
+    // one at a time: measured faster than all at once (Node 20's Web Crypto)
     const chunks: Uint8Array[] = [];
     for (const [index, box] of boxes.entries())
       chunks.push(await this.open(index, box));

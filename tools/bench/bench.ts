@@ -4,8 +4,9 @@
  * Load benchmark over loopback, our server against a minimal plain Socket.IO server in the same
  * run (tools/bench/plain-server.ts), with identical load: N clients connect and log in (ours:
  * the real handshake through the shared protocol client), then senders send at a fixed rate and
- * every client records when each message arrived (ours: after decryption). Prints each figure as
- * ours / plain; asserts nothing. Every phase is bounded in time and count. Scenario (f) compares
+ * every client records when each message arrived (ours: after decryption; an end-to-end private
+ * message by its client id). Prints each figure as ours / plain; asserts nothing. Scenario (c0)
+ * compares our end-to-end private path with the server-readable one it replaced. Every phase is bounded in time and count. Scenario (f) compares
  * two of our instances (PostgreSQL + Redis, clients split between them) with one (PostgreSQL).
  */
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
@@ -16,7 +17,9 @@ import { parseArgs } from 'node:util';
 
 import {
   ClientEvent,
+  type E2eePayload,
   FileOpener,
+  type KeyPackagePayload,
   Limits,
   type MessagePayload,
   type PrivateMessagePayload,
@@ -26,8 +29,16 @@ import {
   fromBase64,
   sealFile,
   sha256Hex,
+  toBase64,
 } from '@app/shared';
-import { decodeE2eeFile, e2eePayload, encodeE2eeFile } from '@app/shared/e2ee';
+import {
+  type E2eeDevice,
+  decodeE2eeFile,
+  e2eePayload,
+  encodeE2eeContent,
+  encodeE2eeFile,
+  tsMlsEngine,
+} from '@app/shared/e2ee';
 import { ChatClient, foundConversation, freshDatabase } from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
 
@@ -69,6 +80,9 @@ interface LoadClient {
   say(text: string): void;
   whisper(to: string, text: string): void;
   close(): void;
+  /** End to end (ours): found the conversation with `to`, who publishes a key package for it. */
+  found?(to: string, peer: LoadClient): Promise<void>;
+  publishKeyPackage?(): Promise<void>;
 }
 type OnMessage = (text: string) => void;
 
@@ -86,36 +100,105 @@ interface Target {
   stop(): Promise<void>;
 }
 
-/** Logs in to our server through the shared protocol client, passing on each message's text. */
+/**
+ * Real MLS messages sealed per conversation before the load, sent in turn: the server relays
+ * them unopened, so a pool of real ciphertexts costs it what distinct ones would, and the
+ * generator's P-384 signatures (JavaScript) stay out of the measurement.
+ */
+const SEALED_POOL = 20;
+
+/**
+ * Logs in to our server through the shared protocol client, passing on each message's text. End
+ * to end, a private message's key and send time ride in its client id (the recipient does not
+ * open it: that would measure the generator's MLS, not the server).
+ */
 async function ourClient(
   url: string,
   username: string,
   onMessage: OnMessage,
+  endToEnd: boolean,
 ): Promise<LoadClient> {
+  let claimed: ((keyPackage: string) => void) | undefined;
   const client = await ChatClient.login(url, username, {
     keep: false,
     observe: (event, payload) => {
       if (event === ServerEvent.MessageCreated)
         onMessage((payload as MessagePayload).text);
-      else if (event === ServerEvent.PrivateMessageCreated)
-        onMessage((payload as PrivateMessagePayload).text);
+      else if (event === ServerEvent.PrivateMessageCreated) {
+        const message = payload as PrivateMessagePayload;
+        onMessage(message.e2ee ? message.clientId : message.text);
+      } else if (event === ServerEvent.KeyPackage)
+        claimed?.((payload as KeyPackagePayload).package);
     },
   });
+  let device: Promise<E2eeDevice> | undefined;
+  const deviceOf = () =>
+    (device ??= createIdentityKey().then((key) =>
+      tsMlsEngine.device(username, key, async () => true),
+    ));
+  const pools = new Map<string, { sealed: E2eePayload[]; next: number }>();
   return {
     say: (text) => void client.say(text),
-    whisper: (to, text) => void client.whisper(to, text),
+    whisper: (to, text) => {
+      const pool = pools.get(to);
+      if (!pool) return void client.whisper(to, text);
+      void client.send(ClientEvent.PrivateMessageSend, {
+        clientId: text,
+        to,
+        text: '',
+        e2ee: pool.sealed[pool.next++ % pool.sealed.length],
+      });
+    },
     close: () => client.close(),
+    async publishKeyPackage() {
+      const keyPackage = await (await deviceOf()).keyPackage();
+      await client.send(ClientEvent.KeyPackagesPublish, {
+        packages: [toBase64(keyPackage)],
+      });
+    },
+    async found(to, peer) {
+      if (!endToEnd || pools.has(to)) return;
+      await peer.publishKeyPackage?.();
+      const answer = new Promise<string>((resolve) => (claimed = resolve));
+      await client.send(ClientEvent.KeyPackageClaim, { name: to });
+      const keyPackage = await within(answer, 10_000, `${to}'s key package`);
+      const id = crypto.getRandomValues(new Uint8Array(16));
+      const { conversation, welcome } = await (
+        await deviceOf()
+      ).start(id, fromBase64(keyPackage));
+      await client.send(ClientEvent.PrivateMessageSend, {
+        clientId: randomUUID(),
+        to,
+        text: '',
+        e2ee: e2eePayload('welcome', id, welcome),
+      });
+      const sealed: E2eePayload[] = [];
+      for (let i = 0; i < SEALED_POOL; i++)
+        sealed.push(
+          e2eePayload(
+            'message',
+            id,
+            await conversation.seal(
+              encodeE2eeContent({
+                text: `main.p${i}.${i}|${performance.now()}`,
+              }),
+            ),
+          ),
+        );
+      pools.set(to, { sealed, next: 0 });
+    },
   };
 }
 
-async function ours(profileDir?: string): Promise<Target> {
+/** Our server; `endToEnd: false` sends private messages readable by it (the path before MLS). */
+async function ours(profileDir?: string, endToEnd = true): Promise<Target> {
   const server = await startLoadServer(profileDir);
   return {
-    name: 'ours',
+    name: endToEnd ? 'ours' : 'readable',
     url: server.url,
     pids: [server.pid],
     connect: (username, onMessage) =>
-      ourClient(server.url, username, onMessage),
+      ourClient(server.url, username, onMessage, endToEnd),
     /** A private file end to end: sealed, its secret in MLS, opened and checked by the recipient. */
     async transfer(bytes) {
       const keys = {
@@ -229,7 +312,12 @@ async function onPostgres(instances: number): Promise<Target> {
     url: servers[0].url,
     pids: servers.map((s) => s.pid),
     connect: (username, onMessage) =>
-      ourClient(servers[turn++ % servers.length].url, username, onMessage),
+      ourClient(
+        servers[turn++ % servers.length].url,
+        username,
+        onMessage,
+        false,
+      ),
     transfer: () => Promise.reject(new Error('not measured here')),
     async stop() {
       for (const server of servers)
@@ -380,6 +468,8 @@ interface Scenario {
   fileMb?: number;
   /** Two instances against one (both ours, on PostgreSQL) instead of ours against plain. */
   cluster?: boolean;
+  /** Ours end to end against ours with server-readable private messages, instead of plain. */
+  before?: boolean;
 }
 
 interface FileFigures {
@@ -409,6 +499,14 @@ const SCENARIOS: Scenario[] = [
     title: '1,000 clients, 100 pairs × 10 msg/s private',
     clients: 1000,
     private: { pairs: 100, rate: 10 },
+  },
+  {
+    id: 'c0',
+    title:
+      'the same private load: ours end to end vs ours readable by the server (the path before MLS)',
+    clients: 1000,
+    private: { pairs: 100, rate: 10 },
+    before: true,
   },
   {
     id: 'd',
@@ -600,6 +698,13 @@ async function run(
 ): Promise<Figures> {
   const room = await connectRoom(target, scenario, clients);
   try {
+    // end to end: every pair's conversation founded before the clock starts
+    if (scenario.private)
+      for (let p = 0; p < Math.min(scenario.private.pairs, clients / 2); p++)
+        await room.clients[2 * p].found?.(
+          `u${2 * p + 1}`,
+          room.clients[2 * p + 1],
+        );
     const figures = await drive(target, room, scenario, 'main', 1, seconds);
     if (!scenario.ramp) return figures;
     // the highest rate still held (p99 within RAMP_P99_MS, nothing lost)
@@ -686,7 +791,7 @@ const ROWS: [keyof Figures, string][] = [
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'a,b,c,d,e,f' },
+      scenario: { type: 'string', default: 'a,b,c,c0,d,e,f' },
       'clients-scale': { type: 'string', default: '1' },
       seconds: { type: 'string', default: '15' },
       json: { type: 'string' },
@@ -707,7 +812,9 @@ async function main(): Promise<void> {
     const figures: Record<string, Side> = {};
     const sides = scenario.cluster
       ? [() => onPostgres(2), () => onPostgres(1)]
-      : [() => ours(values.profile), plain];
+      : scenario.before
+        ? [() => ours(values.profile), () => ours(values.profile, false)]
+        : [() => ours(values.profile), plain];
     for (const start of sides) {
       const target = await start();
       try {

@@ -9,7 +9,12 @@ import {
   ClientEvent,
   ErrorCode,
   ServerEvent,
+  createIdentityKey,
+  fromBase64,
+  fromUtf8,
+  utf8,
 } from '@app/shared';
+import { e2eePayload } from '@app/shared/e2ee';
 import {
   ADMIN_TOKEN,
   ChatClient,
@@ -17,6 +22,7 @@ import {
   type RunningServer,
   type TcpProxy,
   eventually,
+  foundConversation,
   freshDatabase,
   startBuiltServer,
   startTcpProxy,
@@ -333,6 +339,41 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     expect(
       await carol.next(ServerEvent.FileEnded, (e) => e.transferId === publicId),
     ).toMatchObject({ reason: 'cancelled' });
+  });
+
+  it('E55 across instances: a key package claimed from the other instance founds a conversation; its messages open there', async () => {
+    const carol = named('carol');
+    const ivan = named('ivan');
+    const keys = {
+      from: await createIdentityKey(),
+      to: await createIdentityKey(),
+    };
+    // carol on A claims one of ivan's key packages, held by B, and founds the conversation
+    const conversation = await foundConversation(carol, ivan, keys);
+    expect(conversation.recipient.peer.name).toBe('carol');
+    await carol.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'across-1',
+      to: 'ivan',
+      text: '',
+      e2ee: e2eePayload(
+        'message',
+        conversation.id,
+        await conversation.sender.seal(utf8('across the cluster 9182')),
+      ),
+    });
+    const sealed = await ivan.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === 'across-1',
+    );
+    const opened = await conversation.recipient.open(
+      fromBase64(sealed.e2ee?.mls ?? ''),
+    );
+    expect(fromUtf8(opened)).toBe('across the cluster 9182');
+    // the claim is audited where it was asked
+    const audit = await db.query<{ n: string }>(
+      "SELECT COUNT(*) AS n FROM audit_events WHERE type = 'key_package_claimed' AND actor = 'carol'",
+    );
+    expect(Number(audit[0].n)).toBeGreaterThanOrEqual(1);
   });
 
   it('an instance taken for dead by mistake (a late heartbeat) takes its users back', async () => {

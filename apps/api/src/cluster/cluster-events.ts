@@ -84,4 +84,12 @@ export interface ClusterRequests {
     };
     answer: boolean;
   };
+  /**
+   * One of a member's end-to-end key packages, from the instance that holds them (used up
+   * there); null from the others, or when none is left.
+   */
+  'key-package': {
+    ask: { sessionId: string };
+    answer: string | null;
+  };
 }

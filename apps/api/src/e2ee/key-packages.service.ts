@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ErrorCode, ServerEvent } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
+import { ClusterService } from '../cluster/cluster.service';
 import { DomainException } from '../common/domain.exception';
 import { RealtimeService } from '../realtime/realtime.service';
 import { type Member, SessionsService } from '../sessions/sessions.service';
@@ -21,10 +22,16 @@ export class KeyPackagesService implements OnModuleInit {
     private readonly sessions: SessionsService,
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
+    private readonly cluster: ClusterService,
   ) {}
 
   onModuleInit(): void {
     this.sessions.left$.subscribe((member) => this.stock.delete(member.key));
+    // a member held here, claimed from another instance
+    this.cluster.answer('key-package', ({ sessionId }) => {
+      const member = this.sessions.connectedMember(sessionId);
+      return (member && this.stock.get(member.key)?.shift()) ?? null;
+    });
   }
 
   /** Replaces the member's published key packages. */
@@ -34,20 +41,18 @@ export class KeyPackagesService implements OnModuleInit {
 
   /** Hands `requester` one of `name`'s key packages, which is then gone. */
   async claim(requester: Member, name: string): Promise<void> {
-    const { here, username } = this.sessions.locate(name) ?? {};
+    const { here, there, username } = this.sessions.locate(name) ?? {};
     const unavailable = (why: string) =>
       new DomainException(ErrorCode.KeyPackageUnavailable, why, 'name');
     if (!username)
       throw unavailable(
         `${name.slice(0, 32)} is not online; nothing was sent.`,
       );
-    if (!here)
-      throw unavailable(
-        `${username} is connected to another server instance; end-to-end conversations do not cross instances yet.`,
-      );
     if (here === requester)
       throw unavailable('You cannot start a conversation with yourself.');
-    const key = this.stock.get(here.key)?.shift();
+    const key = here
+      ? this.stock.get(here.key)?.shift()
+      : await this.claimThere(there?.sessionId);
     if (!key)
       throw unavailable(
         `${username} has no end-to-end key packages left; try again once they reconnect.`,
@@ -61,5 +66,14 @@ export class KeyPackagesService implements OnModuleInit {
         name: username,
         package: key,
       });
+  }
+
+  /** From the instance holding the member (every other instance answers null). */
+  private async claimThere(
+    sessionId: string | undefined,
+  ): Promise<string | undefined> {
+    if (!sessionId) return undefined;
+    const answers = await this.cluster.request('key-package', { sessionId });
+    return answers.find((key) => key !== null) ?? undefined;
   }
 }

@@ -1,6 +1,19 @@
 import { statSync } from 'node:fs';
 
-import { ClientEvent, ErrorCode, Limits, ServerEvent } from '@app/shared';
+import {
+  ClientEvent,
+  ErrorCode,
+  Limits,
+  ServerEvent,
+  createIdentityKey,
+  fromBase64,
+} from '@app/shared';
+import {
+  decodeE2eeReaction,
+  e2eePayload,
+  encodeE2eeReaction,
+} from '@app/shared/e2ee';
+import { foundConversation } from '@app/testing';
 
 import { useChatRoom } from './support/chat-room';
 import {
@@ -367,7 +380,7 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     );
   });
 
-  it('reactions: on a public message stored, sent to all and carried by history; on a private one only between the two; bad ones refused', async () => {
+  it('reactions: on a public message stored, sent to all and carried by history; on a private one end to end between the two; bad ones refused', async () => {
     const alice = await login('alice');
     const bob = await login('bob');
     const carol = await login('carol');
@@ -427,42 +440,55 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
       expect((await bob.nextError(ClientEvent.ReactionSend)).code).toBe(code);
     }
 
-    // private: alice and bob see it, carol and dave do not, and the audit log has no emoji
-    const whisper = alice.whisper('bob', 'just us');
-    const got = await bob.next(
-      ServerEvent.PrivateMessageCreated,
-      (m) => m.clientId === whisper,
-    );
-    await bob.send(ClientEvent.PrivateReactionSend, {
-      privateId: got.id,
-      to: 'alice',
-      emoji: '❤️',
-      on: true,
-    });
-    const expected = {
-      privateId: got.id,
-      emoji: '❤️',
-      from: 'bob',
-      to: 'alice',
-      on: true,
+    // private: a reaction is an end-to-end private message of its own, opened by the two only
+    const keys = {
+      from: await createIdentityKey(),
+      to: await createIdentityKey(),
     };
-    expect(await alice.next(ServerEvent.PrivateReactionUpdated)).toEqual(
-      expected,
+    const conversation = await foundConversation(bob, alice, keys);
+    await bob.send(ClientEvent.PrivateMessageSend, {
+      clientId: 'reaction-1',
+      to: 'alice',
+      text: '',
+      e2ee: e2eePayload(
+        'message',
+        conversation.id,
+        await conversation.sender.seal(
+          encodeE2eeReaction({ privateId: 'p-1', emoji: '❤️', on: true }),
+        ),
+      ),
+    });
+    const relayed = await alice.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === 'reaction-1',
     );
-    expect(await bob.next(ServerEvent.PrivateReactionUpdated)).toEqual(
-      expected,
-    );
+    expect(
+      decodeE2eeReaction(
+        await conversation.recipient.open(fromBase64(relayed.e2ee?.mls ?? '')),
+      ),
+    ).toEqual({ privateId: 'p-1', emoji: '❤️', on: true });
     const marker = bob.say('after the private reaction');
     for (const reader of [carol, dave])
       await reader.until(
         () => reader.publicMessages().some((m) => m.clientId === marker),
         'the marker',
       );
-    expect(carol.all(ServerEvent.PrivateReactionUpdated)).toEqual([]);
-    expect(dave.all(ServerEvent.PrivateReactionUpdated)).toEqual([]);
-    await auditRecorded(server(), 'reaction_private', 'bob');
-    const row = (await auditRows(server(), 'reaction_private'))[0];
-    expect(row.target).toBe('alice');
-    expect(row.detail).not.toContain('❤');
+    for (const reader of [carol, dave])
+      expect(
+        reader
+          .all(ServerEvent.PrivateMessageCreated)
+          .filter((m) => m.clientId === 'reaction-1'),
+      ).toEqual([]);
+    // the old readable private reaction is gone from the protocol
+    await bob.sendRaw('private-reaction:send', {
+      privateId: relayed.id,
+      to: 'alice',
+      emoji: '❤️',
+      on: true,
+    });
+    expect(await bob.nextError('private-reaction:send')).toMatchObject({
+      code: ErrorCode.UnknownEvent,
+    });
+    expect(JSON.stringify(await auditRows(server()))).not.toContain('❤');
   });
 });

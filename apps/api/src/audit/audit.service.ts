@@ -31,7 +31,6 @@ export type AuditType =
   | 'message_public'
   | 'message_private'
   | 'reaction'
-  | 'reaction_private'
   | 'request_rejected'
   | 'file_offered'
   | 'file_completed'

@@ -1,5 +1,4 @@
 import type {
-  PrivateReactionPayload,
   ReactionPayload,
   FileEndReason,
   FileOfferedPayload,
@@ -42,8 +41,6 @@ export interface ClusterEvents {
   typing: { from: string; to?: string };
   /** A reaction on a public message was stored: each instance tells its members. */
   reaction: ReactionPayload;
-  /** A reaction on a private message: delivered where `to` is connected. */
-  'private-reaction': PrivateReactionPayload;
   /** An administrator removed this user, on whichever instance holds them. */
   kick: { key: string; removal: Removal };
   /** An administrator removed someone: their name and address stay out until `until`. */

@@ -9,7 +9,7 @@ import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { SessionsService } from '../sessions/sessions.service';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
-import { PrivateReactDto, ReactDto } from './dto/react.dto';
+import { ReactDto } from './dto/react.dto';
 import { TypingDto } from './dto/typing.dto';
 import { MessagingService } from './messaging.service';
 import { ReactionsService } from './reactions.service';
@@ -31,14 +31,6 @@ export class MessagingGateway {
     @MessageBody() dto: ReactDto,
   ): Promise<void> {
     await this.reactions.react(this.sessions.requireMember(socket), dto);
-  }
-
-  @SubscribeMessage(ClientEvent.PrivateReactionSend)
-  async reactPrivate(
-    @ConnectedSocket() socket: ChatSocket,
-    @MessageBody() dto: PrivateReactDto,
-  ): Promise<void> {
-    await this.reactions.reactPrivate(this.sessions.requireMember(socket), dto);
   }
 
   @SubscribeMessage(ClientEvent.MessageSend)

@@ -2,8 +2,6 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   ErrorCode,
   Limits,
-  type PrivateReactPayload,
-  type PrivateReactionPayload,
   type ReactPayload,
   type ReactionPayload,
   ServerEvent,
@@ -19,9 +17,9 @@ import { MessagingException } from './messaging.exception';
 import { ReactionsRepository } from './reactions.repository';
 
 /**
- * Emoji reactions. On a public message: stored, audited, sent to everyone, and carried by
- * history. On a private one: passed to the two people of the conversation like the message
- * itself, never stored; the audit log keeps who reacted to whom, not the emoji.
+ * Emoji reactions on public messages: stored, audited, sent to everyone, and carried by history.
+ * A reaction to a private message is an end-to-end private message of its own: the server relays
+ * it unread, as messaging does.
  */
 @Injectable()
 export class ReactionsService implements OnModuleInit {
@@ -37,9 +35,6 @@ export class ReactionsService implements OnModuleInit {
   onModuleInit(): void {
     if (!this.cluster.enabled) return;
     this.cluster.on('reaction', (reaction) => this.show(reaction));
-    this.cluster.on('private-reaction', (reaction) =>
-      this.showPrivate(reaction),
-    );
   }
 
   async react(member: Member, { messageId, emoji, on }: ReactPayload) {
@@ -72,62 +67,11 @@ export class ReactionsService implements OnModuleInit {
     this.cluster.publish('reaction', reaction);
   }
 
-  async reactPrivate(
-    member: Member,
-    { privateId, to, emoji, on }: PrivateReactPayload,
-  ) {
-    checkEmoji(emoji);
-    const { here, there, username: recipient } = this.sessions.locate(to) ?? {};
-    if (recipient === undefined)
-      throw new MessagingException(
-        ErrorCode.RecipientUnavailable,
-        `${to.slice(0, 32)} is not online; the reaction was not sent.`,
-        'to',
-      );
-    if (here === member)
-      throw new MessagingException(
-        ErrorCode.InvalidPayload,
-        'A private conversation needs someone else.',
-        'to',
-      );
-    await this.audit.record('reaction_private', {
-      actor: member.username,
-      target: recipient,
-      detail: { on },
-    });
-    const reaction = {
-      privateId,
-      emoji,
-      from: member.username,
-      to: recipient,
-      on,
-    };
-    if (member.socket)
-      this.realtime.send(
-        member.socket,
-        ServerEvent.PrivateReactionUpdated,
-        reaction,
-      );
-    if (there) this.cluster.publish('private-reaction', reaction);
-    else this.showPrivate(reaction);
-  }
-
   /** To every member of this instance. */
   private show(reaction: ReactionPayload): void {
     this.sessions.flushPresence();
     const sockets = [...this.sessions.connected()].map((m) => m.socket);
     this.realtime.sendToEach(sockets, ServerEvent.ReactionUpdated, reaction);
-  }
-
-  /** To its recipient, if connected here. */
-  private showPrivate(reaction: PrivateReactionPayload): void {
-    const recipient = this.sessions.findOnline(reaction.to);
-    if (recipient?.socket)
-      this.realtime.send(
-        recipient.socket,
-        ServerEvent.PrivateReactionUpdated,
-        reaction,
-      );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { PrivateReactPayload, ReactPayload } from '@app/shared';
+import type { ReactPayload } from '@app/shared';
 import {
   IsBoolean,
   IsInt,
@@ -12,23 +12,6 @@ export class ReactDto implements ReactPayload {
   @IsInt()
   @IsPositive()
   messageId!: number;
-
-  @IsString()
-  @Length(1, 32)
-  emoji!: string;
-
-  @IsBoolean()
-  on!: boolean;
-}
-
-export class PrivateReactDto implements PrivateReactPayload {
-  @IsString()
-  @Length(1, 64)
-  privateId!: string;
-
-  @IsString()
-  @Length(1, 256)
-  to!: string;
 
   @IsString()
   @Length(1, 32)

@@ -17,10 +17,13 @@ import {
   E2eeError,
   type PeerIdentity,
   decodeE2eeContent,
+  type E2eeReaction,
   decodeE2eeFile,
+  decodeE2eeReaction,
   e2eePayload,
   encodeE2eeContent,
   encodeE2eeFile,
+  encodeE2eeReaction,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 import { filter, firstValueFrom, map, race, take, timeout } from 'rxjs';
@@ -52,6 +55,16 @@ const stateKey = (me: string, id: string) => `e2ee:${me.toLowerCase()}:${id}`;
 /** Why a private message could not be sent end to end; the user is told this. */
 export class E2eeUnavailableError extends Error {}
 
+/** A reaction to a private message, between the two people of the conversation only. */
+export interface PrivateReaction extends E2eeReaction {
+  from: string;
+}
+
+/** What a relayed private message turned out to be, once opened. */
+export type Revealed =
+  | { message: PrivateMessagePayload }
+  | { reaction: PrivateReaction };
+
 interface Outgoing {
   conversation: E2eeConversation;
   /** The Welcome that founded it, resent (same id, delivered once) until acknowledged. */
@@ -82,6 +95,8 @@ export class E2eeService {
     string,
     { wire: SendPrivateMessagePayload; text: string }
   >();
+  /** My reactions sent, by client id: shown once the server relayed them. */
+  private readonly reactionsSent = new Map<string, E2eeReaction>();
   /** One incoming message at a time: a Welcome is joined before what follows it is opened. */
   private incoming: Promise<unknown> = Promise.resolve();
   private sealing: Promise<unknown> = Promise.resolve();
@@ -114,6 +129,29 @@ export class E2eeService {
         ),
       };
       this.sent.set(payload.clientId, { wire, text: payload.text });
+      return wire;
+    });
+  }
+
+  /** My reaction to a private message, as a private message of its own (E55). */
+  sealReaction(
+    to: string,
+    me: string,
+    reaction: E2eeReaction,
+  ): Promise<SendPrivateMessagePayload> {
+    return this.oneAtATime(async () => {
+      const wire: SendPrivateMessagePayload = {
+        clientId: crypto.randomUUID(),
+        to,
+        text: '',
+        e2ee: await this.sealFor(
+          to,
+          me,
+          'message',
+          encodeE2eeReaction(reaction),
+        ),
+      };
+      this.reactionsSent.set(wire.clientId, reaction);
       return wire;
     });
   }
@@ -160,53 +198,64 @@ export class E2eeService {
   }
 
   /**
-   * A relayed private message as it reads here: the text opened (or, mine, remembered), or
-   * undefined for what is no entry of its own (a Welcome) or cannot be opened (`onFailure`).
+   * A relayed private message as it reads here: a message with its text opened (or, mine,
+   * remembered), or a reaction; undefined for what is no entry of its own (a Welcome) or cannot
+   * be opened (`onFailure`).
    */
   reveal(
     message: PrivateMessagePayload,
     me: string | undefined,
     onFailure: (from: string) => void,
-  ): Promise<PrivateMessagePayload | undefined> {
-    const revealed = this.incoming.then(async () => {
-      const e2ee = message.e2ee;
-      if (!e2ee) return message;
-      if (message.from === me) {
-        if (e2ee.kind === 'welcome') {
-          const outgoing = this.current.get(message.to.toLowerCase());
-          if (outgoing?.welcome?.clientId === message.clientId)
-            outgoing.welcome = undefined;
+  ): Promise<Revealed | undefined> {
+    const revealed = this.incoming.then(
+      async (): Promise<Revealed | undefined> => {
+        const e2ee = message.e2ee;
+        if (!e2ee) return { message };
+        if (message.from === me) {
+          if (e2ee.kind === 'welcome') {
+            const outgoing = this.current.get(message.to.toLowerCase());
+            if (outgoing?.welcome?.clientId === message.clientId)
+              outgoing.welcome = undefined;
+            return undefined;
+          }
+          // acknowledged: no resend will need the ciphertext again, and the text is shown now
+          const reaction = this.reactionsSent.get(message.clientId);
+          this.reactionsSent.delete(message.clientId);
+          if (reaction)
+            return { reaction: { ...reaction, from: message.from } };
+          const text = this.sent.get(message.clientId)?.text;
+          this.sent.delete(message.clientId);
+          return text === undefined
+            ? undefined
+            : { message: { ...message, text } };
+        }
+        try {
+          if (e2ee.kind === 'welcome') {
+            await this.joined(message.from, fromBase64(e2ee.mls), me);
+            return undefined;
+          }
+          const conversation = this.conversations.get(e2ee.conversation);
+          if (
+            !conversation ||
+            conversation.peer.name.toLowerCase() !== message.from.toLowerCase()
+          )
+            throw new E2eeError('bad_message');
+          const opened = await conversation.open(fromBase64(e2ee.mls));
+          if (me) await this.keep(me, conversation);
+          const reaction = decodeE2eeReaction(opened);
+          if (reaction)
+            return { reaction: { ...reaction, from: message.from } };
+          const content = decodeE2eeContent(opened);
+          if (!content) throw new E2eeError('bad_message');
+          // the sender's view of the key log must be one history with ours (E57)
+          if (content.head) void this.keyLog.gossip(content.head);
+          return { message: { ...message, text: content.text } };
+        } catch {
+          onFailure(message.from);
           return undefined;
         }
-        // acknowledged: no resend will need the ciphertext again, and the text is shown now
-        const text = this.sent.get(message.clientId)?.text;
-        this.sent.delete(message.clientId);
-        return text === undefined ? undefined : { ...message, text };
-      }
-      try {
-        if (e2ee.kind === 'welcome') {
-          await this.joined(message.from, fromBase64(e2ee.mls), me);
-          return undefined;
-        }
-        const conversation = this.conversations.get(e2ee.conversation);
-        if (
-          !conversation ||
-          conversation.peer.name.toLowerCase() !== message.from.toLowerCase()
-        )
-          throw new E2eeError('bad_message');
-        const content = decodeE2eeContent(
-          await conversation.open(fromBase64(e2ee.mls)),
-        );
-        if (me) await this.keep(me, conversation);
-        if (!content) throw new E2eeError('bad_message');
-        // the sender's view of the key log must be one history with ours (E57)
-        if (content.head) void this.keyLog.gossip(content.head);
-        return { ...message, text: content.text };
-      } catch {
-        onFailure(message.from);
-        return undefined;
-      }
-    });
+      },
+    );
     this.incoming = revealed.catch(() => undefined);
     return revealed;
   }

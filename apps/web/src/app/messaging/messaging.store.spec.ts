@@ -13,6 +13,22 @@ describe('MessagingStore', () => {
   let socket: FakeSocketService;
   let store: MessagingStore;
   const notify = { error: jest.fn(), info: jest.fn() };
+  const sealed = {
+    v: 1 as const,
+    kind: 'message' as const,
+    conversation: 'Y29udg==',
+    mls: 'c2VhbGVk',
+  };
+  const e2ee = {
+    seal: async (payload: unknown) => payload,
+    sealReaction: jest.fn(async (to: string) => ({
+      clientId: 'r1',
+      to,
+      text: '',
+      e2ee: sealed,
+    })),
+    reveal: jest.fn(),
+  };
   const message = (id: number, text: string, at: string) => ({
     id,
     clientId: `c${id}`,
@@ -38,10 +54,7 @@ describe('MessagingStore', () => {
         { provide: SocketService, useClass: FakeSocketService },
         { provide: NotifyService, useValue: notify },
         // end to end has tests of its own (API and browser): here a private message is sent as is
-        {
-          provide: E2eeService,
-          useValue: { seal: async (payload: unknown) => payload },
-        },
+        { provide: E2eeService, useValue: e2ee },
       ],
     });
     socket = TestBed.inject(SocketService) as unknown as FakeSocketService;
@@ -266,6 +279,48 @@ describe('MessagingStore', () => {
         jest.useRealTimers();
       }
     });
+  });
+
+  it('a reaction to a private message goes out end to end; one opened from a private message lands under its entry', async () => {
+    joinAs('bob');
+    socket.emit(ServerEvent.PrivateMessageCreated, {
+      id: 'p1',
+      clientId: 'x',
+      from: 'alice',
+      to: 'bob',
+      text: 'psst',
+      at: '2026-01-01T10:00:03.000Z',
+    });
+    const entry = store.entries().find((e) => e.privateId === 'p1');
+    if (!entry) throw new Error('no private entry');
+    store.react(entry, '❤️');
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(e2ee.sealReaction).toHaveBeenCalledWith('alice', 'bob', {
+      privateId: 'p1',
+      emoji: '❤️',
+      on: true,
+    });
+    expect(socket.sent(ClientEvent.PrivateMessageSend)).toEqual([
+      { clientId: 'r1', to: 'alice', text: '', e2ee: sealed },
+    ]);
+    // alice's reaction arrives sealed in a private message of its own: no entry, a reaction
+    e2ee.reveal.mockResolvedValueOnce({
+      reaction: { privateId: 'p1', emoji: '👍', on: true, from: 'alice' },
+    });
+    socket.emit(ServerEvent.PrivateMessageCreated, {
+      id: 'p2',
+      clientId: 'y',
+      from: 'alice',
+      to: 'bob',
+      text: '',
+      e2ee: sealed,
+      at: '2026-01-01T10:00:04.000Z',
+    });
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(store.reactions().get(entry.key)).toEqual([
+      { emoji: '👍', count: 1, mine: false, users: ['alice'] },
+    ]);
+    expect(store.entries().filter((e) => e.kind === 'private')).toHaveLength(1);
   });
 
   it('drops the private recipient when they leave', () => {

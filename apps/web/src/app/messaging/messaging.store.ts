@@ -19,7 +19,7 @@ import {
   parseComposeCommand,
   retryDelayMs,
 } from '@app/shared';
-import { concatMap, map, merge, of } from 'rxjs';
+import { concatMap, of } from 'rxjs';
 
 import { DesktopNotifications } from '../core/notify/desktop-notifications.service';
 import { NotifyService } from '../core/notify/notify.service';
@@ -175,7 +175,7 @@ export class MessagingStore {
         )
           this.desktop.show(`${m.from} mentioned you`, m.text);
       });
-    // end-to-end ones are opened first, one at a time and in order
+    // end-to-end ones are opened first, one at a time and in order: a message, or a reaction
     this.socket
       .on(ServerEvent.PrivateMessageCreated)
       .pipe(
@@ -186,26 +186,21 @@ export class MessagingStore {
                   `A private message from ${from} could not be decrypted on this browser; ask them to send it again.`,
                 ),
               )
-            : of(m),
+            : of({ message: m }),
         ),
         takeUntilDestroyed(this.destroyRef),
       )
-      .subscribe((m) => m && this.receivePrivate(m));
-    // a reaction, public or private, to the entry it belongs to
-    merge(
-      this.socket
-        .on(ServerEvent.ReactionUpdated)
-        .pipe(map((r) => ({ ...r, key: `g${r.messageId}` }))),
-      this.socket
-        .on(ServerEvent.PrivateReactionUpdated)
-        .pipe(map((r) => ({ ...r, key: `p${r.privateId}` }))),
-    )
+      .subscribe((revealed) => {
+        if (revealed && 'message' in revealed)
+          this.receivePrivate(revealed.message);
+        else if (revealed)
+          this.reacted(`p${revealed.reaction.privateId}`, revealed.reaction);
+      });
+    // a reaction to a public message, to the entry it belongs to
+    this.socket
+      .on(ServerEvent.ReactionUpdated)
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((r) =>
-        this.reactionSets.update((all) =>
-          withReaction(all, r.key, r.emoji, r.from, r.on),
-        ),
-      );
+      .subscribe((r) => this.reacted(`g${r.messageId}`, r));
     // joined (again): whatever the server has not confirmed goes out, in order, same ids
     this.socket
       .on(ServerEvent.SessionJoined)
@@ -312,12 +307,38 @@ export class MessagingStore {
       entry.from &&
       entry.to
     )
-      void this.socket.send(ClientEvent.PrivateReactionSend, {
+      void this.reactPrivately(entry.from === me ? entry.to : entry.from, me, {
         privateId: entry.privateId,
-        to: entry.from === me ? entry.to : entry.from,
         emoji,
         on,
       });
+  }
+
+  /** A reaction to a private message travels end to end, like the message. */
+  private async reactPrivately(
+    to: string,
+    me: string,
+    reaction: { privateId: string; emoji: string; on: boolean },
+  ): Promise<void> {
+    try {
+      const wire = await this.e2ee.sealReaction(to, me, reaction);
+      await this.socket.send(ClientEvent.PrivateMessageSend, wire);
+    } catch (error) {
+      this.notify.error(
+        error instanceof E2eeUnavailableError
+          ? error.message
+          : `Your reaction could not be sent to ${to}.`,
+      );
+    }
+  }
+
+  private reacted(
+    key: string,
+    r: { emoji: string; from: string; on: boolean },
+  ): void {
+    this.reactionSets.update((all) =>
+      withReaction(all, key, r.emoji, r.from, r.on),
+    );
   }
 
   toggleRecipient(username: string): void {

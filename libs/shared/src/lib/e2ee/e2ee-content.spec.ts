@@ -2,8 +2,10 @@ import { utf8 } from '../crypto/bytes';
 import {
   decodeE2eeContent,
   decodeE2eeFile,
+  decodeE2eeReaction,
   encodeE2eeContent,
   encodeE2eeFile,
+  encodeE2eeReaction,
 } from './e2ee-content';
 
 describe('end-to-end message content', () => {
@@ -51,5 +53,26 @@ describe('end-to-end message content', () => {
     expect(
       decodeE2eeFile(encodeE2eeFile({ file: { ...file, key: 'short' } })),
     ).toBeUndefined();
+  });
+
+  it('carries a reaction to a private message: one emoji, nothing else, never read as a message', () => {
+    const reaction = { privateId: 'p-17', emoji: '❤️', on: true };
+    const sealed = encodeE2eeReaction(reaction);
+    expect(decodeE2eeReaction(sealed)).toEqual(reaction);
+    expect(decodeE2eeContent(sealed)).toBeUndefined();
+    expect(decodeE2eeFile(sealed)).toBeUndefined();
+    expect(
+      decodeE2eeReaction(encodeE2eeContent({ text: '❤️' })),
+    ).toBeUndefined();
+    for (const bad of [
+      { ...reaction, emoji: 'not one emoji' },
+      { ...reaction, on: 'yes' },
+      { ...reaction, privateId: 'x'.repeat(65) },
+    ])
+      expect(
+        decodeE2eeReaction(
+          utf8(JSON.stringify(['fuv-e2ee-reaction/v1', bad, null])),
+        ),
+      ).toBeUndefined();
   });
 });

@@ -6,12 +6,15 @@
  */
 import { fromUtf8, toBase64, utf8 } from '../crypto/bytes';
 import { type FileSecret, asFileSecret } from '../crypto/file-cipher';
+import { isSingleEmoji } from '../emoji/emoji-shortcodes';
 import type { E2eePayload } from '../protocol/payloads/e2ee.payload';
 import type { TreeHeadPayload } from '../protocol/payloads/transparency.payload';
 
 const TAG = 'fuv-e2ee-content/v1';
 /** A private file's secret: its own tag, so a file is never shown as a message or the reverse. */
 const FILE_TAG = 'fuv-e2ee-file/v1';
+/** A reaction to a private message, as private as the message. */
+const REACTION_TAG = 'fuv-e2ee-reaction/v1';
 
 export interface E2eeContent {
   text: string;
@@ -90,4 +93,35 @@ export function e2eePayload(
     conversation: toBase64(conversation),
     mls: toBase64(mls),
   };
+}
+
+/** My reaction (`on`) to the private message `privateId`, or taking it back. */
+export interface E2eeReaction {
+  privateId: string;
+  emoji: string;
+  on: boolean;
+}
+
+export function encodeE2eeReaction(reaction: E2eeReaction): Uint8Array {
+  const { privateId, emoji, on } = reaction;
+  return utf8(JSON.stringify([REACTION_TAG, { privateId, emoji, on }, null]));
+}
+
+export function decodeE2eeReaction(
+  bytes: Uint8Array,
+): E2eeReaction | undefined {
+  const body = decodeTagged(bytes, REACTION_TAG)?.body as
+    | Partial<E2eeReaction>
+    | undefined;
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    typeof body.privateId !== 'string' ||
+    body.privateId.length > 64 ||
+    typeof body.emoji !== 'string' ||
+    !isSingleEmoji(body.emoji) ||
+    typeof body.on !== 'boolean'
+  )
+    return undefined;
+  return { privateId: body.privateId, emoji: body.emoji, on: body.on };
 }

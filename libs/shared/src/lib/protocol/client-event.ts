@@ -8,7 +8,6 @@ export const ClientEvent = {
   /** The user is typing, to the room or to one person (not stored, not audited). */
   Typing: 'typing',
   ReactionSend: 'reaction:send',
-  PrivateReactionSend: 'private-reaction:send',
   /** v2: files sealed by their sender (the v1 offer carried plaintext chunks and is gone). */
   FileOffer: 'file:offer/v2',
   FileChunk: 'file:chunk',

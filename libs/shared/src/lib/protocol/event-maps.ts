@@ -30,8 +30,6 @@ import type {
   UserTypingPayload,
 } from './payloads/message.payload';
 import type {
-  PrivateReactPayload,
-  PrivateReactionPayload,
   ReactPayload,
   ReactionPayload,
 } from './payloads/reaction.payload';
@@ -55,7 +53,6 @@ export interface ClientEventMap {
   [ClientEvent.PrivateMessageSend]: SendPrivateMessagePayload;
   [ClientEvent.Typing]: TypingPayload;
   [ClientEvent.ReactionSend]: ReactPayload;
-  [ClientEvent.PrivateReactionSend]: PrivateReactPayload;
   [ClientEvent.FileOffer]: FileOfferPayload;
   [ClientEvent.FileChunk]: FileChunkPayload;
   [ClientEvent.FileAnswer]: FileAnswerPayload;
@@ -77,7 +74,6 @@ export interface ServerEventMap {
   [ServerEvent.PrivateMessageCreated]: PrivateMessagePayload;
   [ServerEvent.UserTyping]: UserTypingPayload;
   [ServerEvent.ReactionUpdated]: ReactionPayload;
-  [ServerEvent.PrivateReactionUpdated]: PrivateReactionPayload;
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
   [ServerEvent.KeyPackage]: KeyPackagePayload;

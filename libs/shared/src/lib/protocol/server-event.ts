@@ -15,7 +15,6 @@ export const ServerEvent = {
   /** Someone is typing in the room, or to me. */
   UserTyping: 'user:typing',
   ReactionUpdated: 'reaction:updated',
-  PrivateReactionUpdated: 'private-reaction:updated',
   Exception: 'exception',
   FileUploadProgress: 'file:upload-progress',
   FileOffered: 'file:offered/v2',

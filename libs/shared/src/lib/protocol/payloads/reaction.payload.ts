@@ -6,29 +6,11 @@ export interface ReactPayload {
   on: boolean;
 }
 
-/** `private-reaction:send`: the same on a private message; it travels like one, never stored. */
-export interface PrivateReactPayload {
-  privateId: string;
-  /** The other person in the conversation. */
-  to: string;
-  emoji: string;
-  on: boolean;
-}
-
 /** `reaction:updated`: to everyone, after it was stored. */
 export interface ReactionPayload {
   messageId: number;
   emoji: string;
   from: string;
-  on: boolean;
-}
-
-/** `private-reaction:updated`: to the two people of the conversation only. */
-export interface PrivateReactionPayload {
-  privateId: string;
-  emoji: string;
-  from: string;
-  to: string;
   on: boolean;
 }
 

@@ -28,7 +28,6 @@ import {
   createIdentityKey,
   fromBase64,
   sealFile,
-  sha256Hex,
   toBase64,
 } from '@app/shared';
 import {
@@ -39,7 +38,12 @@ import {
   encodeE2eeFile,
   tsMlsEngine,
 } from '@app/shared/e2ee';
-import { ChatClient, foundConversation, freshDatabase } from '@app/testing';
+import {
+  ChatClient,
+  foundConversation,
+  freshDatabase,
+  nodeFileCrypto,
+} from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
 
 import { processStats, startLoadServer } from '../load/load-server';
@@ -61,7 +65,7 @@ async function expectSha256(
   bytes: Uint8Array,
   expected: string,
 ): Promise<void> {
-  if ((await sha256Hex(bytes)) !== expected)
+  if ((await nodeFileCrypto.sha256Hex(bytes)) !== expected)
     throw new Error('SHA-256 mismatch');
 }
 
@@ -218,6 +222,7 @@ async function ours(profileDir?: string, endToEnd = true): Promise<Target> {
           transferId,
           'bench.bin',
           'application/octet-stream',
+          nodeFileCrypto,
         );
         const upload = new UploadWindow(sealed.chunks);
         await sender.send(ClientEvent.FileOffer, {
@@ -253,6 +258,7 @@ async function ours(profileDir?: string, endToEnd = true): Promise<Target> {
           secret,
           transferId,
           offer.chunkCount,
+          nodeFileCrypto,
         );
         await recipient.send(ClientEvent.FileAnswer, {
           transferId,
@@ -370,7 +376,7 @@ async function plain(): Promise<Target> {
       ]);
       try {
         const started = performance.now();
-        const sha256 = await sha256Hex(bytes);
+        const sha256 = await nodeFileCrypto.sha256Hex(bytes);
         const upload = new UploadWindow(plainChunks(bytes));
         const whole = new Uint8Array(bytes.length);
         let received = 0;

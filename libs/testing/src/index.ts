@@ -5,3 +5,4 @@ export * from './eventually';
 export * from './postgres';
 export * from './tcp-proxy';
 export { type FoundedConversation, foundConversation } from './e2ee-peer';
+export * from './node-file-crypto';

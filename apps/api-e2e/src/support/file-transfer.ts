@@ -12,7 +12,7 @@ import {
 } from '@app/shared';
 import { e2eePayload } from '@app/shared/e2ee';
 
-import type { ChatClient } from '@app/testing';
+import { type ChatClient, nodeFileCrypto } from '@app/testing';
 
 export const sha256 = (bytes: Uint8Array) =>
   createHash('sha256').update(bytes).digest('hex');
@@ -52,11 +52,14 @@ export async function sealedOffer(
   const transferId = options.transferId ?? randomUUID();
   let sealed = sealedFiles.get(transferId);
   if (!sealed) {
+    // sealed on node:crypto, opened (`openChunks`) on Web Crypto: every file test also checks
+    // that the two implementations of the format agree
     sealed = await sealFile(
       bytes,
       transferId,
       options.name ?? 'random.bin',
       'application/octet-stream',
+      nodeFileCrypto,
     );
     sealedFiles.set(transferId, sealed);
   }

@@ -77,7 +77,7 @@ export function asFileSecret(value: unknown): FileSecret | undefined {
   return { name, type, sha256, key };
 }
 
-function chunkNonce(index: number): Uint8Array<ArrayBuffer> {
+function chunkNonce(index: number): Uint8Array {
   const nonce = new Uint8Array(NONCE_BYTES);
   new DataView(nonce.buffer).setBigUint64(4, BigInt(index));
   return nonce;
@@ -87,22 +87,65 @@ function chunkAad(
   transferId: string,
   index: number,
   chunkCount: number,
-): Uint8Array<ArrayBuffer> {
+): Uint8Array {
   const position = new Uint8Array(9);
   const view = new DataView(position.buffer);
   view.setBigUint64(0, BigInt(index));
   view.setUint8(8, index === chunkCount - 1 ? 1 : 0);
-  return bufferSource(
-    concatBytes(framed(utf8(TAG)), framed(utf8(transferId)), position),
-  );
+  return concatBytes(framed(utf8(TAG)), framed(utf8(transferId)), position);
 }
 
-function importKey(raw: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', bufferSource(raw), 'AES-GCM', false, [
-    'encrypt',
-    'decrypt',
-  ]);
+/** AES-256-GCM under one file's key: the box is the ciphertext, then the 16-byte tag. */
+export interface FileKey {
+  seal(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    plain: Uint8Array,
+  ): Promise<Uint8Array>;
+  /** Rejects when the box does not open. */
+  open(
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    box: Uint8Array,
+  ): Promise<Uint8Array>;
 }
+
+/**
+ * The primitives a file's sealing needs. The browser's are Web Crypto (`webFileCrypto`); a
+ * Node load generator may bring `node:crypto`'s, with the same format around them.
+ */
+export interface FileCrypto {
+  importKey(raw: Uint8Array): Promise<FileKey>;
+  sha256Hex(bytes: Uint8Array): Promise<string>;
+}
+
+export const webFileCrypto: FileCrypto = {
+  async importKey(raw) {
+    const key = await crypto.subtle.importKey(
+      'raw',
+      bufferSource(raw),
+      'AES-GCM',
+      false,
+      ['encrypt', 'decrypt'],
+    );
+    const run =
+      (operation: 'encrypt' | 'decrypt') =>
+      async (nonce: Uint8Array, aad: Uint8Array, data: Uint8Array) =>
+        new Uint8Array(
+          await crypto.subtle[operation](
+            {
+              name: 'AES-GCM',
+              iv: bufferSource(nonce),
+              additionalData: bufferSource(aad),
+            },
+            key,
+            bufferSource(data),
+          ),
+        );
+    return { seal: run('encrypt'), open: run('decrypt') };
+  },
+  sha256Hex,
+};
 
 /** A file sealed for upload: its boxes in order and what the server checks them against. */
 export interface SealedFile {
@@ -118,35 +161,38 @@ export async function sealFile(
   transferId: string,
   name: string,
   type: string,
+  primitives: FileCrypto = webFileCrypto,
 ): Promise<SealedFile> {
   const raw = crypto.getRandomValues(new Uint8Array(KEY_BYTES));
-  const key = await importKey(raw);
+  const key = await primitives.importKey(raw);
   const chunkCount = chunkCountFor(bytes.length);
   const chunks: Uint8Array[] = [];
   for (let index = 0; index < chunkCount; index++) {
     const start = index * Limits.fileChunkBytes;
-    const box = await crypto.subtle.encrypt(
-      {
-        name: 'AES-GCM',
-        iv: chunkNonce(index),
-        additionalData: chunkAad(transferId, index, chunkCount),
-      },
-      key,
-      bufferSource(bytes.subarray(start, start + Limits.fileChunkBytes)),
+    chunks.push(
+      await key.seal(
+        chunkNonce(index),
+        chunkAad(transferId, index, chunkCount),
+        bytes.subarray(start, start + Limits.fileChunkBytes),
+      ),
     );
-    chunks.push(new Uint8Array(box));
   }
   return {
-    secret: { name, type, sha256: await sha256Hex(bytes), key: toBase64(raw) },
+    secret: {
+      name,
+      type,
+      sha256: await primitives.sha256Hex(bytes),
+      key: toBase64(raw),
+    },
     chunks,
-    sealedSha256: await sha256Hex(concatBytes(...chunks)),
+    sealedSha256: await primitives.sha256Hex(concatBytes(...chunks)),
   };
 }
 
 /** Opens the chunks of one received file; any box that fails is refused (`FileOpenError`). */
 export class FileOpener {
   private constructor(
-    private readonly key: CryptoKey,
+    private readonly key: FileKey,
     private readonly transferId: string,
     private readonly chunkCount: number,
   ) {}
@@ -155,9 +201,10 @@ export class FileOpener {
     secret: FileSecret,
     transferId: string,
     chunkCount: number,
+    primitives: FileCrypto = webFileCrypto,
   ): Promise<FileOpener> {
     return new FileOpener(
-      await importKey(fromBase64(secret.key)),
+      await primitives.importKey(fromBase64(secret.key)),
       transferId,
       chunkCount,
     );
@@ -174,16 +221,10 @@ export class FileOpener {
 
   async open(index: number, box: Uint8Array): Promise<Uint8Array> {
     try {
-      return new Uint8Array(
-        await crypto.subtle.decrypt(
-          {
-            name: 'AES-GCM',
-            iv: chunkNonce(index),
-            additionalData: chunkAad(this.transferId, index, this.chunkCount),
-          },
-          this.key,
-          bufferSource(box),
-        ),
+      return await this.key.open(
+        chunkNonce(index),
+        chunkAad(this.transferId, index, this.chunkCount),
+        box,
       );
     } catch {
       throw new FileOpenError(index);

@@ -9,6 +9,7 @@ import {
   leafHash,
   parseBindingLeaf,
   proveIdentity,
+  safetyNumber,
   toBase64,
   verifyInclusion,
 } from '@app/shared';
@@ -205,6 +206,32 @@ describe('names owned by identity keys (real app, real SQLite, real clients)', (
       key: toBase64(otherBrowser.spki),
     });
     expect((await release('nobody-here')).status).toBe(404);
+  });
+
+  it('E58: safety numbers from the keys the log proves are the same on both sides, and change with a release', async () => {
+    const daveBrowser = await createIdentityKey();
+    const erinBrowser = await createIdentityKey();
+    await room.login('dave', { identity: daveBrowser });
+    await room.login('erin', { identity: erinBrowser });
+    /** What each browser computes: its own key, and the other's as the log proves it. */
+    const numberAt = async (me: string, mine: IdentityKey, other: string) =>
+      safetyNumber(
+        { name: me, key: mine.spki },
+        {
+          name: other,
+          key: fromBase64((await provenBinding(other)).key),
+        },
+      );
+    const atDave = await numberAt('dave', daveBrowser, 'erin');
+    expect(atDave).toMatch(/^\d{60}$/);
+    expect(await numberAt('erin', erinBrowser, 'dave')).toBe(atDave);
+    // erin's name released and bound by another browser: dave's number for erin changes
+    expect((await release('erin')).status).toBe(200);
+    const newErin = await createIdentityKey();
+    await room.login('erin', { identity: newErin });
+    const changed = await numberAt('dave', daveBrowser, 'erin');
+    expect(changed).not.toBe(atDave);
+    expect(await numberAt('erin', newErin, 'dave')).toBe(changed);
   });
 
   it('two browsers claiming one new name at once: exactly one owns it', async () => {

@@ -65,7 +65,7 @@ async function expectSha256(
   bytes: Uint8Array,
   expected: string,
 ): Promise<void> {
-  if ((await nodeFileCrypto.sha256Hex(bytes)) !== expected)
+  if ((await nodeFileCrypto.sha256Hex([bytes])) !== expected)
     throw new Error('SHA-256 mismatch');
 }
 
@@ -376,7 +376,7 @@ async function plain(): Promise<Target> {
       ]);
       try {
         const started = performance.now();
-        const sha256 = await nodeFileCrypto.sha256Hex(bytes);
+        const sha256 = await nodeFileCrypto.sha256Hex([bytes]);
         const upload = new UploadWindow(plainChunks(bytes));
         const whole = new Uint8Array(bytes.length);
         let received = 0;

@@ -38,7 +38,9 @@ export const nodeFileCrypto: FileCrypto = {
       },
     };
   },
-  async sha256Hex(bytes) {
-    return createHash('sha256').update(bytes).digest('hex');
+  async sha256Hex(parts) {
+    const hash = createHash('sha256');
+    for (const part of parts) hash.update(part);
+    return hash.digest('hex');
   },
 };

@@ -116,7 +116,8 @@ export interface FileKey {
  */
 export interface FileCrypto {
   importKey(raw: Uint8Array): Promise<FileKey>;
-  sha256Hex(bytes: Uint8Array): Promise<string>;
+  /** SHA-256 of the parts one after the other, hex (no copy where the hash is incremental). */
+  sha256Hex(parts: readonly Uint8Array[]): Promise<string>;
 }
 
 export const webFileCrypto: FileCrypto = {
@@ -144,7 +145,9 @@ export const webFileCrypto: FileCrypto = {
         );
     return { seal: run('encrypt'), open: run('decrypt') };
   },
-  sha256Hex,
+  // Web Crypto hashes one buffer at a time
+  sha256Hex: (parts) =>
+    sha256Hex(parts.length === 1 ? parts[0] : concatBytes(...parts)),
 };
 
 /** A file sealed for upload: its boxes in order and what the server checks them against. */
@@ -181,11 +184,11 @@ export async function sealFile(
     secret: {
       name,
       type,
-      sha256: await primitives.sha256Hex(bytes),
+      sha256: await primitives.sha256Hex([bytes]),
       key: toBase64(raw),
     },
     chunks,
-    sealedSha256: await primitives.sha256Hex(concatBytes(...chunks)),
+    sealedSha256: await primitives.sha256Hex(chunks),
   };
 }
 

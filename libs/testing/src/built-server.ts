@@ -46,16 +46,19 @@ export async function startBuiltServer(
     env?: NodeJS.ProcessEnv;
     /** Options for node itself (a CPU profile, say). */
     nodeArgs?: string[];
+    /** The checkout whose build to run (another commit's, to compare): default this one. */
+    root?: string;
   } = {},
 ): Promise<RunningServer> {
+  const root = options.root ?? ROOT;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fuv-chat-process-'));
   const port = options.port ?? (await freePort());
   let log = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), join(ROOT, 'dist/apps/api/main.js')],
+    [...(options.nodeArgs ?? []), join(root, 'dist/apps/api/main.js')],
     {
-      cwd: ROOT,
+      cwd: root,
       env: {
         PATH: process.env['PATH'],
         PORT: String(port),
@@ -63,7 +66,7 @@ export async function startBuiltServer(
         DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
         KEYS_DIR: join(dir, 'keys'),
         FILES_DIR: join(dir, 'files'),
-        WEB_ROOT: join(ROOT, 'dist/apps/web/browser'),
+        WEB_ROOT: join(root, 'dist/apps/web/browser'),
         RESUME_GRACE_MS: '3000',
         ADMIN_TOKEN,
         // test machines may be short of disk; the floor itself has its own test (F42)

@@ -5,6 +5,7 @@ import {
   sendMessage,
   writeVault,
 } from './support/browser';
+import { privateMessageEvents } from './support/audit-log';
 import { useBrowserRoom } from './support/browser-room';
 import {
   ClientEvent,
@@ -13,7 +14,7 @@ import {
   toBase64,
   utf8,
 } from '@app/shared';
-import { ADMIN_TOKEN, ChatClient } from '@app/testing';
+import { ChatClient } from '@app/testing';
 
 /** E55 in real browsers: private messages travel end to end (MLS), the server relays ciphertext. */
 describe('end-to-end private messages in the browser', () => {
@@ -56,17 +57,8 @@ describe('end-to-end private messages in the browser', () => {
     expect(await entry(carol, 'door code').count()).toBe(0);
 
     // the server's audit log knows who, to whom and how large, never the words
-    // (a Welcome and three messages; audit rows are written in batches, so wait for them)
-    type Event = { detail: Record<string, unknown> };
-    let events: Event[] = [];
-    for (let i = 0; i < 50 && events.length < 4; i++) {
-      const response = await fetch(
-        `${room.server.url}/api/admin/logs?type=message_private&limit=20`,
-        { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } },
-      );
-      events = ((await response.json()) as { events: Event[] }).events;
-      if (events.length < 4) await alice.page.waitForTimeout(100);
-    }
+    // (a Welcome and three messages)
+    const events = await privateMessageEvents(room.server, 4);
     expect(events).toHaveLength(4);
     expect(events.every((e) => e.detail['e2ee'] !== undefined)).toBe(true);
     expect(JSON.stringify(events)).not.toContain('4711');

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import Database from 'better-sqlite3';
 
-import { ADMIN_TOKEN } from '@app/testing';
-
+import { privateMessageEvents } from './support/audit-log';
 import { login, sendMessage } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
 
@@ -274,17 +273,8 @@ describe('the timeline in a real browser', () => {
       .waitFor();
     expect(await carol.page.getByText('between us').count()).toBe(0);
     // it travelled end to end: a Welcome, the message and the reaction, logged as private
-    // messages the server could not read (audit rows are written in batches: wait for them)
-    type Event = { detail: Record<string, unknown> };
-    let events: Event[] = [];
-    for (let i = 0; i < 50 && events.length < 3; i++) {
-      const response = await fetch(
-        `${room.server.url}/api/admin/logs?type=message_private&limit=20`,
-        { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } },
-      );
-      events = ((await response.json()) as { events: Event[] }).events;
-      if (events.length < 3) await alice.page.waitForTimeout(100);
-    }
+    // messages the server could not read
+    const events = await privateMessageEvents(room.server, 3);
     expect(events).toHaveLength(3);
     expect(events.every((e) => e.detail['e2ee'] !== undefined)).toBe(true);
     expect(JSON.stringify(events)).not.toContain('😀');

@@ -42,6 +42,7 @@ import {
   ChatClient,
   foundConversation,
   freshDatabase,
+  nodeCryptoChannels,
   nodeFileCrypto,
 } from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
@@ -125,6 +126,7 @@ async function ourClient(
   let claimed: ((keyPackage: string) => void) | undefined;
   const client = await ChatClient.login(url, username, {
     keep: false,
+    channels: nodeCryptoChannels,
     observe: (event, payload) => {
       if (event === ServerEvent.MessageCreated)
         onMessage((payload as MessagePayload).text);
@@ -210,8 +212,14 @@ async function ours(profileDir?: string, endToEnd = true): Promise<Target> {
         to: await createIdentityKey(),
       };
       const [sender, recipient] = await Promise.all([
-        ChatClient.login(server.url, 'sender', { identity: keys.from }),
-        ChatClient.login(server.url, 'recipient', { identity: keys.to }),
+        ChatClient.login(server.url, 'sender', {
+          identity: keys.from,
+          channels: nodeCryptoChannels,
+        }),
+        ChatClient.login(server.url, 'recipient', {
+          identity: keys.to,
+          channels: nodeCryptoChannels,
+        }),
       ]);
       try {
         const conversation = await foundConversation(sender, recipient, keys);
@@ -455,6 +463,13 @@ interface Figures {
   p99: number;
   max: number;
   serverCpuPercent: number;
+  /** Server CPU time per delivery during the load, in µs. */
+  serverCpuUsPerDelivery: number;
+  /**
+   * The load generator's own CPU during the load (this process, one thread: 100 % is saturated,
+   * and then the figures describe the generator, not the server).
+   */
+  generatorCpuPercent: number;
   serverRssMb: number;
   idleRssPerClientKb: number;
   /** Deliveries/s at the highest ramp step still within RAMP_P99_MS, nothing lost. */
@@ -609,6 +624,7 @@ async function drive(
   const expected = new Map<string, number>();
   let sent = 0;
   const cpuBefore = targetStats(target).cpu;
+  const generatorBefore = process.cpuUsage();
   const loadStart = performance.now();
   const senders: Promise<void>[] = [];
   // each sender keeps to its schedule (message n at n / rate), whatever a send costs
@@ -649,8 +665,13 @@ async function drive(
       );
     }
   await Promise.all(senders);
+  const deliveredDuringLoad = [...room.received.values()].reduce(
+    (a, b) => a + b,
+    0,
+  );
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const cpuAfter = targetStats(target).cpu;
+  const generator = process.cpuUsage(generatorBefore);
   const total = [...expected.values()].reduce((a, b) => a + b, 0);
   const deadline = performance.now() + 15_000;
   let deliveries = 0;
@@ -682,6 +703,13 @@ async function drive(
     p99: +percentile(latencies, 99).toFixed(1),
     max: +(latencies.at(-1) ?? NaN).toFixed(1),
     serverCpuPercent: Math.round(((cpuAfter - cpuBefore) / loadSeconds) * 100),
+    // the deliveries made while the load ran (those still on the way after it are not counted)
+    serverCpuUsPerDelivery: Math.round(
+      ((cpuAfter - cpuBefore) * 1e6) / Math.max(deliveredDuringLoad, 1),
+    ),
+    generatorCpuPercent: Math.round(
+      ((generator.user + generator.system) / 1e6 / loadSeconds) * 100,
+    ),
     serverRssMb: +targetStats(target).rssMb.toFixed(1),
     idleRssPerClientKb: room.idleRssPerClientKb,
     sustainedDeliveriesPerSecond: NaN,
@@ -778,6 +806,9 @@ const FILE_ROWS: [keyof FileFigures, string][] = [
   ['serverRssMb', 'server RSS MB'],
 ];
 
+/** A generator thread this busy is the bottleneck: its run is flagged. */
+const GENERATOR_SATURATED_PERCENT = 90;
+
 const ROWS: [keyof Figures, string][] = [
   ['clients', 'clients'],
   ['handshakesPerSecond', 'connects/s'],
@@ -790,6 +821,8 @@ const ROWS: [keyof Figures, string][] = [
   ['lost', 'lost (15 s drain)'],
   ['duplicated', 'duplicated'],
   ['serverCpuPercent', 'server CPU %'],
+  ['serverCpuUsPerDelivery', 'server CPU µs/deliv.'],
+  ['generatorCpuPercent', 'generator CPU %'],
   ['serverRssMb', 'server RSS MB'],
   ['idleRssPerClientKb', 'idle RSS/client KB'],
 ];
@@ -853,6 +886,13 @@ async function main(): Promise<void> {
           String(b).padStart(12) +
           (b ? (a / b).toFixed(2) : '-').padStart(18),
       );
+    }
+    for (const [side, f] of Object.entries(figures)) {
+      const busy = (f as Partial<Figures>).generatorCpuPercent ?? 0;
+      if (busy >= GENERATOR_SATURATED_PERCENT)
+        console.log(
+          `! ${side}: the load generator was saturated (${busy} % of its thread): these figures describe it, not the server`,
+        );
     }
   }
   if (values.json)

@@ -13,7 +13,7 @@ import {
   e2eePayload,
   encodeE2eeReaction,
 } from '@app/shared/e2ee';
-import { foundConversation } from '@app/testing';
+import { foundConversation, nodeCryptoChannels } from '@app/testing';
 
 import { useChatRoom } from './support/chat-room';
 import {
@@ -74,6 +74,30 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
       expect(Date.now() - Date.parse(message.at)).toBeLessThan(10_000);
     }
     expect(await messageCount(server())).toBe(before + 1);
+  });
+
+  it('a client on node:crypto channels (the load generator’s) speaks the browser’s protocol: sealed both ways, a tampered frame refused', async () => {
+    const node = await room.login('nodia', { channels: nodeCryptoChannels });
+    const web = await login('webby');
+    node.say('from node:crypto');
+    await web.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'from node:crypto',
+    );
+    web.say('from web crypto');
+    await node.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'from web crypto',
+    );
+    node.tamperNext((event, envelope) => {
+      const box = Uint8Array.from(envelope.box as Uint8Array);
+      box[box.length - 1] ^= 1;
+      return [event, { ...envelope, box }];
+    });
+    node.say('tampered');
+    expect(await node.nextError()).toMatchObject({
+      code: ErrorCode.DecryptFailed,
+    });
   });
 
   it('delivers a private message to its recipient and sender only, and stores no plaintext', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import {
   ClientEvent,
+  type ChannelMaker,
   type ClientEventMap,
   ErrorCode,
   type ExceptionPayload,
@@ -58,6 +59,8 @@ export interface ConnectOptions
   identity?: IdentityKey;
   /** Open end-to-end private messages from browsers (publishes key packages at each join). */
   e2ee?: boolean;
+  /** The channel's crypto: Web Crypto as in the browser (default), or `nodeCryptoChannels`. */
+  channels?: ChannelMaker;
   /**
    * The identity key its end-to-end credentials claim (default: the one it logs in with). Another
    * key plays a server that swapped a key package.
@@ -114,6 +117,7 @@ export class ChatClient {
     private readonly observe?: ConnectOptions['observe'],
     private readonly keep = true,
     retryRefused = true,
+    channels?: ChannelMaker,
   ) {
     const emit = socket.emit.bind(socket) as (
       event: string,
@@ -169,6 +173,7 @@ export class ChatClient {
         this.notify();
       },
       retryRefused,
+      channels,
     });
   }
 
@@ -186,6 +191,7 @@ export class ChatClient {
       identity,
       e2ee,
       e2eeIdentity,
+      channels,
       ...socketOptions
     } = options;
     const socket = io(url, {
@@ -204,6 +210,7 @@ export class ChatClient {
       observe,
       keep,
       socketOptions.reconnection !== false,
+      channels,
     );
     client.identity = identity;
     if (e2ee)

@@ -6,3 +6,4 @@ export * from './postgres';
 export * from './tcp-proxy';
 export { type FoundedConversation, foundConversation } from './e2ee-peer';
 export * from './node-file-crypto';
+export * from './node-crypto-channel';

@@ -10,6 +10,7 @@ import { ClientEvent } from '../protocol/client-event';
 import { Limits } from '../protocol/limits';
 import { retryDelayMs } from './outbox';
 import { DecryptFailedError, readEnvelope } from '../crypto/envelope';
+import type { ChannelMaker } from '../crypto/web-crypto-channel';
 import type {
   ClientEventMap,
   SealedServerEvent,
@@ -53,6 +54,8 @@ export interface SecureChatClientOptions {
   onFailure(reason: SecureClientFailure): void;
   /** Try again after the server refused a handshake (default true; false for refusal tests). */
   retryRefused?: boolean;
+  /** How the channel is made from the handshake (default: Web Crypto, as in the browser). */
+  channels?: ChannelMaker;
 }
 
 /** Raised by `send` when there is no channel to send on (offline, or the server is not trusted). */
@@ -180,8 +183,11 @@ export class SecureChatClient {
     this.session = (async () => {
       if (!offer) return undefined;
       try {
-        const session = await completeClientHandshake(offer, ready, (fp) =>
-          this.options.trust(fp),
+        const session = await completeClientHandshake(
+          offer,
+          ready,
+          (fp) => this.options.trust(fp),
+          this.options.channels,
         );
         // a channel that completes after a disconnect still opens the frames that arrived on it
         // (a "log in in time" notice, say); only a current one counts as ready

@@ -2,9 +2,8 @@ import type {
   HandshakeOfferPayload,
   SessionReadyPayload,
 } from '../protocol/payloads/handshake.payload';
-import { bufferSource, fromBase64, toBase64, utf8 } from './bytes';
+import { bufferSource, fromBase64, toBase64 } from './bytes';
 import {
-  AES_KEY_BYTES,
   EC_POINT_BYTES,
   HANDSHAKE_SUITE,
   HANDSHAKE_VERSION,
@@ -13,7 +12,11 @@ import {
   formatFingerprint,
   handshakeTranscript,
 } from './handshake';
-import { WebCryptoChannel } from './web-crypto-channel';
+import {
+  type ChannelMaker,
+  type SealedChannel,
+  webCryptoChannels,
+} from './web-crypto-channel';
 
 /** Why a handshake was not completed; the client refuses to send in every case. */
 export class HandshakeError extends Error {
@@ -32,7 +35,7 @@ export interface ClientOffer {
 }
 
 export interface ClientSession {
-  channel: WebCryptoChannel;
+  channel: SealedChannel;
   fingerprint: string;
   /** The server's RSA-PSS key that signed this handshake: it also signs audit checkpoints. */
   serverKey: CryptoKey;
@@ -73,6 +76,7 @@ export async function completeClientHandshake(
   offer: ClientOffer,
   ready: SessionReadyPayload,
   trust: (fingerprint: string) => boolean | Promise<boolean>,
+  channels: ChannelMaker = webCryptoChannels,
 ): Promise<ClientSession> {
   let spki: Uint8Array;
   let ephemeral: Uint8Array;
@@ -126,24 +130,17 @@ export async function completeClientHandshake(
     offer.privateKey,
     256,
   );
+  // deriveBits too: a load generator's channel takes its keys as bytes (`ChannelMaker`)
   const hkdfKey = await crypto.subtle.importKey('raw', shared, 'HKDF', false, [
     'deriveKey',
+    'deriveBits',
   ]);
   const salt = await crypto.subtle.digest('SHA-256', bufferSource(transcript));
-  const derive = (info: string, usage: KeyUsage) =>
-    crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt, info: bufferSource(utf8(info)) },
-      hkdfKey,
-      { name: 'AES-GCM', length: AES_KEY_BYTES * 8 },
-      false,
-      [usage],
-    );
-  const [sendKey, recvKey] = await Promise.all([
-    derive(HKDF_INFO.c2s, 'encrypt'),
-    derive(HKDF_INFO.s2c, 'decrypt'),
-  ]);
   return {
-    channel: new WebCryptoChannel(sendKey, recvKey, 'c2s'),
+    channel: await channels.make(hkdfKey, salt, {
+      send: HKDF_INFO.c2s,
+      receive: HKDF_INFO.s2c,
+    }),
     fingerprint,
     serverKey,
     transcriptHash: new Uint8Array(salt),

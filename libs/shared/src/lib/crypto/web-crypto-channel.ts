@@ -1,4 +1,4 @@
-import { bufferSource } from './bytes';
+import { bufferSource, utf8 } from './bytes';
 import {
   DecryptFailedError,
   type Direction,
@@ -9,12 +9,59 @@ import {
   envelopeAad,
   envelopeNonce,
 } from './envelope';
+import { AES_KEY_BYTES } from './handshake';
 
 /**
- * One connection's sealed channel on Web Crypto (browser, and the Node test and bench clients).
+ * One connection's sealed channel: every event after the handshake is sealed and opened here.
  * Sequence numbers are taken when `seal`/`open` is called, so callers must call in wire order.
  */
-export class WebCryptoChannel {
+export interface SealedChannel {
+  seal(event: string, payload: unknown): Promise<SealedEnvelope>;
+  /** Opens the next envelope; any failure is one `DecryptFailedError` and consumes nothing. */
+  open(
+    event: string,
+    envelope: SealedEnvelope,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Makes the client's channel from the handshake: `key(info)` is the HKDF step the handshake
+ * defines, giving each direction's 32-byte key. The browser's keys never leave Web Crypto
+ * (`webCryptoChannels`); a Node load generator may bring `node:crypto`'s (`@app/testing`).
+ */
+export interface ChannelMaker {
+  make(
+    hkdf: CryptoKey,
+    salt: ArrayBuffer,
+    info: { send: string; receive: string },
+  ): Promise<SealedChannel>;
+}
+
+export const webCryptoChannels: ChannelMaker = {
+  async make(hkdf, salt, info) {
+    const derive = (label: string, usage: KeyUsage) =>
+      crypto.subtle.deriveKey(
+        {
+          name: 'HKDF',
+          hash: 'SHA-256',
+          salt,
+          info: bufferSource(utf8(label)),
+        },
+        hkdf,
+        { name: 'AES-GCM', length: AES_KEY_BYTES * 8 },
+        false,
+        [usage],
+      );
+    const [sendKey, recvKey] = await Promise.all([
+      derive(info.send, 'encrypt'),
+      derive(info.receive, 'decrypt'),
+    ]);
+    return new WebCryptoChannel(sendKey, recvKey, 'c2s');
+  },
+};
+
+/** The channel on Web Crypto (the browser's, and the tests' by default). */
+export class WebCryptoChannel implements SealedChannel {
   private sendSeq = 0;
   private recvSeq = 0;
 
@@ -44,7 +91,6 @@ export class WebCryptoChannel {
     return { v: ENVELOPE_VERSION, seq, box: new Uint8Array(box) };
   }
 
-  /** Opens the next envelope; any failure is one `DecryptFailedError` and consumes nothing. */
   async open(
     event: string,
     envelope: SealedEnvelope,

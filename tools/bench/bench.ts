@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import {
   ClientEvent,
   type E2eePayload,
+  type ExceptionPayload,
   FileOpener,
   type KeyPackagePayload,
   Limits,
@@ -123,7 +124,8 @@ async function ourClient(
   onMessage: OnMessage,
   endToEnd: boolean,
 ): Promise<LoadClient> {
-  let claimed: ((keyPackage: string) => void) | undefined;
+  /** The pending key-package claim: the package, or undefined when the server refused it. */
+  let claimed: ((keyPackage: string | undefined) => void) | undefined;
   const client = await ChatClient.login(url, username, {
     keep: false,
     channels: nodeCryptoChannels,
@@ -135,6 +137,11 @@ async function ourClient(
         onMessage(message.e2ee ? message.clientId : message.text);
       } else if (event === ServerEvent.KeyPackage)
         claimed?.((payload as KeyPackagePayload).package);
+      else if (
+        event === ServerEvent.Exception &&
+        (payload as ExceptionPayload).event === ClientEvent.KeyPackageClaim
+      )
+        claimed?.(undefined);
     },
   });
   let device: Promise<E2eeDevice> | undefined;
@@ -165,9 +172,18 @@ async function ourClient(
     async found(to, peer) {
       if (!endToEnd || pools.has(to)) return;
       await peer.publishKeyPackage?.();
-      const answer = new Promise<string>((resolve) => (claimed = resolve));
-      await client.send(ClientEvent.KeyPackageClaim, { name: to });
-      const keyPackage = await within(answer, 10_000, `${to}'s key package`);
+      // the peer's package travels on its own connection: a claim may arrive first, and is
+      // then asked again, as the browser does
+      let keyPackage: string | undefined;
+      for (let attempt = 0; !keyPackage && attempt < 10; attempt++) {
+        if (attempt > 0) await sleep(200);
+        const answer = new Promise<string | undefined>(
+          (resolve) => (claimed = resolve),
+        );
+        await client.send(ClientEvent.KeyPackageClaim, { name: to });
+        keyPackage = await within(answer, 10_000, `${to}'s key package`);
+      }
+      if (!keyPackage) throw new Error(`${to} has no key package`);
       const id = crypto.getRandomValues(new Uint8Array(16));
       const { conversation, welcome } = await (
         await deviceOf()

@@ -16,6 +16,7 @@ module.exports = {
   moduleNameMapper: {
     '^@app/shared$': path.join(__dirname, 'libs/shared/src/index.ts'),
     '^@app/shared/e2ee$': path.join(__dirname, 'libs/shared/src/e2ee.ts'),
+    '^@app/shared/node$': path.join(__dirname, 'libs/shared/src/node.ts'),
     '^@app/api$': path.join(__dirname, 'apps/api/src/index.ts'),
     '^@app/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
   },

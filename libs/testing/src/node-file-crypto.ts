@@ -1,8 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import type { FileCrypto } from '@app/shared';
-
-const TAG_BYTES = 16;
+import { openAesGcm, sealAesGcm } from '@app/shared/node';
 
 /**
  * The file format's primitives on `node:crypto`, for Node load tools and tests: Node's Web
@@ -12,30 +11,9 @@ const TAG_BYTES = 16;
  */
 export const nodeFileCrypto: FileCrypto = {
   async importKey(raw) {
-    const key = Buffer.from(raw);
     return {
-      async seal(nonce, aad, plain) {
-        const cipher = createCipheriv('aes-256-gcm', key, nonce, {
-          authTagLength: TAG_BYTES,
-        });
-        cipher.setAAD(aad);
-        return Buffer.concat([
-          cipher.update(plain),
-          cipher.final(),
-          cipher.getAuthTag(),
-        ]);
-      },
-      async open(nonce, aad, box) {
-        const decipher = createDecipheriv('aes-256-gcm', key, nonce, {
-          authTagLength: TAG_BYTES,
-        });
-        decipher.setAAD(aad);
-        decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
-        return Buffer.concat([
-          decipher.update(box.subarray(0, box.length - TAG_BYTES)),
-          decipher.final(),
-        ]);
-      },
+      seal: async (nonce, aad, plain) => sealAesGcm(raw, nonce, aad, plain),
+      open: async (nonce, aad, box) => openAesGcm(raw, nonce, aad, box),
     };
   },
   async sha256Hex(parts) {

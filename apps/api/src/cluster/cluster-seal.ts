@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { hkdfKey, openAesGcm, sealAesGcm } from '@app/shared/node';
 
 /** An event between instances as Redis carries it: sender, nonce, time sealed, ciphertext and tag. */
 export interface SealedClusterEvent {
@@ -64,17 +64,12 @@ export class ClusterSeal {
   ): SealedClusterEvent {
     const nonce = Buffer.alloc(NONCE_BYTES);
     nonce.writeBigUInt64BE(++this.sent, NONCE_BYTES - 8);
-    const cipher = createCipheriv(
-      'aes-256-gcm',
+    const body = sealAesGcm(
       this.keyOf(this.instanceId),
       nonce,
+      associated(this.instanceId, event, now, bound),
+      Buffer.from(JSON.stringify(payload)),
     );
-    cipher.setAAD(associated(this.instanceId, event, now, bound));
-    const body = Buffer.concat([
-      cipher.update(JSON.stringify(payload)),
-      cipher.final(),
-      cipher.getAuthTag(),
-    ]);
     return {
       from: this.instanceId,
       n: nonce.toString('base64'),
@@ -100,17 +95,12 @@ export class ClusterSeal {
     const stream = `${sealed.from}\n${event}`;
     if (counter <= (this.lastOpened.get(stream) ?? 0n)) return undefined;
     try {
-      const decipher = createDecipheriv(
-        'aes-256-gcm',
+      const plain = openAesGcm(
         this.keyOf(sealed.from),
         nonce,
+        associated(sealed.from, event, sealed.t, bound),
+        body,
       );
-      decipher.setAAD(associated(sealed.from, event, sealed.t, bound));
-      decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      const plain = Buffer.concat([
-        decipher.update(body.subarray(0, body.length - TAG_BYTES)),
-        decipher.final(),
-      ]);
       this.lastOpened.set(stream, counter);
       if (!this.keys.has(sealed.from))
         this.keys.set(sealed.from, this.keyOf(sealed.from));
@@ -124,15 +114,7 @@ export class ClusterSeal {
   private keyOf(instanceId: string): Buffer {
     return (
       this.keys.get(instanceId) ??
-      Buffer.from(
-        hkdfSync(
-          'sha256',
-          this.secret,
-          instanceId,
-          'fuv-chat/cluster-event/v1',
-          32,
-        ),
-      )
+      hkdfKey(this.secret, instanceId, 'fuv-chat/cluster-event/v1')
     );
   }
 }

@@ -105,7 +105,7 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
   });
 });
 
-describe('SessionChannel nonce discipline (C10)', () => {
+describe('the server channel’s nonce discipline (C10)', () => {
   it('never repeats a nonce over 1,000,000 envelopes in one direction', () => {
     const seen = new Set<string>();
     for (let seq = 0; seq < 1_000_000; seq++) {

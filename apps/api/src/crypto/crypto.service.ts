@@ -1,13 +1,6 @@
-import {
-  createECDH,
-  createHash,
-  hkdfSync,
-  type KeyObject,
-  sign,
-} from 'node:crypto';
+import { createECDH, createHash, type KeyObject, sign } from 'node:crypto';
 
 import {
-  AES_KEY_BYTES,
   EC_POINT_BYTES,
   HANDSHAKE_SUITE,
   HANDSHAKE_VERSION,
@@ -21,7 +14,7 @@ import {
 
 import type { CheckpointKey, ServerKeys } from './server-keys';
 import { pss } from './server-signature';
-import { SessionChannel } from './session-channel';
+import { NodeChannel, hkdfKey } from '@app/shared/node';
 
 /** Any refused handshake: one reason for every cause, so a prober learns nothing. */
 export class HandshakeRejectedError extends Error {
@@ -33,7 +26,7 @@ export class HandshakeRejectedError extends Error {
 
 export interface AcceptedHandshake {
   ready: SessionReadyPayload;
-  channel: SessionChannel;
+  channel: NodeChannel;
   /** SHA-256 of the transcript (also the HKDF salt): names this connection. */
   transcriptHash: Buffer;
 }
@@ -101,8 +94,7 @@ export class CryptoService {
     );
     const signature = await this.sign(transcript);
     const salt = createHash('sha256').update(transcript).digest();
-    const derive = (info: string) =>
-      Buffer.from(hkdfSync('sha256', shared, salt, info, AES_KEY_BYTES));
+    const derive = (info: string) => hkdfKey(shared, salt, info);
     return {
       ready: {
         v: HANDSHAKE_VERSION,
@@ -111,7 +103,11 @@ export class CryptoService {
         ephemeral: serverPublic.toString('base64'),
         signature: signature.toString('base64'),
       },
-      channel: new SessionChannel(derive(HKDF_INFO.s2c), derive(HKDF_INFO.c2s)),
+      channel: new NodeChannel(
+        derive(HKDF_INFO.s2c),
+        derive(HKDF_INFO.c2s),
+        's2c',
+      ),
       transcriptHash: salt,
     };
   }

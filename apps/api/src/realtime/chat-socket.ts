@@ -1,11 +1,11 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@app/shared';
 import type { Server, Socket } from 'socket.io';
 
-import type { SessionChannel } from '../crypto/session-channel';
+import type { NodeChannel } from '@app/shared/node';
 
 /** What the server keeps on each socket. Keys stay here, on the instance that holds the socket. */
 export interface ChatSocketData {
-  channel: SessionChannel;
+  channel: NodeChannel;
   /** SHA-256 of this connection's handshake transcript: a login's identity proof signs it. */
   transcriptHash: Buffer;
   /** Set once the user has logged in or resumed. */

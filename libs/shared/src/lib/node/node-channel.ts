@@ -1,32 +1,33 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
-
 import {
   DecryptFailedError,
   type Direction,
   ENVELOPE_VERSION,
   type SealedEnvelope,
-  TAG_BYTES,
   decodePayload,
   encodePayload,
   envelopeAad,
   envelopeNonce,
-} from '@app/shared';
+} from '../crypto/envelope';
+import { openAesGcm, sealAesGcm } from './aes-gcm';
 
 /**
- * The server's end of one connection's sealed channel, on `node:crypto`. Synchronous on
- * purpose: sequence numbers are taken in the order frames are written and read.
+ * One connection's sealed channel on `node:crypto`: the server's end (`s2c`), or a Node load
+ * tool's client end (`c2s`). The same nonces, associated data and encoding as the browser's
+ * Web Crypto channel. Synchronous on purpose: sequence numbers are taken in the order frames
+ * are written and read.
  */
-export class SessionChannel {
+export class NodeChannel {
   private sendSeq = 0;
   private recvSeq = 0;
+  private readonly recvDirection: Direction;
 
   constructor(
-    private readonly sendKey: Buffer,
-    private readonly recvKey: Buffer,
-  ) {}
-
-  private static readonly send: Direction = 's2c';
-  private static readonly recv: Direction = 'c2s';
+    private readonly sendKey: Uint8Array,
+    private readonly recvKey: Uint8Array,
+    private readonly sendDirection: Direction,
+  ) {
+    this.recvDirection = sendDirection === 'c2s' ? 's2c' : 'c2s';
+  }
 
   seal(event: string, payload: unknown): SealedEnvelope {
     return this.sealEncoded(event, encodePayload(event, payload));
@@ -35,34 +36,26 @@ export class SessionChannel {
   /** Seals a payload already encoded with `encodePayload` (a broadcast encodes it once for all). */
   sealEncoded(event: string, plaintext: Uint8Array): SealedEnvelope {
     const seq = this.sendSeq++;
-    const cipher = createCipheriv(
-      'aes-256-gcm',
+    const box = sealAesGcm(
       this.sendKey,
-      envelopeNonce(SessionChannel.send, seq),
+      envelopeNonce(this.sendDirection, seq),
+      envelopeAad(this.sendDirection, event, seq),
+      plaintext,
     );
-    cipher.setAAD(envelopeAad(SessionChannel.send, event, seq));
-    const body = cipher.update(plaintext);
-    const box = Buffer.concat([body, cipher.final(), cipher.getAuthTag()]);
     return { v: ENVELOPE_VERSION, seq, box };
   }
 
   /** Opens the next envelope. Every failure is the same `DecryptFailedError` and consumes nothing. */
   open(event: string, envelope: SealedEnvelope): Record<string, unknown> {
     const seq = this.recvSeq;
-    const box = envelope.box;
     let plaintext: Buffer;
     try {
-      const decipher = createDecipheriv(
-        'aes-256-gcm',
+      plaintext = openAesGcm(
         this.recvKey,
-        envelopeNonce(SessionChannel.recv, seq),
+        envelopeNonce(this.recvDirection, seq),
+        envelopeAad(this.recvDirection, event, seq),
+        envelope.box,
       );
-      decipher.setAAD(envelopeAad(SessionChannel.recv, event, seq));
-      decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
-      plaintext = Buffer.concat([
-        decipher.update(box.subarray(0, box.length - TAG_BYTES)),
-        decipher.final(),
-      ]);
     } catch {
       throw new DecryptFailedError();
     }

@@ -1,6 +1,8 @@
 import {
   ClientEvent,
+  type ExceptionPayload,
   type IdentityKey,
+  type KeyPackagePayload,
   ServerEvent,
   type PrivateMessagePayload,
   fromBase64,
@@ -86,6 +88,33 @@ export class E2eePeer {
   }
 }
 
+/**
+ * One of `name`'s key packages. It was published on another connection, which the server may
+ * read after this one's claim: a refused claim is asked again, as the browser does.
+ */
+async function claim(from: ChatClient, name: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    await from.send(ClientEvent.KeyPackageClaim, { name });
+    const answered = () =>
+      from.received.find(
+        (r) =>
+          !r.taken &&
+          (r.event === ServerEvent.KeyPackage ||
+            (r.event === ServerEvent.Exception &&
+              (r.payload as ExceptionPayload).event ===
+                ClientEvent.KeyPackageClaim)),
+      );
+    await from.until(() => answered() !== undefined, `${name}'s key package`);
+    const answer = answered();
+    if (!answer) continue;
+    answer.taken = true;
+    if (answer.event === ServerEvent.KeyPackage)
+      return (answer.payload as KeyPackagePayload).package;
+    if (attempt >= 10) throw new Error(`${name} has no key package`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Both ends of a conversation founded through the server, as a browser founds it. */
 export interface FoundedConversation {
   id: Uint8Array;
@@ -113,12 +142,11 @@ export async function foundConversation(
   await to.send(ClientEvent.KeyPackagesPublish, {
     packages: [toBase64(await toDevice.keyPackage())],
   });
-  await from.send(ClientEvent.KeyPackageClaim, { name: to.username ?? '' });
-  const claimed = await from.next(ServerEvent.KeyPackage);
+  const claimed = await claim(from, to.username ?? '');
   const id = crypto.getRandomValues(new Uint8Array(16));
   const { conversation, welcome } = await fromDevice.start(
     id,
-    fromBase64(claimed.package),
+    fromBase64(claimed),
   );
   const clientId = crypto.randomUUID();
   await from.send(ClientEvent.PrivateMessageSend, {

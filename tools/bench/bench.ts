@@ -719,13 +719,16 @@ async function drive(
     p99: +percentile(latencies, 99).toFixed(1),
     max: +(latencies.at(-1) ?? NaN).toFixed(1),
     serverCpuPercent: Math.round(((cpuAfter - cpuBefore) / loadSeconds) * 100),
-    // the deliveries made while the load ran (those still on the way after it are not counted)
-    serverCpuUsPerDelivery: Math.round(
-      ((cpuAfter - cpuBefore) * 1e6) / Math.max(deliveredDuringLoad, 1),
-    ),
-    generatorCpuPercent: Math.round(
-      ((generator.user + generator.system) / 1e6 / loadSeconds) * 100,
-    ),
+    // the deliveries made while the load ran (those still on the way after it are not counted);
+    // a scenario without load (the connect storm) has neither figure
+    serverCpuUsPerDelivery: deliveredDuringLoad
+      ? Math.round(((cpuAfter - cpuBefore) * 1e6) / deliveredDuringLoad)
+      : NaN,
+    generatorCpuPercent: sent
+      ? Math.round(
+          ((generator.user + generator.system) / 1e6 / loadSeconds) * 100,
+        )
+      : NaN,
     serverRssMb: +targetStats(target).rssMb.toFixed(1),
     idleRssPerClientKb: room.idleRssPerClientKb,
     sustainedDeliveriesPerSecond: NaN,

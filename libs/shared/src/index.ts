@@ -7,6 +7,7 @@ export * from './lib/crypto/client-handshake';
 export * from './lib/crypto/envelope';
 export * from './lib/crypto/file-cipher';
 export * from './lib/crypto/handshake';
+export * from './lib/crypto/room-frame';
 export * from './lib/crypto/web-crypto-channel';
 export * from './lib/emoji/emoji-shortcodes';
 export * from './lib/errors/error-code';

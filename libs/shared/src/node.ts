@@ -4,3 +4,4 @@
  */
 export * from './lib/node/aes-gcm';
 export * from './lib/node/node-channel';
+export * from './lib/node/room-sealer';

@@ -1,5 +1,5 @@
 import type { ChannelMaker } from '@app/shared';
-import { NodeChannel } from '@app/shared/node';
+import { NodeChannel, openAesGcm } from '@app/shared/node';
 
 /**
  * The client's channel on `node:crypto`, for load generators: the server's own `NodeChannel`
@@ -31,5 +31,8 @@ export const nodeCryptoChannels: ChannelMaker = {
       seal: async (event, payload) => channel.seal(event, payload),
       open: async (event, envelope) => channel.open(event, envelope),
     };
+  },
+  async roomKey(raw) {
+    return async (nonce, aad, box) => openAesGcm(raw, nonce, aad, box);
   },
 };

@@ -205,10 +205,10 @@ export class MessagingService implements OnModuleInit {
     if (this.delivered.get(key)) return;
     this.delivered.set(key, true);
     this.sessions.flushPresence();
-    const sockets: ChatSocket[] = [];
+    const notYet: ChatSocket[] = [];
     for (const member of this.sessions.connected())
-      if (this.due(member, message)) sockets.push(member.socket);
-    this.realtime.sendToEach(sockets, ServerEvent.MessageCreated, message);
+      if (!this.due(member, message)) notYet.push(member.socket);
+    this.realtime.toRoom(ServerEvent.MessageCreated, message, notYet);
   }
 
   /**

@@ -70,8 +70,7 @@ export class ReactionsService implements OnModuleInit {
   /** To every member of this instance. */
   private show(reaction: ReactionPayload): void {
     this.sessions.flushPresence();
-    const sockets = [...this.sessions.connected()].map((m) => m.socket);
-    this.realtime.sendToEach(sockets, ServerEvent.ReactionUpdated, reaction);
+    this.realtime.toRoom(ServerEvent.ReactionUpdated, reaction);
   }
 }
 

@@ -69,9 +69,9 @@ export class TypingService implements OnModuleInit {
         this.realtime.send(recipient.socket, ServerEvent.UserTyping, notice);
       return;
     }
-    const sockets = [];
+    const typists = [];
     for (const member of this.sessions.connected())
-      if (member.username !== from) sockets.push(member.socket);
-    this.realtime.sendToEach(sockets, ServerEvent.UserTyping, notice);
+      if (member.username === from) typists.push(member.socket);
+    this.realtime.toRoom(ServerEvent.UserTyping, notice, typists);
   }
 }

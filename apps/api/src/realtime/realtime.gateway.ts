@@ -55,6 +55,7 @@ export class RealtimeGateway
 
   afterInit(server: ChatServer): void {
     this.server = server;
+    this.realtime.bind(server);
     this.cluster.bind(server);
     server.use(
       createHandshakeMiddleware(

@@ -1,18 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type RoomEnvelope,
+  type SealedEnvelope,
   type SealedServerEvent,
   type ServerEventMap,
+  ServerEvent,
   TEXT_BOX_MAX_BYTES,
   encodePayload,
 } from '@app/shared';
+import { RoomSealer } from '@app/shared/node';
 
-import type { ChatSocket } from './chat-socket';
+import type { ChatServer, ChatSocket } from './chat-socket';
 
-/** Sends sealed events: each socket gets the payload under its own session key. */
+/** The Socket.IO room of this instance's logged-in members: room frames go to it. */
+const MEMBERS = 'members';
+
+/** The events sent to the room as one frame (room-frame.ts's `ROOM_EVENTS`). */
+export type RoomServerEvent =
+  | typeof ServerEvent.MessageCreated
+  | typeof ServerEvent.Presence
+  | typeof ServerEvent.UserTyping
+  | typeof ServerEvent.ReactionUpdated
+  | typeof ServerEvent.AuditCheckpoint;
+
+/**
+ * Sends sealed events: to one member under its own session key, or to the room as one frame
+ * under the room key (sealed and encoded once, the same bytes written to every member's socket).
+ */
 @Injectable()
 export class RealtimeService {
   /** Set when the server begins a graceful shutdown: no new sessions, drops are not timed out. */
   closing = false;
+  private server?: ChatServer;
+  private readonly room = new RoomSealer();
+
+  bind(server: ChatServer): void {
+    this.server = server;
+  }
 
   send<E extends SealedServerEvent>(
     socket: ChatSocket,
@@ -32,19 +56,75 @@ export class RealtimeService {
     for (const socket of sockets) {
       plaintext ??= encodePayload(event, payload);
       const envelope = socket.data.channel.sealEncoded(event, plaintext);
-      (socket.emit as (event: string, ...args: unknown[]) => boolean)(
-        event,
-        envelope.box.length > TEXT_BOX_MAX_BYTES
-          ? envelope
-          : {
-              ...envelope,
-              box: Buffer.from(
-                envelope.box.buffer,
-                envelope.box.byteOffset,
-                envelope.box.byteLength,
-              ).toString('base64'),
-            },
-      );
+      emitTo(socket, event, toWire(envelope));
     }
   }
+
+  /** A member's socket joins the room: granted the current key before any room frame. */
+  admit(socket: ChatSocket): void {
+    this.send(socket, ServerEvent.RoomKey, this.room.grant());
+    void socket.join(MEMBERS);
+  }
+
+  /** A member left (or was kicked): out of the room, and the next frame is under a new key. */
+  depart(socket: ChatSocket | undefined): void {
+    void socket?.leave(MEMBERS);
+    this.room.retire();
+  }
+
+  /**
+   * One frame to every member of this instance but `except` (a typist, a member still catching
+   * up). Begins a new epoch first when someone left since the last frame.
+   */
+  toRoom<E extends RoomServerEvent>(
+    event: E,
+    payload: ServerEventMap[E],
+    except: Iterable<ChatSocket> = [],
+  ): void {
+    const namespace = this.server?.of('/');
+    const members = namespace?.adapter.rooms.get(MEMBERS);
+    if (!this.server || !namespace || !members?.size) return;
+    if (this.room.rotateIfStale()) {
+      const grant = this.room.grant();
+      for (const id of members) {
+        const socket = namespace.sockets.get(id);
+        if (socket) this.send(socket, ServerEvent.RoomKey, grant);
+      }
+    }
+    const envelope = this.room.seal(event, encodePayload(event, payload));
+    // `local`: other instances seal for their own members (a cluster hop carries the payload)
+    emitTo(
+      this.server.local
+        .to(MEMBERS)
+        .except([...except].map((socket) => socket.id)),
+      event,
+      toWire(envelope),
+    );
+  }
+}
+
+/** Socket.IO's typed `emit` cannot follow a generic event name: the envelope is the payload. */
+function emitTo(
+  target: { emit(event: never, ...args: never[]): unknown },
+  event: string,
+  envelope: unknown,
+): void {
+  (target.emit as (event: string, ...args: unknown[]) => unknown).call(
+    target,
+    event,
+    envelope,
+  );
+}
+
+/** A small box travels as base64 text: one WebSocket message instead of two. */
+function toWire<T extends SealedEnvelope | RoomEnvelope>(envelope: T) {
+  return envelope.box.length > TEXT_BOX_MAX_BYTES
+    ? envelope
+    : { ...envelope, box: base64(envelope.box) };
+}
+
+function base64(box: Uint8Array): string {
+  return Buffer.from(box.buffer, box.byteOffset, box.byteLength).toString(
+    'base64',
+  );
 }

@@ -64,7 +64,15 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     }),
     holdAll: jest.fn(async () => []),
   };
-  const realtime = { send: jest.fn(), sendToEach: jest.fn() };
+  /** The sockets admitted to the room (room frames reach them). */
+  const room = new Set<ChatSocket>();
+  const realtime = {
+    send: jest.fn(),
+    sendToEach: jest.fn(),
+    toRoom: jest.fn(),
+    admit: jest.fn((socket: ChatSocket) => room.add(socket)),
+    depart: jest.fn((socket?: ChatSocket) => socket && room.delete(socket)),
+  };
   // every login proves its key; name ownership has tests of its own (API, browser)
   const identity = {
     verifyProof: jest.fn(() => 'key'),
@@ -84,21 +92,24 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   /** Every presence change the socket was sent, in order, once the batch went out. */
   const presenceSeenBy = (socket: ChatSocket) => {
     service.flushPresence();
-    const frames = [
-      ...realtime.send.mock.calls.filter(
-        ([s, e]) => s === socket && e === ServerEvent.Presence,
-      ),
-      ...realtime.sendToEach.mock.calls.filter(
-        ([sockets, e]) =>
-          e === ServerEvent.Presence && [...sockets].includes(socket),
-      ),
-    ];
-    return frames.flatMap(([, , payload]) => payload.changes);
+    const direct = realtime.send.mock.calls
+      .filter(([s, e]) => s === socket && e === ServerEvent.Presence)
+      .map(([, , payload]) => payload);
+    const roomFrames = realtime.toRoom.mock.calls
+      .filter(
+        ([e, , except]) =>
+          e === ServerEvent.Presence &&
+          room.has(socket) &&
+          ![...(except ?? [])].includes(socket),
+      )
+      .map(([, payload]) => payload);
+    return [...direct, ...roomFrames].flatMap((payload) => payload.changes);
   };
 
   beforeEach(() => {
     jest.useFakeTimers();
     claims.clear();
+    room.clear();
     jest.clearAllMocks();
     service = new SessionsService(
       repository as unknown as SessionsRepository,

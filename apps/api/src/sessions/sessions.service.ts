@@ -12,8 +12,6 @@ import {
   type LeaveReason,
   type PresenceChange,
   ServerEvent,
-  type SealedServerEvent,
-  type ServerEventMap,
   type SessionJoinedPayload,
   USERNAME_PROBLEM_MESSAGES,
   type UserPayload,
@@ -127,7 +125,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         }),
       )
       .subscribe((checkpoint) =>
-        this.broadcast(ServerEvent.AuditCheckpoint, checkpoint),
+        this.realtime.toRoom(ServerEvent.AuditCheckpoint, checkpoint),
       );
   }
 
@@ -475,14 +473,6 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     socket?.disconnect(true);
   }
 
-  /** Seals the event for every connected member (each under their own key). */
-  broadcast<E extends SealedServerEvent>(
-    event: E,
-    payload: ServerEventMap[E],
-  ): void {
-    this.realtime.sendToEach(this.sockets(), event, payload);
-  }
-
   /** Members with a live connection. */
   *connected(): Iterable<Member & { socket: ChatSocket }> {
     for (const member of this.members.values()) {
@@ -490,14 +480,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private *sockets(): Iterable<ChatSocket> {
-    for (const member of this.connected()) yield member.socket;
-  }
-
   private async leave(member: Member, reason: LeaveReason): Promise<void> {
     if (this.members.get(member.sessionId) !== member) return;
     clearTimeout(member.graceTimer);
     this.members.delete(member.sessionId);
+    this.realtime.depart(member.socket);
     if (member.socket) {
       member.socket.data.sessionId = undefined;
       member.socket.data.username = undefined;
@@ -680,22 +667,23 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.presenceTimer = undefined;
     const queue = this.presenceQueue.splice(0);
     if (queue.length === 0) return;
-    const everyone: ChatSocket[] = [];
+    // members whose user list already holds part of the batch (they joined during it)
+    const partial: ChatSocket[] = [];
     for (const member of this.connected()) {
       const from = member.presenceFrom ?? 0;
-      if (from < queue[0].seq) {
-        everyone.push(member.socket);
-        continue;
-      }
+      if (from < queue[0].seq) continue;
+      partial.push(member.socket);
       const news = queue.filter((q) => q.seq > from).map((q) => q.change);
       if (news.length > 0)
         this.realtime.send(member.socket, ServerEvent.Presence, {
           changes: news,
         });
     }
-    this.realtime.sendToEach(everyone, ServerEvent.Presence, {
-      changes: queue.map((q) => q.change),
-    });
+    this.realtime.toRoom(
+      ServerEvent.Presence,
+      { changes: queue.map((q) => q.change) },
+      partial,
+    );
   }
 
   /**
@@ -737,6 +725,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     member.socket = socket;
     socket.data.sessionId = member.sessionId;
     socket.data.username = member.username;
+    this.realtime.admit(socket);
   }
 
   private welcome(

@@ -9,8 +9,14 @@ import { type IdentityKey, proveIdentity } from '../identity/identity-key';
 import { ClientEvent } from '../protocol/client-event';
 import { Limits } from '../protocol/limits';
 import { retryDelayMs } from './outbox';
+import { fromBase64 } from '../crypto/bytes';
 import { DecryptFailedError, readEnvelope } from '../crypto/envelope';
-import type { ChannelMaker } from '../crypto/web-crypto-channel';
+import { AES_KEY_BYTES } from '../crypto/handshake';
+import { RoomKey, isRoomFrame, readRoomEnvelope } from '../crypto/room-frame';
+import {
+  type ChannelMaker,
+  webCryptoChannels,
+} from '../crypto/web-crypto-channel';
 import type {
   ClientEventMap,
   SealedServerEvent,
@@ -20,6 +26,7 @@ import type { SessionReadyPayload } from '../protocol/payloads/handshake.payload
 import type {
   LoginPayload,
   PresencePayload,
+  RoomKeyPayload,
 } from '../protocol/payloads/session.payload';
 import { ServerEvent } from '../protocol/server-event';
 
@@ -83,6 +90,8 @@ export class SecureChatClient {
   /** Handshakes refused in a row, and the timer of the next try. */
   private refusals = 0;
   private retry?: ReturnType<typeof setTimeout>;
+  /** The room key this connection was granted last (a new connection is granted its own). */
+  private room?: { session: ClientSession; key: RoomKey };
 
   constructor(
     private readonly socket: SocketLike,
@@ -220,12 +229,16 @@ export class SecureChatClient {
   private receive(event: string, raw: unknown): void {
     const current = this.session;
     this.receiving = this.receiving.then(async () => {
-      const ready = (await current)?.channel;
-      if (!ready) return;
-      const envelope = readEnvelope(raw, Limits.maxServerFrameBytes);
+      const session = await current;
+      if (!session) return;
       try {
-        if (!envelope) throw new DecryptFailedError();
-        const payload = await ready.open(event, envelope);
+        const payload = isRoomFrame(raw)
+          ? await this.openRoomFrame(session, event, raw)
+          : await this.openSessionFrame(session, event, raw);
+        if (event === ServerEvent.RoomKey) {
+          this.room = { session, key: await this.roomKey(payload) };
+          return;
+        }
         if (event === ServerEvent.Presence) {
           this.presence(payload as unknown as PresencePayload);
           return;
@@ -242,5 +255,50 @@ export class SecureChatClient {
         }
       }
     });
+  }
+
+  private openSessionFrame(
+    session: ClientSession,
+    event: string,
+    raw: unknown,
+  ): Promise<Record<string, unknown>> {
+    const envelope = readEnvelope(raw, Limits.maxServerFrameBytes);
+    if (!envelope) throw new DecryptFailedError();
+    return session.channel.open(event, envelope);
+  }
+
+  /** Only under the key this connection was granted: another epoch, or none yet, is refused. */
+  private openRoomFrame(
+    session: ClientSession,
+    event: string,
+    raw: unknown,
+  ): Promise<Record<string, unknown>> {
+    const envelope = readRoomEnvelope(raw, Limits.maxServerFrameBytes);
+    if (!envelope || this.room?.session !== session)
+      throw new DecryptFailedError();
+    return this.room.key.open(event, envelope);
+  }
+
+  private async roomKey(payload: Record<string, unknown>): Promise<RoomKey> {
+    const { epoch, key, seq } = payload as Partial<RoomKeyPayload>;
+    let raw: Uint8Array | undefined;
+    try {
+      raw = typeof key === 'string' ? fromBase64(key) : undefined;
+    } catch {
+      raw = undefined;
+    }
+    if (
+      !raw ||
+      raw.length !== AES_KEY_BYTES ||
+      !Number.isSafeInteger(epoch) ||
+      !Number.isSafeInteger(seq)
+    )
+      throw new DecryptFailedError();
+    const channels = this.options.channels ?? webCryptoChannels;
+    return new RoomKey(
+      epoch as number,
+      seq as number,
+      await channels.roomKey(raw),
+    );
   }
 }

@@ -10,6 +10,7 @@ import {
   envelopeNonce,
 } from './envelope';
 import { AES_KEY_BYTES } from './handshake';
+import type { RoomDecrypt } from './room-frame';
 
 /**
  * One connection's sealed channel: every event after the handshake is sealed and opened here.
@@ -35,6 +36,8 @@ export interface ChannelMaker {
     salt: ArrayBuffer,
     info: { send: string; receive: string },
   ): Promise<SealedChannel>;
+  /** Decryption under a room key the server granted (the raw bytes of `room:key`). */
+  roomKey(raw: Uint8Array): Promise<RoomDecrypt>;
 }
 
 export const webCryptoChannels: ChannelMaker = {
@@ -57,6 +60,27 @@ export const webCryptoChannels: ChannelMaker = {
       derive(info.receive, 'decrypt'),
     ]);
     return new WebCryptoChannel(sendKey, recvKey, 'c2s');
+  },
+  async roomKey(raw) {
+    const key = await crypto.subtle.importKey(
+      'raw',
+      bufferSource(raw),
+      'AES-GCM',
+      false,
+      ['decrypt'],
+    );
+    return async (nonce, aad, box) =>
+      new Uint8Array(
+        await crypto.subtle.decrypt(
+          {
+            name: 'AES-GCM',
+            iv: bufferSource(nonce),
+            additionalData: bufferSource(aad),
+          },
+          key,
+          bufferSource(box),
+        ),
+      );
   },
 };
 

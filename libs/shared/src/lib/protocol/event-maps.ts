@@ -1,4 +1,5 @@
 import type { SealedEnvelope, WireEnvelope } from '../crypto/envelope';
+import type { WireRoomEnvelope } from '../crypto/room-frame';
 import type { ExceptionPayload } from '../errors/error-payload';
 import type { ClientEvent } from './client-event';
 import type { AuditCheckpointPayload } from './payloads/audit.payload';
@@ -37,6 +38,7 @@ import type {
   LoginPayload,
   LogoutPayload,
   ResumePayload,
+  RoomKeyPayload,
   SessionJoinedPayload,
   PresencePayload,
   UserJoinedPayload,
@@ -65,6 +67,7 @@ export interface ClientEventMap {
 /** Plaintext payload of each sealed server event. */
 export interface ServerEventMap {
   [ServerEvent.SessionJoined]: SessionJoinedPayload;
+  [ServerEvent.RoomKey]: RoomKeyPayload;
   [ServerEvent.Presence]: PresencePayload;
   [ServerEvent.UserJoined]: UserJoinedPayload;
   [ServerEvent.UserLeft]: UserLeftPayload;
@@ -91,9 +94,14 @@ export type ClientToServerEvents = {
   [E in keyof ClientEventMap]: (envelope: SealedEnvelope) => void;
 };
 
-/** What Socket.IO carries from the server: envelopes, plus the plaintext handshake answer. */
+/**
+ * What Socket.IO carries from the server: envelopes (for the room's events, room frames too),
+ * plus the plaintext handshake answer.
+ */
 export type ServerToClientEvents = {
-  [E in keyof ServerEventMap]: (envelope: WireEnvelope) => void;
+  [E in keyof ServerEventMap]: (
+    envelope: WireEnvelope | WireRoomEnvelope,
+  ) => void;
 } & {
   [ServerEvent.SessionReady]: (payload: SessionReadyPayload) => void;
 };

@@ -2,6 +2,8 @@
 export const ServerEvent = {
   SessionReady: 'session:ready',
   SessionJoined: 'session:joined',
+  /** The room key of the current epoch, to a member alone (see room-frame.ts). */
+  RoomKey: 'room:key',
   /** On the wire: a batch of joins and leaves, in order (see `PresencePayload`). */
   Presence: 'presence',
   /** Not on the wire: the shared client hands each change of a `presence` batch on as one of these. */

@@ -76,3 +76,14 @@ export type PresenceChange =
 export interface PresencePayload {
   changes: PresenceChange[];
 }
+
+/**
+ * A member's grant of the room key (over its own session channel): frames of `epoch` from
+ * sequence number `seq` on are its to open. Never shown to the app, never logged.
+ */
+export interface RoomKeyPayload {
+  epoch: number;
+  /** The 32-byte AES-256-GCM key, base64. */
+  key: string;
+  seq: number;
+}

@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- --scenario a,c,e --clients-scale 0.5 --seconds 15 --json bench.json --profile dir]`
+ * `npm run bench [-- --scenario a,c,e --clients-scale 0.5 --seconds 15 --threads 2 --json bench.json --profile dir]`
  *
  * Load benchmark over loopback, our server against a minimal plain Socket.IO server in the same
  * run (tools/bench/plain-server.ts), with identical load: N clients connect and log in (ours:
- * the real handshake through the shared protocol client), then senders send at a fixed rate and
- * every client records when each message arrived (ours: after decryption; an end-to-end private
- * message by its client id). Prints each figure as ours / plain; asserts nothing. Scenario (c0)
- * compares our end-to-end private path with the server-readable one it replaced. Every phase is bounded in time and count. Scenario (f) compares
- * two of our instances (PostgreSQL + Redis, clients split between them) with one (PostgreSQL).
+ * the real handshake through the shared protocol client, on `node:crypto`), spread over the
+ * generator's worker threads; then senders send at a fixed rate and every client records when
+ * each message arrived (ours: after decryption; an end-to-end private message by its client
+ * id). Prints each figure as ours / plain, with the generator's CPU and its busiest thread;
+ * asserts nothing. Scenario (c0) compares our end-to-end private path with the server-readable
+ * one it replaced. Scenario (f) compares two of our instances (PostgreSQL + Redis, clients
+ * split between them) with one (PostgreSQL). Every phase is bounded in time and count.
  */
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,28 +19,15 @@ import { parseArgs } from 'node:util';
 
 import {
   ClientEvent,
-  type E2eePayload,
-  type ExceptionPayload,
   FileOpener,
-  type KeyPackagePayload,
   Limits,
-  type MessagePayload,
-  type PrivateMessagePayload,
   ServerEvent,
   UploadWindow,
   createIdentityKey,
   fromBase64,
   sealFile,
-  toBase64,
 } from '@app/shared';
-import {
-  type E2eeDevice,
-  decodeE2eeFile,
-  e2eePayload,
-  encodeE2eeContent,
-  encodeE2eeFile,
-  tsMlsEngine,
-} from '@app/shared/e2ee';
+import { decodeE2eeFile, e2eePayload, encodeE2eeFile } from '@app/shared/e2ee';
 import {
   ChatClient,
   foundConversation,
@@ -46,8 +35,10 @@ import {
   nodeCryptoChannels,
   nodeFileCrypto,
 } from '@app/testing';
-import { io, type Socket } from 'socket.io-client';
 
+import { type ClientSpec, plainLogin, within } from './load-clients';
+import { DEFAULT_THREADS, LoadGenerator } from './load-generator';
+import type { SenderLoop } from './load-protocol';
 import { processStats, startLoadServer } from '../load/load-server';
 
 const ROOT = resolve(__dirname, '../..');
@@ -71,145 +62,19 @@ async function expectSha256(
     throw new Error('SHA-256 mismatch');
 }
 
-/** Rejects when `promise` takes longer than `ms`: every phase is bounded. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: over ${ms} ms`)), ms).unref(),
-    ),
-  ]);
-}
-
-/** What a load client needs from either server. */
-interface LoadClient {
-  say(text: string): void;
-  whisper(to: string, text: string): void;
-  close(): void;
-  /** End to end (ours): found the conversation with `to`, who publishes a key package for it. */
-  found?(to: string, peer: LoadClient): Promise<void>;
-  publishKeyPackage?(): Promise<void>;
-}
-type OnMessage = (text: string) => void;
-
 interface Target {
   name: string;
   url: string;
   /** The server processes (CPU and memory figures are their sums). */
   pids: number[];
-  connect(username: string, onMessage: OnMessage): Promise<LoadClient>;
+  /** How the generator's threads log their clients in. */
+  clients: ClientSpec;
   /**
    * Sends `bytes` from one fresh client to another in 48 KB chunks, a window in flight; resolves
    * with the milliseconds from the sender's SHA-256 to the recipient's verified copy.
    */
   transfer(bytes: Uint8Array<ArrayBuffer>): Promise<number>;
   stop(): Promise<void>;
-}
-
-/**
- * Real MLS messages sealed per conversation before the load, sent in turn: the server relays
- * them unopened, so a pool of real ciphertexts costs it what distinct ones would, and the
- * generator's P-384 signatures (JavaScript) stay out of the measurement.
- */
-const SEALED_POOL = 20;
-
-/**
- * Logs in to our server through the shared protocol client, passing on each message's text. End
- * to end, a private message's key and send time ride in its client id (the recipient does not
- * open it: that would measure the generator's MLS, not the server).
- */
-async function ourClient(
-  url: string,
-  username: string,
-  onMessage: OnMessage,
-  endToEnd: boolean,
-): Promise<LoadClient> {
-  /** The pending key-package claim: the package, or undefined when the server refused it. */
-  let claimed: ((keyPackage: string | undefined) => void) | undefined;
-  const client = await ChatClient.login(url, username, {
-    keep: false,
-    channels: nodeCryptoChannels,
-    observe: (event, payload) => {
-      if (event === ServerEvent.MessageCreated)
-        onMessage((payload as MessagePayload).text);
-      else if (event === ServerEvent.PrivateMessageCreated) {
-        const message = payload as PrivateMessagePayload;
-        onMessage(message.e2ee ? message.clientId : message.text);
-      } else if (event === ServerEvent.KeyPackage)
-        claimed?.((payload as KeyPackagePayload).package);
-      else if (
-        event === ServerEvent.Exception &&
-        (payload as ExceptionPayload).event === ClientEvent.KeyPackageClaim
-      )
-        claimed?.(undefined);
-    },
-  });
-  let device: Promise<E2eeDevice> | undefined;
-  const deviceOf = () =>
-    (device ??= createIdentityKey().then((key) =>
-      tsMlsEngine.device(username, key, async () => true),
-    ));
-  const pools = new Map<string, { sealed: E2eePayload[]; next: number }>();
-  return {
-    say: (text) => void client.say(text),
-    whisper: (to, text) => {
-      const pool = pools.get(to);
-      if (!pool) return void client.whisper(to, text);
-      void client.send(ClientEvent.PrivateMessageSend, {
-        clientId: text,
-        to,
-        text: '',
-        e2ee: pool.sealed[pool.next++ % pool.sealed.length],
-      });
-    },
-    close: () => client.close(),
-    async publishKeyPackage() {
-      const keyPackage = await (await deviceOf()).keyPackage();
-      await client.send(ClientEvent.KeyPackagesPublish, {
-        packages: [toBase64(keyPackage)],
-      });
-    },
-    async found(to, peer) {
-      if (!endToEnd || pools.has(to)) return;
-      await peer.publishKeyPackage?.();
-      // the peer's package travels on its own connection: a claim may arrive first, and is
-      // then asked again, as the browser does
-      let keyPackage: string | undefined;
-      for (let attempt = 0; !keyPackage && attempt < 10; attempt++) {
-        if (attempt > 0) await sleep(200);
-        const answer = new Promise<string | undefined>(
-          (resolve) => (claimed = resolve),
-        );
-        await client.send(ClientEvent.KeyPackageClaim, { name: to });
-        keyPackage = await within(answer, 10_000, `${to}'s key package`);
-      }
-      if (!keyPackage) throw new Error(`${to} has no key package`);
-      const id = crypto.getRandomValues(new Uint8Array(16));
-      const { conversation, welcome } = await (
-        await deviceOf()
-      ).start(id, fromBase64(keyPackage));
-      await client.send(ClientEvent.PrivateMessageSend, {
-        clientId: randomUUID(),
-        to,
-        text: '',
-        e2ee: e2eePayload('welcome', id, welcome),
-      });
-      const sealed: E2eePayload[] = [];
-      for (let i = 0; i < SEALED_POOL; i++)
-        sealed.push(
-          e2eePayload(
-            'message',
-            id,
-            await conversation.seal(
-              encodeE2eeContent({
-                text: `main.p${i}.${i}|${performance.now()}`,
-              }),
-            ),
-          ),
-        );
-      pools.set(to, { sealed, next: 0 });
-    },
-  };
 }
 
 /** Our server; `endToEnd: false` sends private messages readable by it (the path before MLS). */
@@ -219,8 +84,7 @@ async function ours(profileDir?: string, endToEnd = true): Promise<Target> {
     name: endToEnd ? 'ours' : 'readable',
     url: server.url,
     pids: [server.pid],
-    connect: (username, onMessage) =>
-      ourClient(server.url, username, onMessage, endToEnd),
+    clients: { kind: 'ours', urls: [server.url], endToEnd },
     /** A private file end to end: sealed, its secret in MLS, opened and checked by the recipient. */
     async transfer(bytes) {
       const keys = {
@@ -336,18 +200,15 @@ async function onPostgres(instances: number): Promise<Target> {
     servers.push(
       await startLoadServer(undefined, { dir: servers[0].dir, env }),
     );
-  let turn = 0;
   return {
     name: instances > 1 ? `${instances} inst.` : '1 inst.',
     url: servers[0].url,
     pids: servers.map((s) => s.pid),
-    connect: (username, onMessage) =>
-      ourClient(
-        servers[turn++ % servers.length].url,
-        username,
-        onMessage,
-        false,
-      ),
+    clients: {
+      kind: 'ours',
+      urls: servers.map((s) => s.url),
+      endToEnd: false,
+    },
     transfer: () => Promise.reject(new Error('not measured here')),
     async stop() {
       for (const server of servers)
@@ -382,17 +243,7 @@ async function plain(): Promise<Target> {
           .split(' ')[0] || child.pid,
       ),
     ],
-    async connect(username, onMessage) {
-      const socket = await plainLogin(url, username);
-      socket.on('message', (m: { text: string }) => onMessage(m.text));
-      socket.on('private', (m: { text: string }) => onMessage(m.text));
-      return {
-        say: (text) => socket.emit('message', { clientId: randomUUID(), text }),
-        whisper: (to, text) =>
-          socket.emit('private', { clientId: randomUUID(), to, text }),
-        close: () => socket.close(),
-      };
-    },
+    clients: { kind: 'plain', url },
     async transfer(bytes) {
       const [sender, recipient] = await Promise.all([
         plainLogin(url, 'sender'),
@@ -431,23 +282,6 @@ async function plain(): Promise<Target> {
   };
 }
 
-async function plainLogin(url: string, username: string): Promise<Socket> {
-  const socket: Socket = io(url, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  await within(
-    new Promise<void>((done) => {
-      socket.once('joined', () => done());
-      socket.emit('login', username);
-    }),
-    30_000,
-    'plain login',
-  );
-  return socket;
-}
-
 /** CPU seconds and resident memory of a target's server processes together. */
 function targetStats(target: Target): { cpu: number; rssMb: number } {
   const each = target.pids.map(processStats);
@@ -481,11 +315,13 @@ interface Figures {
   serverCpuPercent: number;
   /** Server CPU time per delivery during the load, in µs. */
   serverCpuUsPerDelivery: number;
-  /**
-   * The load generator's own CPU during the load (this process, one thread: 100 % is saturated,
-   * and then the figures describe the generator, not the server).
-   */
+  /** The load generator's CPU during the load, all its threads (100 = one core). */
   generatorCpuPercent: number;
+  /**
+   * Its busiest thread's event-loop utilisation: near 100 % that thread was saturated, and the
+   * figures describe the generator, not the server.
+   */
+  generatorBusiestThreadPercent: number;
   serverRssMb: number;
   idleRssPerClientKb: number;
   /** Deliveries/s at the highest ramp step still within RAMP_P99_MS, nothing lost. */
@@ -562,59 +398,45 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** Clients connected and logged in to one target, counting what reaches them. */
+/** Clients connected and logged in to one target, in the generator's threads. */
 interface Room {
-  clients: LoadClient[];
+  load: LoadGenerator;
+  clients: number;
   connectSeconds: number;
   idleRssPerClientKb: number;
-  /** The phase running now; copies received per message key of it, and their latencies. */
-  phase: string;
-  received: Map<string, number>;
-  latencies: number[];
-  /** When the last message of any phase arrived (to wait for a backlog to clear). */
-  lastArrival: number;
 }
 
 async function connectRoom(
   target: Target,
   scenario: Scenario,
   count: number,
+  threads: number,
 ): Promise<Room> {
   const baseline = targetStats(target);
-  const room: Room = {
-    clients: [],
-    connectSeconds: 0,
-    idleRssPerClientKb: 0,
-    phase: '',
-    received: new Map(),
-    latencies: [],
-    lastArrival: 0,
-  };
-  const onMessage: OnMessage = (text) => {
-    room.lastArrival = performance.now();
-    const [key, sentAt] = text.split('|');
-    // a late copy from an earlier phase says nothing about this one
-    if (!key.startsWith(`${room.phase}.`)) return;
-    room.received.set(key, (room.received.get(key) ?? 0) + 1);
-    room.latencies.push(performance.now() - Number(sentAt));
-  };
+  const load = new LoadGenerator(target.clients, threads);
   const started = performance.now();
-  const batch = scenario.public || scenario.private ? 25 : 100;
-  for (let i = 0; i < count; i += batch) {
-    room.clients.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(batch, count - i) }, (_, j) =>
-          target.connect(`u${i + j}`, onMessage),
-        ),
-      )),
-    );
+  try {
+    await load.connect(count, scenario.public || scenario.private ? 25 : 100);
+  } catch (error) {
+    await load.stop();
+    throw error;
   }
-  room.connectSeconds = (performance.now() - started) / 1000;
+  const connectSeconds = (performance.now() - started) / 1000;
   await sleep(1000);
-  room.idleRssPerClientKb = Math.round(
-    ((targetStats(target).rssMb - baseline.rssMb) * 1024) / count,
-  );
-  return room;
+  return {
+    load,
+    clients: count,
+    connectSeconds,
+    idleRssPerClientKb: Math.round(
+      ((targetStats(target).rssMb - baseline.rssMb) * 1024) / count,
+    ),
+  };
+}
+
+/** The scenario's private pairs: clients (2p, 2p + 1). */
+function pairsOf(scenario: Scenario, clients: number): [number, number][] {
+  const count = Math.min(scenario.private?.pairs ?? 0, Math.floor(clients / 2));
+  return Array.from({ length: count }, (_, p) => [2 * p, 2 * p + 1]);
 }
 
 /** Sends the scenario's load × `rateScale` for `seconds`, then waits (bounded) for every copy. */
@@ -626,108 +448,79 @@ async function drive(
   rateScale: number,
   seconds: number,
 ): Promise<Figures> {
-  const clients = room.clients.length;
+  const { clients, load } = room;
   // what an earlier phase left queued would delay this one: wait (bounded) for a quiet second
-  const quietBy = performance.now() + 30_000;
-  while (
-    performance.now() - room.lastArrival < 1000 &&
-    performance.now() < quietBy
-  )
-    await sleep(100);
-  room.phase = phase;
-  room.received = new Map();
-  room.latencies = [];
-  const expected = new Map<string, number>();
-  let sent = 0;
+  await load.quiet(30_000);
+  const loops: SenderLoop[] = [];
+  // the senders' first messages spread evenly over one interval
+  if (scenario.public) {
+    const { senders, rate } = scenario.public;
+    for (let s = 0; s < senders; s++)
+      loops.push({
+        client: s,
+        rate: rate * rateScale,
+        copies: clients,
+        name: `s${s}`,
+        offsetMs: (s * 1000) / senders / (rate * rateScale),
+      });
+  }
+  if (scenario.private) {
+    const pairs = pairsOf(scenario, clients);
+    const rate = scenario.private.rate * rateScale;
+    for (const [p, [a, b]] of pairs.entries())
+      loops.push({
+        client: a,
+        to: `u${b}`,
+        rate,
+        copies: 2,
+        name: `p${p}`,
+        offsetMs: (p * 1000) / pairs.length / rate,
+      });
+  }
   const cpuBefore = targetStats(target).cpu;
-  const generatorBefore = process.cpuUsage();
-  const loadStart = performance.now();
-  const senders: Promise<void>[] = [];
-  // each sender keeps to its schedule (message n at n / rate), whatever a send costs
-  const loop = async (
-    rate: number,
-    send: (text: string) => void,
-    copies: number,
-    name: string,
-  ) => {
-    for (let n = 0; n / rate < seconds; n++) {
-      const key = `${phase}.${name}.${n}`;
-      expected.set(key, copies);
-      send(`${key}|${performance.now()}`);
-      sent++;
-      await sleep(loadStart + ((n + 1) * 1000) / rate - performance.now());
-    }
-  };
-  if (scenario.public)
-    for (let s = 0; s < scenario.public.senders; s++)
-      senders.push(
-        loop(
-          scenario.public.rate * rateScale,
-          (t) => room.clients[s].say(t),
-          clients,
-          `s${s}`,
-        ),
-      );
-  if (scenario.private)
-    for (let p = 0; p < Math.min(scenario.private.pairs, clients / 2); p++) {
-      const [a, b] = [2 * p, 2 * p + 1];
-      senders.push(
-        loop(
-          scenario.private.rate * rateScale,
-          (t) => room.clients[a].whisper(`u${b}`, t),
-          2,
-          `p${p}`,
-        ),
-      );
-    }
-  await Promise.all(senders);
-  const deliveredDuringLoad = [...room.received.values()].reduce(
-    (a, b) => a + b,
-    0,
-  );
-  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const window = await load.drive(phase, loops, seconds);
   const cpuAfter = targetStats(target).cpu;
-  const generator = process.cpuUsage(generatorBefore);
-  const total = [...expected.values()].reduce((a, b) => a + b, 0);
+  const total = [...window.expected.values()].reduce((a, b) => a + b, 0);
   const deadline = performance.now() + 15_000;
   let deliveries = 0;
   for (;;) {
-    deliveries = [...room.received.values()].reduce((a, b) => a + b, 0);
+    deliveries = await load.deliveries();
     if (deliveries >= total || performance.now() > deadline) break;
     await sleep(100);
   }
+  const { received, latencies } = await load.collect();
   let lost = 0;
   let duplicated = 0;
-  for (const [key, copies] of expected) {
-    const got = room.received.get(key) ?? 0;
+  for (const [key, copies] of window.expected) {
+    const got = received.get(key) ?? 0;
     if (got < copies) lost += copies - got;
     if (got > copies) duplicated += got - copies;
   }
-  const latencies = [...room.latencies].sort((a, b) => a - b);
+  latencies.sort((a, b) => a - b);
+  const serverCpu = cpuAfter - cpuBefore;
   return {
     clients,
     connectSeconds: +room.connectSeconds.toFixed(1),
     handshakesPerSecond: Math.round(clients / room.connectSeconds),
-    sent,
+    sent: window.sent,
     deliveries,
     expected: total,
     lost,
     duplicated,
-    deliveriesPerSecond: Math.round(deliveries / Math.max(loadSeconds, 1e-9)),
+    deliveriesPerSecond: Math.round(deliveries / window.loadSeconds),
     p50: +percentile(latencies, 50).toFixed(1),
     p95: +percentile(latencies, 95).toFixed(1),
     p99: +percentile(latencies, 99).toFixed(1),
     max: +(latencies.at(-1) ?? NaN).toFixed(1),
-    serverCpuPercent: Math.round(((cpuAfter - cpuBefore) / loadSeconds) * 100),
+    serverCpuPercent: Math.round((serverCpu / window.loadSeconds) * 100),
     // the deliveries made while the load ran (those still on the way after it are not counted);
     // a scenario without load (the connect storm) has neither figure
-    serverCpuUsPerDelivery: deliveredDuringLoad
-      ? Math.round(((cpuAfter - cpuBefore) * 1e6) / deliveredDuringLoad)
+    serverCpuUsPerDelivery: window.deliveredDuringLoad
+      ? Math.round((serverCpu * 1e6) / window.deliveredDuringLoad)
       : NaN,
-    generatorCpuPercent: sent
-      ? Math.round(
-          ((generator.user + generator.system) / 1e6 / loadSeconds) * 100,
-        )
+    generatorCpuPercent: window.sent ? window.cpuPercent : NaN,
+    generatorBusiestThreadPercent: window.sent
+      ? window.busiestThreadPercent
       : NaN,
     serverRssMb: +targetStats(target).rssMb.toFixed(1),
     idleRssPerClientKb: room.idleRssPerClientKb,
@@ -748,16 +541,12 @@ async function run(
   scenario: Scenario,
   clients: number,
   seconds: number,
+  threads: number,
 ): Promise<Figures> {
-  const room = await connectRoom(target, scenario, clients);
+  const room = await connectRoom(target, scenario, clients, threads);
   try {
     // end to end: every pair's conversation founded before the clock starts
-    if (scenario.private)
-      for (let p = 0; p < Math.min(scenario.private.pairs, clients / 2); p++)
-        await room.clients[2 * p].found?.(
-          `u${2 * p + 1}`,
-          room.clients[2 * p + 1],
-        );
+    await room.load.found(pairsOf(scenario, clients));
     const figures = await drive(target, room, scenario, 'main', 1, seconds);
     if (!scenario.ramp) return figures;
     // the highest rate still held (p99 within RAMP_P99_MS, nothing lost)
@@ -781,7 +570,7 @@ async function run(
     }
     return { ...figures, sustainedDeliveriesPerSecond: sustained };
   } finally {
-    for (const client of room.clients) client.close();
+    await room.load.stop();
   }
 }
 
@@ -825,7 +614,7 @@ const FILE_ROWS: [keyof FileFigures, string][] = [
   ['serverRssMb', 'server RSS MB'],
 ];
 
-/** A generator thread this busy is the bottleneck: its run is flagged. */
+/** A generator thread this busy (event-loop utilisation) is the bottleneck: its run is flagged. */
 const GENERATOR_SATURATED_PERCENT = 90;
 
 const ROWS: [keyof Figures, string][] = [
@@ -842,6 +631,7 @@ const ROWS: [keyof Figures, string][] = [
   ['serverCpuPercent', 'server CPU %'],
   ['serverCpuUsPerDelivery', 'server CPU µs/deliv.'],
   ['generatorCpuPercent', 'generator CPU %'],
+  ['generatorBusiestThreadPercent', 'gen. busiest thread %'],
   ['serverRssMb', 'server RSS MB'],
   ['idleRssPerClientKb', 'idle RSS/client KB'],
 ];
@@ -854,11 +644,13 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '15' },
       json: { type: 'string' },
       profile: { type: 'string' },
+      threads: { type: 'string', default: String(DEFAULT_THREADS) },
     },
   });
   const wanted = values.scenario.split(',');
   const scale = Number(values['clients-scale']);
   const seconds = Number(values.seconds);
+  const threads = Number(values.threads);
   const seals = sealRate();
   console.log(
     `AES-256-GCM seal rate (200 B, node:crypto, one core): ${seals.toLocaleString()}/s`,
@@ -878,7 +670,7 @@ async function main(): Promise<void> {
       try {
         figures[target.name] = scenario.fileMb
           ? await runFile(target, scenario.fileMb)
-          : await run(target, scenario, clients, seconds);
+          : await run(target, scenario, clients, seconds, threads);
       } finally {
         await target.stop();
       }
@@ -907,10 +699,10 @@ async function main(): Promise<void> {
       );
     }
     for (const [side, f] of Object.entries(figures)) {
-      const busy = (f as Partial<Figures>).generatorCpuPercent ?? 0;
+      const busy = (f as Partial<Figures>).generatorBusiestThreadPercent ?? 0;
       if (busy >= GENERATOR_SATURATED_PERCENT)
         console.log(
-          `! ${side}: the load generator was saturated (${busy} % of its thread): these figures describe it, not the server`,
+          `! ${side}: a load generator thread was saturated (${busy} % busy): these figures describe it, not the server`,
         );
     }
   }

@@ -89,30 +89,44 @@ export class E2eePeer {
 }
 
 /**
- * One of `name`'s key packages. It was published on another connection, which the server may
- * read after this one's claim: a refused claim is asked again, as the browser does.
+ * One of `name`'s key packages, from `ask` (one claim: the package, or undefined when refused).
+ * The package was published on another connection, which the server may read after this one's
+ * claim: a refused claim is asked again, as the browser does. Shared by the tests and the bench.
  */
-async function claim(from: ChatClient, name: string): Promise<string> {
+export async function claimKeyPackage(
+  name: string,
+  ask: () => Promise<string | undefined>,
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
-    await from.send(ClientEvent.KeyPackageClaim, { name });
-    const answered = () =>
-      from.received.find(
-        (r) =>
-          !r.taken &&
-          (r.event === ServerEvent.KeyPackage ||
-            (r.event === ServerEvent.Exception &&
-              (r.payload as ExceptionPayload).event ===
-                ClientEvent.KeyPackageClaim)),
-      );
-    await from.until(() => answered() !== undefined, `${name}'s key package`);
-    const answer = answered();
-    if (!answer) continue;
-    answer.taken = true;
-    if (answer.event === ServerEvent.KeyPackage)
-      return (answer.payload as KeyPackagePayload).package;
+    const keyPackage = await ask();
+    if (keyPackage) return keyPackage;
     if (attempt >= 10) throw new Error(`${name} has no key package`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** One claim by a client that keeps its events: the answer is taken from what it received. */
+async function claimOnce(
+  from: ChatClient,
+  name: string,
+): Promise<string | undefined> {
+  await from.send(ClientEvent.KeyPackageClaim, { name });
+  const answered = () =>
+    from.received.find(
+      (r) =>
+        !r.taken &&
+        (r.event === ServerEvent.KeyPackage ||
+          (r.event === ServerEvent.Exception &&
+            (r.payload as ExceptionPayload).event ===
+              ClientEvent.KeyPackageClaim)),
+    );
+  await from.until(() => answered() !== undefined, `${name}'s key package`);
+  const answer = answered();
+  if (!answer) return undefined;
+  answer.taken = true;
+  return answer.event === ServerEvent.KeyPackage
+    ? (answer.payload as KeyPackagePayload).package
+    : undefined;
 }
 
 /** Both ends of a conversation founded through the server, as a browser founds it. */
@@ -142,7 +156,8 @@ export async function foundConversation(
   await to.send(ClientEvent.KeyPackagesPublish, {
     packages: [toBase64(await toDevice.keyPackage())],
   });
-  const claimed = await claim(from, to.username ?? '');
+  const name = to.username ?? '';
+  const claimed = await claimKeyPackage(name, () => claimOnce(from, name));
   const id = crypto.getRandomValues(new Uint8Array(16));
   const { conversation, welcome } = await fromDevice.start(
     id,

@@ -4,6 +4,10 @@ export * from './chat-client';
 export * from './eventually';
 export * from './postgres';
 export * from './tcp-proxy';
-export { type FoundedConversation, foundConversation } from './e2ee-peer';
+export {
+  type FoundedConversation,
+  claimKeyPackage,
+  foundConversation,
+} from './e2ee-peer';
 export * from './node-file-crypto';
 export * from './node-crypto-channel';

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import type { INestApplicationContext } from '@nestjs/common';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { Limits } from '@app/shared';
 import type { Server, ServerOptions, Socket } from 'socket.io';
@@ -10,6 +11,12 @@ import { KeyCounts } from '../common/key-counts';
 import type { ClientAddressService } from '../edge/client-address.service';
 import type { HostAllowlist } from '../edge/host-allowlist';
 import { HttpLimits } from '../edge/http-limits';
+
+/** Each socket's commands, chained: the last one's completion. */
+const queues = new WeakMap<object, Promise<unknown>>();
+
+/** The socket as Nest's adapter types it (its own copy of socket.io's types). */
+type NestSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
 
 export interface RealtimeIoOptions {
   allowedOrigins: readonly string[];
@@ -91,6 +98,29 @@ export class RealtimeIoAdapter extends IoAdapter {
     }
     this.sessionsPerAddress.add(address, 1);
     conn.once('close', () => this.sessionsPerAddress.add(address, -1));
+  }
+
+  /**
+   * Each socket's commands run one after another, in arrival order, across all gateways: a
+   * user's messages are stored and delivered in the order they were sent (sockets still run in
+   * parallel). A plain listener per event, where Nest's default keeps an rxjs pipeline per event
+   * alive on every idle socket, and no interceptor (whose async-context binding cost
+   * tens of microseconds per command). Handlers answer with events, never with return values.
+   */
+  override bindMessageHandlers(
+    socket: NestSocket,
+    handlers: MessageMappingProperties[],
+  ): void {
+    // `on`, not `onAny`: any-listeners run before the middleware has opened the envelope
+    for (const { message, callback } of handlers)
+      socket.on(message as string, (payload: unknown) => {
+        const previous = queues.get(socket) ?? Promise.resolve();
+        // a handler's errors are answered by its gateway's exception filter; this keeps order
+        const current = previous
+          .then(() => callback(payload))
+          .catch(() => undefined);
+        queues.set(socket, current);
+      });
   }
 
   /** Nest's disconnect hook drops the reason; gateways need it (logout vs. dropped network). */

@@ -10,17 +10,28 @@ import { type RunningServer, startBuiltServer } from '@app/testing';
  */
 export function startLoadServer(
   profileDir?: string,
-  options: { dir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    dir?: string;
+    env?: NodeJS.ProcessEnv;
+    /** More options for node (a heap snapshot signal, say). */
+    nodeArgs?: string[];
+    /** Another checkout's build, to compare. */
+    root?: string;
+  } = {},
 ): Promise<RunningServer> {
   return startBuiltServer({
     dir: options.dir,
-    nodeArgs: profileDir
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${profileDir}`,
-          `--require=${join(__dirname, 'exit-on-second-sigterm.cjs')}`,
-        ]
-      : [],
+    root: options.root,
+    nodeArgs: [
+      ...(profileDir
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${profileDir}`,
+            `--require=${join(__dirname, 'exit-on-second-sigterm.cjs')}`,
+          ]
+        : []),
+      ...(options.nodeArgs ?? []),
+    ],
     env: {
       LOG_LEVEL: 'warn',
       RATE_HANDSHAKES_PER_MINUTE: '10000000',

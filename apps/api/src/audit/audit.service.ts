@@ -4,7 +4,7 @@ import { Subject } from 'rxjs';
 import {
   isDatabaseUnavailable,
   isUniqueViolation,
-} from '../database/database-errors';
+} from '../common/database-errors';
 import type { HashedRow } from './audit-chain';
 import { AuditRepeats } from './audit-repeats';
 import { AuditRepository } from './audit.repository';

@@ -5,7 +5,7 @@ import {
 } from '@nestjs/websockets';
 import { ClientEvent } from '@app/shared';
 
-import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
+import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { SessionsService } from '../sessions/sessions.service';
 import { KeyPackageClaimDto, KeyPackagesDto } from './dto/key-packages.dto';

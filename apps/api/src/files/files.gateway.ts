@@ -5,7 +5,7 @@ import {
 } from '@nestjs/websockets';
 import { ClientEvent, type FileChunkPayload } from '@app/shared';
 
-import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
+import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import { InvalidPayloadException } from '../common/domain.exception';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { SessionsService } from '../sessions/sessions.service';

@@ -25,7 +25,7 @@ import {
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
 import { DomainException } from '../common/domain.exception';
-import { rejectRequest } from '../common/filters/ws-exceptions.filter';
+import { rejectRequest } from '../realtime/ws-exceptions.filter';
 import { AppConfigService } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { RealtimeService } from '../realtime/realtime.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
 
-import { isUniqueViolation } from '../database/database-errors';
+import { isUniqueViolation } from '../common/database-errors';
 import { NameBindingEntity } from './name-binding.entity';
 
 /**

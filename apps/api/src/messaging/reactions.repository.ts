@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { ReactionSummary } from '@app/shared';
 import { In, type Repository } from 'typeorm';
 
-import { isUniqueViolation } from '../database/database-errors';
+import { isUniqueViolation } from '../common/database-errors';
 import { ReactionEntity } from './reaction.entity';
 
 @Injectable()

@@ -7,9 +7,9 @@ import {
   readEnvelope,
 } from '@app/shared';
 
-import { clientIdOf } from '../common/filters/ws-exceptions.filter';
+import { clientIdOf } from './ws-exceptions.filter';
 import { findForbiddenKey } from '../common/validation';
-import { DatabaseUnavailableException } from '../database/database-errors';
+import { DatabaseUnavailableException } from '../common/database-errors';
 import type { ChatSocket } from './chat-socket';
 import type { EventVerdict } from './connection-guard';
 

@@ -13,7 +13,7 @@ import { ErrorCode, ServerEvent, type SessionReadyPayload } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
-import { rejectRequest } from '../common/filters/ws-exceptions.filter';
+import { rejectRequest } from './ws-exceptions.filter';
 import { CryptoService } from '../crypto/crypto.service';
 import { ClientAddressService } from '../edge/client-address.service';
 import type { ChatServer, ChatSocket } from './chat-socket';

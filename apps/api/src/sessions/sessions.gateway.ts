@@ -6,7 +6,7 @@ import {
 } from '@nestjs/websockets';
 import { ClientEvent } from '@app/shared';
 
-import { ChatGateway } from '../common/decorators/chat-gateway.decorator';
+import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { LoginDto, ResumeDto } from './dto/login.dto';
 import { SessionsService } from './sessions.service';

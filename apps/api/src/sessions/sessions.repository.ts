@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 
 import type { RemoteMember } from '../cluster/cluster-events';
-import { isUniqueViolation } from '../database/database-errors';
+import { isUniqueViolation } from '../common/database-errors';
 import { SessionEntity } from './session.entity';
 
 /** Claims of instances that are gone: not in `instances` (cluster only; one instance never reaps). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, LessThan, MoreThanOrEqual, type Repository } from 'typeorm';
 
-import { isUniqueViolation } from '../database/database-errors';
+import { isUniqueViolation } from '../common/database-errors';
 import { KeyLogHeadEntity } from './key-log-head.entity';
 import { KeyLogLeafEntity } from './key-log-leaf.entity';
 

@@ -12,7 +12,7 @@ import type { Response } from 'express';
 import {
   DatabaseUnavailableException,
   isDatabaseUnavailable,
-} from '../../database/database-errors';
+} from '../database-errors';
 import { DomainException } from '../domain.exception';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {

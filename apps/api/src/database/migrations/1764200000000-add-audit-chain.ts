@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
   type MigrationInterface,
   type QueryRunner,
@@ -5,7 +7,36 @@ import {
   TableColumn,
 } from 'typeorm';
 
-import { GENESIS_HASH, chainHash } from '../../audit/audit-chain';
+// Frozen as they were when this migration was written: a migration never imports live code,
+// which may change after it ran (the live chain is audit/audit-chain.ts, same v1 encoding).
+const GENESIS_HASH = '0'.repeat(64);
+
+interface Row {
+  id: number;
+  at: string;
+  type: string;
+  actor: string | null;
+  target: string | null;
+  detail: string;
+}
+
+/** hash = SHA-256(prev_hash ‖ "\n" ‖ the row's v1 canonical encoding), hex. */
+function chainHash(prevHash: string, row: Row): string {
+  const encoding = JSON.stringify([
+    'fuv-audit/v1',
+    row.id,
+    row.at,
+    row.type,
+    row.actor,
+    row.target,
+    row.detail,
+  ]);
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(encoding)
+    .digest('hex');
+}
 
 /** Chains the audit log (a hash per row, existing rows hashed in id order) and adds signed checkpoints. */
 export class AddAuditChain1764200000000 implements MigrationInterface {
@@ -21,14 +52,7 @@ export class AddAuditChain1764200000000 implements MigrationInterface {
         isNullable: true,
       }),
     );
-    const rows: {
-      id: number;
-      at: string;
-      type: string;
-      actor: string | null;
-      target: string | null;
-      detail: string;
-    }[] = await queryRunner.manager
+    const rows: Row[] = await queryRunner.manager
       .createQueryBuilder()
       .select(['id', 'at', 'type', 'actor', 'target', 'detail'])
       .from('audit_events', 'e')

@@ -1,8 +1,8 @@
 import { UseFilters, UsePipes, applyDecorators } from '@nestjs/common';
 import { WebSocketGateway } from '@nestjs/websockets';
 
-import { WsExceptionsFilter } from '../filters/ws-exceptions.filter';
-import { createValidationPipe } from '../validation';
+import { WsExceptionsFilter } from './ws-exceptions.filter';
+import { createValidationPipe } from '../common/validation';
 
 /**
  * A gateway of chat commands: errors become sealed `exception` events and every payload is

@@ -2,14 +2,14 @@ import { type ArgumentsHost, Catch, Injectable, Logger } from '@nestjs/common';
 import { BaseWsExceptionFilter } from '@nestjs/websockets';
 import { ErrorCode, type ExceptionPayload, ServerEvent } from '@app/shared';
 
-import { AuditService } from '../../audit/audit.service';
-import type { ChatSocket } from '../../realtime/chat-socket';
-import { RealtimeService } from '../../realtime/realtime.service';
+import { AuditService } from '../audit/audit.service';
+import type { ChatSocket } from './chat-socket';
+import { RealtimeService } from './realtime.service';
 import {
   DatabaseUnavailableException,
   isDatabaseUnavailable,
-} from '../../database/database-errors';
-import { DomainException } from '../domain.exception';
+} from '../common/database-errors';
+import { DomainException } from '../common/domain.exception';
 
 /**
  * Turns any error in a gateway into one sealed `exception` event to that client only, with the

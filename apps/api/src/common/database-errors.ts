@@ -1,7 +1,7 @@
 import { ErrorCode } from '@app/shared';
 import { QueryFailedError } from 'typeorm';
 
-import { DomainException } from '../common/domain.exception';
+import { DomainException } from './domain.exception';
 
 // SQLite: another process holds the lock (R39). PostgreSQL: connection refused or lost, server
 // shutting down or starting, too many connections (SQLSTATE classes 08, 53 and 57P).

@@ -87,11 +87,14 @@ export class LoadGenerator {
     );
   }
 
-  /** Clients 0…count-1 log in, `batch` at a time in each thread; pairs (2p, 2p+1) share one. */
-  async connect(count: number, batch: number): Promise<void> {
+  /**
+   * Clients from…from+count-1 (named u<index>) log in, `batch` at a time in each thread; pairs
+   * (2p, 2p+1) share one.
+   */
+  async connect(count: number, batch: number, from = 0): Promise<void> {
     const perThread = 2 * Math.ceil(count / 2 / this.threads.length);
-    this.owner = Array.from({ length: count }, (_, i) =>
-      Math.floor(i / perThread),
+    this.owner = Array.from({ length: from + count }, (_, i) =>
+      i < from ? -1 : Math.floor((i - from) / perThread),
     );
     await Promise.all(
       this.threads.map((thread, t) =>

@@ -22,11 +22,15 @@ import type { ClientSpec } from './load-clients';
 import { LoadGenerator } from './load-generator';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WARM_UP = 20;
 
-/** Asks the server for a heap snapshot and waits until the file is written. */
+/**
+ * Asks the server for a heap snapshot and waits until the file is written. The signal is
+ * SIGWINCH: Nest's shutdown hooks take SIGUSR2, and Node keeps SIGUSR1 for its inspector.
+ */
 async function snapshot(pid: number, dir: string): Promise<string> {
   const before = new Set(readdirSync(dir));
-  process.kill(pid, 'SIGUSR2');
+  process.kill(pid, 'SIGWINCH');
   for (let waited = 0; waited < 120_000; waited += 500) {
     await sleep(500);
     const file = readdirSync(dir).find(
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fuv-heap-'));
   const server = await startLoadServer(undefined, {
     root: values.root,
-    nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`],
+    nodeArgs: ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${dir}`],
   });
   const spec: ClientSpec = {
     kind: 'ours',
@@ -93,17 +97,19 @@ async function main(): Promise<void> {
   try {
     // warm-up: what the first connections load once (code, caches) is not per connection
     const warm = new LoadGenerator(spec);
-    await warm.connect(20, 20);
+    await warm.connect(WARM_UP, WARM_UP);
     await warm.stop();
     await sleep(2000);
-    const empty = sizes(await snapshot(server.pid, dir));
+    // RSS before each snapshot: writing one takes memory of its own
     const rssEmpty = processStats(server.pid).rssMb;
+    const empty = sizes(await snapshot(server.pid, dir));
     const load = new LoadGenerator(spec);
     try {
-      await load.connect(clients, 25);
+      // after the warm-up's names (a name belongs to the browser that first took it)
+      await load.connect(clients, 25, WARM_UP);
       await sleep(2000);
-      const full = sizes(await snapshot(server.pid, dir));
       const rssFull = processStats(server.pid).rssMb;
+      const full = sizes(await snapshot(server.pid, dir));
       const rows = [...full].map(([label, f]) => {
         const e = empty.get(label) ?? { bytes: 0, count: 0 };
         return {

@@ -15,8 +15,9 @@ io.on('connection', (socket) => {
   socket.on('login', (username: string) => {
     byName.set(username, socket.id);
     socket.data.username = username;
+    // no join broadcast to everyone: its n² frames would bound plain's connect rate (ours sends
+    // presence in batches), and issue 14 compares connect rates against plain without them
     socket.emit('joined', { username, users: byName.size });
-    socket.broadcast.emit('user:joined', { username });
   });
   socket.on('message', (m: { clientId: string; text: string }) => {
     io.emit('message', { ...m, from: socket.data.username, at: Date.now() });

@@ -1,7 +1,9 @@
 /**
- * The load clients of `npm run bench`, one kind per server: ours (the shared protocol client on
- * `node:crypto` channels) and plain Socket.IO. They run in the generator's worker threads
- * (load-worker.ts), so everything here is described by a plain, cloneable `ClientSpec`.
+ * The load clients of `npm run bench`, one kind per server, both over the minimal Socket.IO
+ * client in light-socket.ts: ours (the shared `SecureChatClient`, channels on `node:crypto`) and
+ * plain. They run in the generator's worker threads (load-worker.ts), so everything here is
+ * described by a plain, cloneable `ClientSpec`. The file transfer's plain sender and recipient
+ * (`plainLogin`) use socket.io-client, for its binary events.
  */
 import { randomUUID } from 'node:crypto';
 

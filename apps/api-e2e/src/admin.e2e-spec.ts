@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 
 import Database from 'better-sqlite3';
 import {
@@ -17,12 +16,11 @@ import { ChatClient } from '@app/testing';
 import {
   ADMIN_TOKEN,
   type TestServer,
+  runScript,
   sleep,
   startServer,
   waitUntilEmpty,
 } from './support/test-server';
-
-const ROOT = resolve(__dirname, '../../..');
 
 describe('admin REST API and the tamper-evident audit log (real app, real SQLite)', () => {
   let server: TestServer;
@@ -404,23 +402,18 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
       const { database, keysDir } = victim.config;
       await victim.app.close(); // the CLI works on a stopped server's files
       const env = {
-        ...process.env,
         DATABASE_URL: `sqlite:${database.type === 'sqlite' ? database.path : ''}`,
         KEYS_DIR: keysDir,
       };
       const run = (script: string, args: string[] = []) =>
-        spawnSync('npm', ['run', '-s', script, '--', ...args], {
-          cwd: ROOT,
-          env,
-          encoding: 'utf8',
-        });
+        runScript(script, env, args);
 
-      const logs = run('logs', ['--type', 'message_public']);
+      const logs = await run('logs', ['--type', 'message_public']);
       expect(logs.status).toBe(0);
       expect(logs.stdout).toContain('cli evidence \\u001b[2J wiped?');
       expect(logs.stdout).not.toContain('\u001b');
 
-      const clean = run('audit:verify');
+      const clean = await run('audit:verify');
       expect(clean.status).toBe(0);
       expect(clean.stdout).toMatch(
         /Intact: the audit log verifies up to row #\d+/,
@@ -433,7 +426,7 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
         .prepare('UPDATE audit_events SET actor = ? WHERE id = ?')
         .run('mallory', id);
       sqlite.close();
-      const broken = run('audit:verify');
+      const broken = await run('audit:verify');
       expect(broken.status).toBe(1);
       expect(broken.stdout).toContain(`BROKEN at row #${id}`);
       if (database.type === 'sqlite')
@@ -448,24 +441,18 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
       await victim.app.close(); // a final checkpoint covers every row
       const path = database.type === 'sqlite' ? database.path : '';
       const env = {
-        ...process.env,
         DATABASE_URL: `sqlite:${path}`,
         KEYS_DIR: keysDir,
         AUDIT_CHECKPOINT_SECONDS: '1',
       };
-      const verify = () =>
-        spawnSync('npm', ['run', '-s', 'audit:verify'], {
-          cwd: ROOT,
-          env,
-          encoding: 'utf8',
-        });
+      const verify = () => runScript('audit:verify', env);
       await sleep(2100);
-      const clean = verify();
+      const clean = await verify();
       expect(clean.stdout).toContain('Intact');
       const sqlite = new Database(path);
       sqlite.prepare('DELETE FROM audit_checkpoints').run();
       sqlite.close();
-      const broken = verify();
+      const broken = await verify();
       expect(broken.status).toBe(1);
       expect(broken.stdout).toContain('no signed checkpoint covers them');
       rmSync(dirname(path), { recursive: true, force: true });

@@ -128,6 +128,28 @@ describe('room frames: one seal per broadcast under a room key (issue 14)', () =
     expect(dave.failures).toEqual([]);
   });
 
+  it('a dropped connection rotates the key too: its member may come back elsewhere, or be kicked there', async () => {
+    const alice = await room.login('alice');
+    const bob = await room.login('bob');
+    const frames = captureFrames(alice);
+    alice.say('before the drop');
+    await alice.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'before the drop',
+    );
+    bob.socket.io.engine.close();
+    // the new connection's handshake comes after the server saw the old one close
+    await bob.until(() => bob.readyCount > 1, 'bob reconnected');
+    alice.say('after the drop');
+    await alice.next(
+      ServerEvent.MessageCreated,
+      (m) => m.text === 'after the drop',
+    );
+    const [before, after] = roomFrames(frames, ServerEvent.MessageCreated);
+    expect(after.epoch).toBeGreaterThan(before.epoch);
+    expect(alice.failures).toEqual([]);
+  });
+
   it('a replayed room frame, or one from an epoch the member was not given, is refused by the client', async () => {
     const alice = await room.login('alice');
     const frames = captureFrames(alice);

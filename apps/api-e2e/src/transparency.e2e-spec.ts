@@ -1,6 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-
 import {
   type Binding,
   type ConsistencyProofPayload,
@@ -27,9 +24,8 @@ import {
   verifyKeyLog,
 } from '@app/api';
 
-import { type TestServer, startServer } from './support/test-server';
+import { type TestServer, runScript, startServer } from './support/test-server';
 
-const ROOT = resolve(__dirname, '../../..');
 const fromHex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -189,16 +185,11 @@ describe('key transparency log (public REST)', () => {
     });
     const { database, keysDir } = server.config;
     const run = () =>
-      spawnSync('npm', ['run', '-s', 'kt:verify'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: `sqlite:${database.type === 'sqlite' ? database.path : ''}`,
-          KEYS_DIR: keysDir,
-        },
-        encoding: 'utf8',
+      runScript('kt:verify', {
+        DATABASE_URL: `sqlite:${database.type === 'sqlite' ? database.path : ''}`,
+        KEYS_DIR: keysDir,
       });
-    const clean = run();
+    const clean = await run();
     expect(clean.stdout).toContain('Checked 6 leaves and 4 signed heads.');
     expect(clean.status).toBe(0);
 
@@ -223,7 +214,7 @@ describe('key transparency log (public REST)', () => {
       expect.stringMatching(/^head of size 5 .*not the root/),
       expect.stringMatching(/^head of size 6 .*not the root/),
     ]);
-    const caught = run();
+    const caught = await run();
     expect(caught.status).toBe(1);
     expect(caught.stdout).toContain('PROBLEM: head of size 3');
   });

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
 import { type AppConfig, createApp, loadConfig } from '@app/api';
@@ -136,4 +137,31 @@ export async function waitUntilEmpty(
     if (Date.now() > deadline) throw new Error(`${n} usernames still claimed`);
     await sleep(20);
   }
+}
+
+const ROOT = resolve(__dirname, '../../../..');
+
+/**
+ * Runs `npm run -s <script> -- <args>` in the repository with `env`; resolves with its exit
+ * status and output. Asynchronous on purpose: spawnSync would freeze this process, and the
+ * in-process test server with it, for seconds, after which a kept-alive HTTP connection can be
+ * closed under the next request.
+ */
+export function runScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): Promise<{ status: number; stdout: string }> {
+  return new Promise((done) =>
+    execFile(
+      'npm',
+      ['run', '-s', script, ...(args.length ? ['--', ...args] : [])],
+      { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
+      (error, stdout) =>
+        done({
+          status: error ? Number(error.code ?? 1) : 0,
+          stdout,
+        }),
+    ),
+  );
 }

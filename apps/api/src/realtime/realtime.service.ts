@@ -60,10 +60,15 @@ export class RealtimeService {
     }
   }
 
-  /** A member's socket joins the room: granted the current key before any room frame. */
+  /**
+   * A member's socket joins the room: granted the current key before any room frame. A socket
+   * that drops also leaves with the key it holds (its member may come back on another
+   * instance, or be kicked there), so its departure rotates the key too.
+   */
   admit(socket: ChatSocket): void {
     this.send(socket, ServerEvent.RoomKey, this.room.grant());
     void socket.join(MEMBERS);
+    socket.once('disconnect', () => this.room.retire());
   }
 
   /** A member left (or was kicked): out of the room, and the next frame is under a new key. */

@@ -9,7 +9,7 @@ import { type IdentityKey, proveIdentity } from '../identity/identity-key';
 import { ClientEvent } from '../protocol/client-event';
 import { Limits } from '../protocol/limits';
 import { retryDelayMs } from './outbox';
-import { fromBase64 } from '../crypto/bytes';
+import { fromBase64Within } from '../crypto/bytes';
 import { DecryptFailedError, readEnvelope } from '../crypto/envelope';
 import { AES_KEY_BYTES } from '../crypto/handshake';
 import { RoomKey, isRoomFrame, readRoomEnvelope } from '../crypto/room-frame';
@@ -281,12 +281,10 @@ export class SecureChatClient {
 
   private async roomKey(payload: Record<string, unknown>): Promise<RoomKey> {
     const { epoch, key, seq } = payload as Partial<RoomKeyPayload>;
-    let raw: Uint8Array | undefined;
-    try {
-      raw = typeof key === 'string' ? fromBase64(key) : undefined;
-    } catch {
-      raw = undefined;
-    }
+    const raw =
+      typeof key === 'string'
+        ? fromBase64Within(key, AES_KEY_BYTES)
+        : undefined;
     if (
       !raw ||
       raw.length !== AES_KEY_BYTES ||

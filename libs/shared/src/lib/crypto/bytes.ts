@@ -29,6 +29,19 @@ export function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** Strict base64 of at most `maxBytes` bytes (checked before decoding); undefined otherwise. */
+export function fromBase64Within(
+  text: string,
+  maxBytes: number,
+): Uint8Array | undefined {
+  if (text.length > Math.ceil(maxBytes / 3) * 4) return undefined;
+  try {
+    return fromBase64(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Socket.IO hands binary over as Buffer in Node and as ArrayBuffer in the browser. */
 export function asBytes(value: unknown): Uint8Array | undefined {
   if (value instanceof Uint8Array) return value;

@@ -1,6 +1,12 @@
 import { ClientEvent } from '../protocol/client-event';
 import { ServerEvent } from '../protocol/server-event';
-import { asBytes, concatBytes, fromBase64, fromUtf8, utf8 } from './bytes';
+import {
+  asBytes,
+  concatBytes,
+  fromBase64Within,
+  fromUtf8,
+  utf8,
+} from './bytes';
 
 /**
  * The sealed envelope: how every payload after the handshake travels, in both directions.
@@ -81,7 +87,10 @@ export function readEnvelope(
   const keys = Object.keys(value);
   if (keys.length !== 3) return undefined;
   const { v, seq, box } = value as Record<string, unknown>;
-  const bytes = typeof box === 'string' ? textBox(box) : asBytes(box);
+  const bytes =
+    typeof box === 'string'
+      ? fromBase64Within(box, TEXT_BOX_MAX_BYTES)
+      : asBytes(box);
   if (
     v !== ENVELOPE_VERSION ||
     typeof seq !== 'number' ||
@@ -94,15 +103,6 @@ export function readEnvelope(
     return undefined;
   }
   return { v, seq, box: bytes };
-}
-
-function textBox(text: string): Uint8Array | undefined {
-  if (text.length > Math.ceil(TEXT_BOX_MAX_BYTES / 3) * 4) return undefined;
-  try {
-    return fromBase64(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

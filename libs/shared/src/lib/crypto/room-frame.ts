@@ -1,5 +1,5 @@
 import { ServerEvent } from '../protocol/server-event';
-import { asBytes, fromBase64, utf8 } from './bytes';
+import { asBytes, fromBase64Within, utf8 } from './bytes';
 import {
   DecryptFailedError,
   NONCE_BYTES,
@@ -78,7 +78,7 @@ export function readRoomEnvelope(
   if (Object.keys(value).length !== 4) return undefined;
   const { v, epoch, seq, box } = value as Record<string, unknown>;
   const bytes =
-    typeof box === 'string' ? base64Box(box, maxBoxBytes) : asBytes(box);
+    typeof box === 'string' ? fromBase64Within(box, maxBoxBytes) : asBytes(box);
   if (
     v !== ROOM_FRAME_VERSION ||
     !isCount(epoch) ||
@@ -93,15 +93,6 @@ export function readRoomEnvelope(
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function base64Box(text: string, maxBoxBytes: number): Uint8Array | undefined {
-  if (text.length > Math.ceil(maxBoxBytes / 3) * 4) return undefined;
-  try {
-    return fromBase64(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** AES-256-GCM decryption under one key; rejects for a box that does not open. */

@@ -146,6 +146,60 @@ describe('delivery: at-least-once, exactly-once stored (R35)', () => {
   });
 });
 
+describe('presence before words', () => {
+  const room = useChatRoom({ RATE_EVENTS_BURST: '1000' });
+
+  /** The joins and the given messages in the order the client received them. */
+  const arrivals = (
+    client: Awaited<ReturnType<typeof room.login>>,
+    clientId: string,
+  ) =>
+    client.received
+      .filter(
+        (r) =>
+          r.event === ServerEvent.UserJoined ||
+          (r.payload as { clientId?: string }).clientId === clientId,
+      )
+      .map((r) =>
+        r.event === ServerEvent.UserJoined
+          ? `joined ${(r.payload as { user: { username: string } }).user.username}`
+          : r.event,
+      );
+
+  it("a newcomer's first words, public or private, never reach anyone before their arrival does", async () => {
+    const alice = await room.login('alice');
+    // said at once, well inside the tick that gathers joins: the join is sent first anyway
+    const bob = await room.login('bob');
+    const hello = randomUUID();
+    await bob.send(ClientEvent.MessageSend, {
+      clientId: hello,
+      text: 'hi all',
+    });
+    await alice.next(ServerEvent.MessageCreated, (m) => m.clientId === hello);
+    expect(arrivals(alice, hello)).toEqual([
+      'joined bob',
+      ServerEvent.MessageCreated,
+    ]);
+
+    const carol = await room.login('carol');
+    const psst = randomUUID();
+    await carol.send(ClientEvent.PrivateMessageSend, {
+      clientId: psst,
+      to: 'alice',
+      text: 'psst',
+    });
+    await alice.next(
+      ServerEvent.PrivateMessageCreated,
+      (m) => m.clientId === psst,
+    );
+    expect(arrivals(alice, psst)).toEqual([
+      'joined bob',
+      'joined carol',
+      ServerEvent.PrivateMessageCreated,
+    ]);
+  });
+});
+
 describe('catch-up after a disconnect (R36)', () => {
   // these tests send bursts of messages faster than a person could
   const room = useChatRoom({ RATE_EVENTS_BURST: '1000' });

@@ -1,5 +1,6 @@
 export * from './lib/client/outbox';
 export * from './lib/client/secure-chat-client';
+export * from './lib/client/session-keeper';
 export * from './lib/client/upload-window';
 export * from './lib/crypto/bytes';
 export * from './lib/crypto/checkpoint';

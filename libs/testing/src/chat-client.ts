@@ -4,7 +4,6 @@ import {
   ClientEvent,
   type ChannelMaker,
   type ClientEventMap,
-  ErrorCode,
   type ExceptionPayload,
   type IdentityKey,
   type MessagePayload,
@@ -12,7 +11,9 @@ import {
   Outbox,
   type Outgoing,
   type SealedEnvelope,
+  type Rejoin,
   SecureChatClient,
+  SessionKeeper,
   type SecureClientFailure,
   ServerEvent,
   type ServerEventMap,
@@ -90,8 +91,8 @@ export class ChatClient {
   fingerprint?: string;
   readyCount = 0;
   disconnects = 0;
-  username?: string;
-  resumeToken?: string;
+  /** The name it holds, its resume token and last public message: the browser's policy. */
+  private readonly keeper = new SessionKeeper();
   /** Rewrites the next outgoing envelope (tamper tests). */
   private rewriteNext?: (
     event: string,
@@ -100,8 +101,18 @@ export class ChatClient {
   readonly sent: [string, SealedEnvelope][] = [];
   /** Messages sent with `say`/`whisper` that the server has not confirmed yet. */
   readonly outbox = new Outbox();
+  get username(): string | undefined {
+    return this.keeper.username;
+  }
+
+  get resumeToken(): string | undefined {
+    return this.keeper.resumeToken;
+  }
+
   /** The highest public message id received (history or live). */
-  lastMessageId?: number;
+  get lastMessageId(): number | undefined {
+    return this.keeper.lastMessageId;
+  }
   private readonly secure: SecureChatClient;
   private waiters: (() => void)[] = [];
   /** The identity key its logins prove; unset: each name's own browser. */
@@ -149,7 +160,8 @@ export class ChatClient {
       onReady: (fp) => {
         this.fingerprint = fp;
         this.readyCount++;
-        if (this.resilient && this.readyCount > 1) this.rejoin();
+        const step = this.resilient && this.keeper.reconnected();
+        if (step) this.rejoin(step);
         this.notify();
       },
       onEvent: (event, payload) => {
@@ -405,14 +417,11 @@ export class ChatClient {
       .catch(() => undefined); // offline: resent after the next join
   }
 
-  private rejoin(): void {
-    const lastMessageId = this.lastMessageId;
-    const request = this.resumeToken
-      ? this.send(ClientEvent.SessionResume, {
-          token: this.resumeToken,
-          lastMessageId,
-        })
-      : this.requestLogin(this.username!, lastMessageId);
+  private rejoin(step: Rejoin): void {
+    const request =
+      'resume' in step
+        ? this.send(ClientEvent.SessionResume, step.resume)
+        : this.requestLogin(step.login.username, step.login.lastMessageId);
     void request.catch(() => undefined);
   }
 
@@ -426,8 +435,7 @@ export class ChatClient {
   private track(event: keyof ServerEventMap, payload: unknown): void {
     if (event === ServerEvent.SessionJoined) {
       const joined = payload as SessionJoinedPayload;
-      this.username = joined.username;
-      this.resumeToken = joined.resumeToken;
+      this.keeper.joined(joined);
       if (this.e2ee)
         void (
           this.identity
@@ -445,7 +453,7 @@ export class ChatClient {
           ? [payload as MessagePayload]
           : (payload as { messages: MessagePayload[] }).messages;
       for (const m of messages) {
-        this.lastMessageId = Math.max(this.lastMessageId ?? 0, m.id);
+        this.keeper.heard(m.id);
         if (m.from === this.username) this.outbox.acknowledge(m.clientId);
       }
     } else if (event === ServerEvent.PrivateMessageCreated) {
@@ -454,13 +462,9 @@ export class ChatClient {
     } else if (event === ServerEvent.Exception) {
       const error = payload as ExceptionPayload;
       // the held name expired (long outage, restart): claim it again and keep our place
-      if (
-        this.resilient &&
-        error.event === ClientEvent.SessionResume &&
-        error.code === ErrorCode.ResumeFailed
-      ) {
-        this.resumeToken = undefined;
-        this.rejoin();
+      const step = this.resilient ? this.keeper.refused(error) : undefined;
+      if (step && step !== 'gone') {
+        this.rejoin(step);
         return;
       }
       const item = this.outbox.refuse(error);

@@ -25,6 +25,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { CryptoService } from '../crypto/crypto.service';
 import { IdentityService } from '../identity/identity.service';
 import { typedNameKey } from '../identity/name-identity';
+import { Roster } from '../sessions/roster';
 import { SessionsService } from '../sessions/sessions.service';
 import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { AdminAuthGuard } from './admin-auth.guard';
@@ -42,6 +43,7 @@ const toIso = (value: string | undefined) =>
 export class AdminController {
   constructor(
     private readonly sessions: SessionsService,
+    private readonly roster: Roster,
     private readonly events: AuditRepository,
     private readonly checkpoints: AuditCheckpointsRepository,
     private readonly crypto: CryptoService,
@@ -54,14 +56,14 @@ export class AdminController {
     summary: 'Users online now (and names held for a reconnect)',
   })
   users(): AdminUserPayload[] {
-    const local = this.sessions.all().map((m) => ({
+    const local = this.roster.local().map((m) => ({
       username: m.username,
       since: m.since,
       address: m.addressHash,
-      connected: m.socket !== undefined,
+      connected: this.roster.isConnected(m),
     }));
     // members of other instances (a cluster): their address hash stays with their instance
-    const remote = this.sessions.remote().map((m) => ({
+    const remote = this.roster.remote().map((m) => ({
       username: m.username,
       since: m.since,
       address: '',

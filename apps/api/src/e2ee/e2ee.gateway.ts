@@ -7,7 +7,7 @@ import { ClientEvent } from '@app/shared';
 
 import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { SessionsService } from '../sessions/sessions.service';
+import { Roster } from '../sessions/roster';
 import { KeyPackageClaimDto, KeyPackagesDto } from './dto/key-packages.dto';
 import { KeyPackagesService } from './key-packages.service';
 
@@ -15,7 +15,7 @@ import { KeyPackagesService } from './key-packages.service';
 export class E2eeGateway {
   constructor(
     private readonly keyPackages: KeyPackagesService,
-    private readonly sessions: SessionsService,
+    private readonly roster: Roster,
   ) {}
 
   @SubscribeMessage(ClientEvent.KeyPackagesPublish)
@@ -23,7 +23,7 @@ export class E2eeGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: KeyPackagesDto,
   ): void {
-    this.keyPackages.publish(this.sessions.requireMember(socket), dto.packages);
+    this.keyPackages.publish(this.roster.require(socket), dto.packages);
   }
 
   @SubscribeMessage(ClientEvent.KeyPackageClaim)
@@ -31,6 +31,6 @@ export class E2eeGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: KeyPackageClaimDto,
   ): Promise<void> {
-    await this.keyPackages.claim(this.sessions.requireMember(socket), dto.name);
+    await this.keyPackages.claim(this.roster.require(socket), dto.name);
   }
 }

@@ -4,8 +4,9 @@ import { ErrorCode, ServerEvent } from '@app/shared';
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
 import { DomainException } from '../common/domain.exception';
-import { RealtimeService } from '../realtime/realtime.service';
-import { type Member, SessionsService } from '../sessions/sessions.service';
+import { DeliveryService } from '../realtime/delivery.service';
+import { type Member, Roster } from '../sessions/roster';
+import { SessionsService } from '../sessions/sessions.service';
 
 /**
  * The end-to-end key-package directory: each online member's single-use MLS key packages, kept
@@ -20,7 +21,8 @@ export class KeyPackagesService implements OnModuleInit {
 
   constructor(
     private readonly sessions: SessionsService,
-    private readonly realtime: RealtimeService,
+    private readonly roster: Roster,
+    private readonly delivery: DeliveryService,
     private readonly audit: AuditService,
     private readonly cluster: ClusterService,
   ) {}
@@ -29,8 +31,9 @@ export class KeyPackagesService implements OnModuleInit {
     this.sessions.left$.subscribe((member) => this.stock.delete(member.key));
     // a member held here, claimed from another instance
     this.cluster.answer('key-package', ({ sessionId }) => {
-      const member = this.sessions.connectedMember(sessionId);
-      return (member && this.stock.get(member.key)?.shift()) ?? null;
+      const member = this.roster.get(sessionId);
+      const here = member && this.roster.isConnected(member);
+      return (here && this.stock.get(member.key)?.shift()) || null;
     });
   }
 
@@ -41,7 +44,7 @@ export class KeyPackagesService implements OnModuleInit {
 
   /** Hands `requester` one of `name`'s key packages, which is then gone. */
   async claim(requester: Member, name: string): Promise<void> {
-    const { here, there, username } = this.sessions.locate(name) ?? {};
+    const { here, there, username } = this.roster.locate(name) ?? {};
     const unavailable = (why: string) =>
       new DomainException(ErrorCode.KeyPackageUnavailable, why, 'name');
     if (!username)
@@ -61,11 +64,10 @@ export class KeyPackagesService implements OnModuleInit {
       actor: requester.username,
       target: username,
     });
-    if (requester.socket)
-      this.realtime.send(requester.socket, ServerEvent.KeyPackage, {
-        name: username,
-        package: key,
-      });
+    this.delivery.toMember(requester.sessionId, ServerEvent.KeyPackage, {
+      name: username,
+      package: key,
+    });
   }
 
   /** From the instance holding the member (every other instance answers null). */

@@ -5,10 +5,16 @@ import {
 } from '@nestjs/websockets';
 import { ClientEvent, type FileChunkPayload } from '@app/shared';
 
+import { AuditService } from '../audit/audit.service';
 import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import { InvalidPayloadException } from '../common/domain.exception';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { SessionsService } from '../sessions/sessions.service';
+import { RealtimeService } from '../realtime/realtime.service';
+import {
+  exceptionPayload,
+  rejectRequest,
+} from '../realtime/ws-exceptions.filter';
+import { Roster } from '../sessions/roster';
 import {
   FileAnswerDto,
   FileCancelDto,
@@ -54,7 +60,9 @@ function checkChunk(payload: unknown): FileChunkPayload {
 export class FilesGateway {
   constructor(
     private readonly files: FilesService,
-    private readonly sessions: SessionsService,
+    private readonly roster: Roster,
+    private readonly realtime: RealtimeService,
+    private readonly audit: AuditService,
   ) {}
 
   @SubscribeMessage(ClientEvent.FileOffer)
@@ -62,7 +70,7 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileOfferDto,
   ): Promise<void> {
-    await this.files.offer(this.sessions.requireMember(socket), dto);
+    await this.files.offer(this.roster.require(socket), dto);
   }
 
   @SubscribeMessage(ClientEvent.FileChunk)
@@ -70,10 +78,7 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: FileChunkPayload,
   ): Promise<void> {
-    await this.files.chunk(
-      this.sessions.requireMember(socket),
-      checkChunk(payload),
-    );
+    await this.files.chunk(this.roster.require(socket), checkChunk(payload));
   }
 
   @SubscribeMessage(ClientEvent.FileAnswer)
@@ -82,7 +87,7 @@ export class FilesGateway {
     @MessageBody() dto: FileAnswerDto,
   ): Promise<void> {
     await this.files.answer(
-      this.sessions.requireMember(socket),
+      this.roster.require(socket),
       dto.transferId,
       dto.accept,
     );
@@ -93,12 +98,18 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileFetchDto,
   ): void {
-    const member = this.sessions.requireMember(socket);
-    // streamed outside the socket's command queue, so the recipient can cancel meanwhile
+    const member = this.roster.require(socket);
+    // streamed outside the socket's command queue, so the recipient can cancel meanwhile; its
+    // refusals are reported as the gateway's are
     this.files
-      .fetch(member, socket, dto.transferId, dto.from)
+      .fetch(member, dto.transferId, dto.from)
       .catch((error: unknown) =>
-        this.files.reportFetchError(socket, dto.transferId, error),
+        rejectRequest(
+          this.realtime,
+          this.audit,
+          socket,
+          exceptionPayload(error, ClientEvent.FileFetch),
+        ),
       );
   }
 
@@ -107,9 +118,6 @@ export class FilesGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: FileCancelDto,
   ): Promise<void> {
-    await this.files.cancel(
-      this.sessions.requireMember(socket),
-      dto.transferId,
-    );
+    await this.files.cancel(this.roster.require(socket), dto.transferId);
   }
 }

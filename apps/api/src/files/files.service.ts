@@ -1,5 +1,4 @@
 import { type Hash, createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 
 import {
   Injectable,
@@ -8,7 +7,6 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
-  ClientEvent,
   ErrorCode,
   type FileChunkPayload,
   type FileEndReason,
@@ -24,12 +22,10 @@ import {
 
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
-import { DomainException } from '../common/domain.exception';
-import { rejectRequest } from '../realtime/ws-exceptions.filter';
 import { AppConfigService } from '../config/app-config.service';
-import type { ChatSocket } from '../realtime/chat-socket';
-import { RealtimeService } from '../realtime/realtime.service';
-import { type Member, SessionsService } from '../sessions/sessions.service';
+import { DeliveryService } from '../realtime/delivery.service';
+import { type Member, Roster } from '../sessions/roster';
+import { SessionsService } from '../sessions/sessions.service';
 import { FileStore } from './file-store';
 import { FilesException } from './files.exception';
 
@@ -64,8 +60,6 @@ interface Transfer {
 
 /** At most this many unfinished uploads per user, and this many bytes of them (F25). */
 const UPLOADS_PER_USER = 3;
-/** Chunks queued for one socket before a download waits for it to drain (L34). */
-const QUEUED_CHUNKS = 16;
 
 const notFound = () =>
   new FilesException(
@@ -88,7 +82,8 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly store: FileStore,
     private readonly sessions: SessionsService,
-    private readonly realtime: RealtimeService,
+    private readonly roster: Roster,
+    private readonly delivery: DeliveryService,
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
     private readonly cluster: ClusterService,
@@ -254,24 +249,16 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     by: string,
     accepted: boolean,
   ): Promise<void> {
-    const sender = this.sessions.connectedMember(transfer.senderSession);
-    if (sender?.socket) {
-      this.realtime.send(sender.socket, ServerEvent.FileAnswered, {
-        transferId: transfer.offer.transferId,
-        by,
-        accepted,
-      });
-    }
+    this.delivery.toMember(transfer.senderSession, ServerEvent.FileAnswered, {
+      transferId: transfer.offer.transferId,
+      by,
+      accepted,
+    });
     if (!accepted && !transfer.mirror) await this.releaseIfDone(transfer);
   }
 
   /** Streams chunks `from`… to a recipient who accepted (F24); also how a download resumes. */
-  async fetch(
-    member: Member,
-    socket: ChatSocket,
-    transferId: string,
-    from: number,
-  ): Promise<void> {
+  async fetch(member: Member, transferId: string, from: number): Promise<void> {
     const transfer = this.offeredTo(member, transferId);
     if (transfer.answers.get(member.sessionId) !== true) {
       throw new FilesException(
@@ -292,20 +279,19 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     if (previous) previous.active = false;
     const download = { active: true };
     transfer.downloads.set(member.sessionId, download);
+    // on the connection that asked: after a reconnect the client asks again from where it is
+    const connection = this.delivery.connectionOf(member.sessionId);
+    if (connection === undefined) return;
     for (let index = from; index < transfer.offer.chunkCount; index++) {
-      if (
-        !download.active ||
-        !socket.connected ||
-        !this.transfers.has(transferId)
-      )
-        return;
+      if (!download.active || !this.transfers.has(transferId)) return;
       const data = await this.store.read(transfer.storageId, index);
-      this.realtime.send(socket, ServerEvent.FileData, {
-        transferId,
-        index,
-        data,
-      });
-      await this.drained(socket);
+      const sent = await this.delivery.toConnectionPaced(
+        member.sessionId,
+        connection,
+        ServerEvent.FileData,
+        { transferId, index, data },
+      );
+      if (!sent) return;
     }
     transfer.downloads.delete(member.sessionId);
     await this.audit.record('file_downloaded', {
@@ -319,26 +305,6 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
         sessionId: member.sessionId,
       });
     await this.end(transfer, undefined);
-  }
-
-  /** A download runs outside the gateway's error handling: its refusals are reported the same way. */
-  reportFetchError(
-    socket: ChatSocket,
-    transferId: string,
-    error: unknown,
-  ): void {
-    const known = error instanceof DomainException;
-    if (!known)
-      this.logger.error(
-        `download of ${transferId} failed`,
-        (error as Error)?.stack,
-      );
-    rejectRequest(this.realtime, this.audit, socket, {
-      code: known ? error.code : ErrorCode.Internal,
-      message: known ? error.message : 'The download failed; please try again.',
-      field: known ? error.field : undefined,
-      event: ClientEvent.FileFetch,
-    });
   }
 
   /** The sender cancels for everyone; a recipient stops their own download. */
@@ -448,7 +414,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   ): { recipients: Set<string>; to: string | null } {
     if (to !== undefined) {
       const recipient =
-        this.sessions.findOnline(to) ?? this.sessions.findRemote(to);
+        this.roster.findOnline(to) ?? this.roster.findRemote(to);
       if (!recipient || recipient.sessionId === sender.sessionId) {
         throw new FilesException(
           ErrorCode.RecipientUnavailable,
@@ -462,8 +428,8 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       };
     }
     const everyone = [
-      ...this.sessions.all().filter((m) => m !== sender && m.socket),
-      ...this.sessions.remote().filter((m) => m.connected),
+      ...[...this.roster.connected()].filter((m) => m !== sender),
+      ...this.roster.remote().filter((m) => m.connected),
     ].map((m) => m.sessionId);
     if (everyone.length === 0) {
       throw new FilesException(
@@ -513,10 +479,11 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Offers a verified file to its recipients connected to this instance. */
   private offerHere(transfer: Transfer): void {
-    const sockets = [...this.sessions.connected()]
-      .filter((m) => transfer.recipients.has(m.sessionId))
-      .map((m) => m.socket);
-    this.realtime.sendToEach(sockets, ServerEvent.FileOffered, transfer.offer);
+    this.delivery.toMembers(
+      transfer.recipients,
+      ServerEvent.FileOffered,
+      transfer.offer,
+    );
   }
 
   private offeredTo(member: Member, transferId: string): Transfer {
@@ -532,8 +499,7 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private progress(sender: Member, transfer: Transfer): void {
-    if (!sender.socket) return;
-    this.realtime.send(sender.socket, ServerEvent.FileUploadProgress, {
+    this.delivery.toMember(sender.sessionId, ServerEvent.FileUploadProgress, {
       transferId: transfer.offer.transferId,
       nextIndex: transfer.received,
       chunkCount: transfer.offer.chunkCount,
@@ -577,13 +543,11 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     const payload = { transferId: transfer.offer.transferId, reason, message };
     const recipients =
       transfer.state === 'ready' ? transfer.recipients : new Set<string>();
-    for (const member of this.sessions.all()) {
-      const concerned =
-        member.sessionId === transfer.senderSession ||
-        recipients.has(member.sessionId);
-      if (concerned && member.socket)
-        this.realtime.send(member.socket, ServerEvent.FileEnded, payload);
-    }
+    this.delivery.toMembers(
+      [transfer.senderSession, ...recipients],
+      ServerEvent.FileEnded,
+      payload,
+    );
   }
 
   /** Transfers past their time are removed, data and all (F25). */
@@ -656,19 +620,5 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
       const transfer = this.transfers.get(transferId);
       if (transfer?.mirror) void this.end(transfer, reason);
     });
-  }
-
-  /** Waits while the socket has many chunks queued, so a slow reader cannot fill memory. */
-  private async drained(socket: ChatSocket): Promise<void> {
-    const connection = socket.conn as unknown as {
-      writeBuffer: unknown[];
-    } & NodeJS.EventEmitter;
-    while (socket.connected && connection.writeBuffer.length > QUEUED_CHUNKS) {
-      await Promise.race([
-        once(connection, 'drain'),
-        once(connection, 'close'),
-        new Promise((r) => setTimeout(r, 1000)),
-      ]);
-    }
   }
 }

@@ -7,7 +7,7 @@ import { ClientEvent } from '@app/shared';
 
 import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { SessionsService } from '../sessions/sessions.service';
+import { Roster } from '../sessions/roster';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
 import { ReactDto } from './dto/react.dto';
 import { TypingDto } from './dto/typing.dto';
@@ -20,7 +20,7 @@ import { TypingService } from './typing.service';
 export class MessagingGateway {
   constructor(
     private readonly messaging: MessagingService,
-    private readonly sessions: SessionsService,
+    private readonly roster: Roster,
     private readonly typingNotices: TypingService,
     private readonly reactions: ReactionsService,
   ) {}
@@ -30,7 +30,7 @@ export class MessagingGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: ReactDto,
   ): Promise<void> {
-    await this.reactions.react(this.sessions.requireMember(socket), dto);
+    await this.reactions.react(this.roster.require(socket), dto);
   }
 
   @SubscribeMessage(ClientEvent.MessageSend)
@@ -38,7 +38,7 @@ export class MessagingGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: SendMessageDto,
   ): Promise<void> {
-    const sender = this.sessions.requireMember(socket);
+    const sender = this.roster.require(socket);
     await this.messaging.sendPublic(sender, dto.clientId, dto.text);
     this.typingNotices.sent(sender);
   }
@@ -48,7 +48,7 @@ export class MessagingGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: SendPrivateMessageDto,
   ): Promise<void> {
-    const sender = this.sessions.requireMember(socket);
+    const sender = this.roster.require(socket);
     await this.messaging.sendPrivate(sender, dto.clientId, dto.to, {
       text: dto.text,
       e2ee: dto.e2ee,
@@ -61,6 +61,6 @@ export class MessagingGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: TypingDto,
   ): void {
-    this.typingNotices.typing(this.sessions.requireMember(socket), dto.to);
+    this.typingNotices.typing(this.roster.require(socket), dto.to);
   }
 }

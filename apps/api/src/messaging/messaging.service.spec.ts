@@ -3,22 +3,20 @@ import { ServerEvent } from '@app/shared';
 import type { AuditService } from '../audit/audit.service';
 import type { ClusterService } from '../cluster/cluster.service';
 import { type AppConfig, AppConfigService } from '../config/app-config.service';
-import type { ChatSocket } from '../realtime/chat-socket';
-import type { RealtimeService } from '../realtime/realtime.service';
-import type { Member, SessionsService } from '../sessions/sessions.service';
+import type { DeliveryService } from '../realtime/delivery.service';
+import type { Member, Roster } from '../sessions/roster';
+import type { SessionsService } from '../sessions/sessions.service';
 import type { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
 import type { ReactionsRepository } from './reactions.repository';
 
-describe('MessagingService private messages (sessions, realtime and audit mocked)', () => {
-  const socket = (id: string) => ({ id }) as unknown as ChatSocket;
+describe('MessagingService private messages (roster, delivery and audit mocked)', () => {
   const member = (name: string): Member => ({
     sessionId: `s-${name}`,
     username: name,
     key: name,
     since: '',
     addressHash: 'h',
-    socket: socket(name),
   });
   const alice = member('alice');
   const bob = member('bob');
@@ -29,40 +27,41 @@ describe('MessagingService private messages (sessions, realtime and audit mocked
       // the audit row commits only when the test says so
       record: jest.fn(() => new Promise<void>((done) => committed.push(done))),
     };
-    const realtime = { send: jest.fn(), sendToEach: jest.fn() };
-    const sessions = {
+    const delivery = { toMember: jest.fn(), toMembers: jest.fn() };
+    const roster = {
       locate: (name: string) =>
         name === 'bob' ? { here: bob, username: 'bob' } : undefined,
-      flushPresence: jest.fn(),
     };
     const messaging = new MessagingService(
       {} as MessagesRepository,
       {} as ReactionsRepository,
-      sessions as unknown as SessionsService,
-      realtime as unknown as RealtimeService,
+      {} as SessionsService,
+      roster as unknown as Roster,
+      delivery as unknown as DeliveryService,
       audit as unknown as AuditService,
       { enabled: false } as unknown as ClusterService,
       new AppConfigService({
         limits: { roomDeliveriesPerSecond: 1000 },
       } as AppConfig),
     );
-    return { messaging, realtime, commit: () => committed.forEach((c) => c()) };
+    return { messaging, delivery, commit: () => committed.forEach((c) => c()) };
   }
 
   it('a resend that arrives while the first attempt awaits its audit row is delivered once', async () => {
-    const { messaging, realtime, commit } = service();
+    const { messaging, delivery, commit } = service();
     const first = messaging.sendPrivate(alice, 'c1', 'bob', { text: 'psst' });
     const resend = messaging.sendPrivate(alice, 'c1', 'bob', { text: 'psst' });
     await Promise.resolve();
     commit();
     await Promise.all([first, resend]);
     // one delivery to both, then the resend's acknowledgement to the sender alone
-    expect(realtime.sendToEach).toHaveBeenCalledTimes(1);
-    expect(realtime.send).toHaveBeenCalledTimes(1);
-    const [[, , delivered]] = realtime.sendToEach.mock.calls;
-    const [[to, event, ack]] = realtime.send.mock.calls;
+    expect(delivery.toMembers).toHaveBeenCalledTimes(1);
+    expect(delivery.toMember).toHaveBeenCalledTimes(1);
+    const [[recipients, , delivered]] = delivery.toMembers.mock.calls;
+    expect(recipients).toEqual([alice.sessionId, bob.sessionId]);
+    const [[to, event, ack]] = delivery.toMember.mock.calls;
     expect([to, event, ack]).toEqual([
-      alice.socket,
+      alice.sessionId,
       ServerEvent.PrivateMessageCreated,
       delivered,
     ]);

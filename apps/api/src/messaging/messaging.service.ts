@@ -13,13 +13,9 @@ import {
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
 import type { RemoteMember } from '../cluster/cluster-events';
-import type { ChatSocket } from '../realtime/chat-socket';
-import { RealtimeService } from '../realtime/realtime.service';
-import {
-  type Joined,
-  type Member,
-  SessionsService,
-} from '../sessions/sessions.service';
+import { DeliveryService } from '../realtime/delivery.service';
+import { type Member, Roster } from '../sessions/roster';
+import { type Joined, SessionsService } from '../sessions/sessions.service';
 import type { MessageEntity } from './message.entity';
 import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
@@ -105,7 +101,7 @@ interface Reader {
 
 /**
  * Public messages (stored once per client id, acknowledged after commit, replayed by offset on
- * every join) and private ones (delivered to two sockets, never stored).
+ * every join) and private ones (delivered to sender and recipient, never stored).
  */
 @Injectable()
 export class MessagingService implements OnModuleInit {
@@ -136,7 +132,8 @@ export class MessagingService implements OnModuleInit {
     private readonly repository: MessagesRepository,
     private readonly reactions: ReactionsRepository,
     private readonly sessions: SessionsService,
-    private readonly realtime: RealtimeService,
+    private readonly roster: Roster,
+    private readonly delivery: DeliveryService,
     private readonly audit: AuditService,
     private readonly cluster: ClusterService,
     configService: AppConfigService,
@@ -153,15 +150,12 @@ export class MessagingService implements OnModuleInit {
     this.healedTo = (await this.repository.latest(1)).at(-1)?.id ?? 0;
     this.cluster.on('message', (message) => this.broadcast(message));
     this.cluster.answer('private', ({ sessionId, message, expiresAt }) => {
-      const recipient = this.sessions.connectedMember(sessionId);
-      if (!recipient?.socket || Date.now() > expiresAt) return false;
-      this.sessions.flushPresence();
-      this.realtime.send(
-        recipient.socket,
+      if (Date.now() > expiresAt) return false;
+      return this.delivery.toMember(
+        sessionId,
         ServerEvent.PrivateMessageCreated,
         message,
       );
-      return true;
     });
     this.cluster.tick$.subscribe(() => void this.heal());
   }
@@ -173,8 +167,7 @@ export class MessagingService implements OnModuleInit {
     text: string,
   ): Promise<void> {
     this.checkText(text);
-    const roomSize = this.sessions.all().length + this.sessions.remote().length;
-    if (!this.roomDeliveries.take(Date.now(), roomSize))
+    if (!this.roomDeliveries.take(Date.now(), this.roster.size))
       throw new MessagingException(
         ErrorCode.RateLimited,
         'The room is busy; your message will be sent in a moment.',
@@ -204,11 +197,10 @@ export class MessagingService implements OnModuleInit {
     const key = String(message.id);
     if (this.delivered.get(key)) return;
     this.delivered.set(key, true);
-    this.sessions.flushPresence();
-    const notYet: ChatSocket[] = [];
-    for (const member of this.sessions.connected())
-      if (!this.due(member, message)) notYet.push(member.socket);
-    this.realtime.toRoom(ServerEvent.MessageCreated, message, notYet);
+    const notYet: string[] = [];
+    for (const member of this.roster.connected())
+      if (!this.due(member, message)) notYet.push(member.sessionId);
+    this.delivery.toRoom(ServerEvent.MessageCreated, message, notYet);
   }
 
   /**
@@ -251,7 +243,7 @@ export class MessagingService implements OnModuleInit {
     const earlier = this.recentPrivate.get(key);
     if (earlier) return this.answerResend(sender, key, earlier, to, content);
     // connected here, or else to another instance
-    const { here, there, username: recipient } = this.sessions.locate(to) ?? {};
+    const { here, there, username: recipient } = this.roster.locate(to) ?? {};
     if (recipient === undefined) {
       throw new MessagingException(
         ErrorCode.RecipientUnavailable,
@@ -307,11 +299,14 @@ export class MessagingService implements OnModuleInit {
       );
     }
     this.recentPrivate.set(key, earlier);
-    if (sender.socket)
-      this.realtime.send(sender.socket, ServerEvent.PrivateMessageCreated, {
+    this.delivery.toMember(
+      sender.sessionId,
+      ServerEvent.PrivateMessageCreated,
+      {
         ...earlier.message,
         ...content,
-      });
+      },
+    );
   }
 
   private async sendPrivateHere(
@@ -320,12 +315,8 @@ export class MessagingService implements OnModuleInit {
     recipient: Member,
   ): Promise<void> {
     await this.logPrivate(sender, message);
-    this.sessions.flushPresence();
-    const sockets = [sender.socket, recipient.socket].filter(
-      (s) => s !== undefined,
-    );
-    this.realtime.sendToEach(
-      sockets,
+    this.delivery.toMembers(
+      [sender.sessionId, recipient.sessionId],
       ServerEvent.PrivateMessageCreated,
       message,
     );
@@ -353,12 +344,11 @@ export class MessagingService implements OnModuleInit {
       );
     }
     await this.logPrivate(sender, message);
-    if (sender.socket)
-      this.realtime.send(
-        sender.socket,
-        ServerEvent.PrivateMessageCreated,
-        message,
-      );
+    this.delivery.toMember(
+      sender.sessionId,
+      ServerEvent.PrivateMessageCreated,
+      message,
+    );
   }
 
   /** Audited: metadata only, its text never reaches the database. */
@@ -381,8 +371,12 @@ export class MessagingService implements OnModuleInit {
   }
 
   private deliver(member: Member, message: MessagePayload): void {
-    if (member.socket && this.due(member, message))
-      this.realtime.send(member.socket, ServerEvent.MessageCreated, message);
+    if (this.roster.isConnected(member) && this.due(member, message))
+      this.delivery.toMember(
+        member.sessionId,
+        ServerEvent.MessageCreated,
+        message,
+      );
   }
 
   /** Whether a live message goes to this member now (not held back, not sent by the catch-up). */
@@ -404,7 +398,8 @@ export class MessagingService implements OnModuleInit {
     const backlog: MessagePayload[] = [];
     const reader: Reader = { caughtUpTo: 0, backlog };
     this.readers.set(member, reader);
-    const current = () => this.readers.get(member) === reader && member.socket;
+    const current = () =>
+      this.readers.get(member) === reader && this.roster.isConnected(member);
     try {
       let cursor = lastMessageId ?? 0;
       // a newcomer gets the latest few; so does an address asking for full catch-ups too often
@@ -422,13 +417,14 @@ export class MessagingService implements OnModuleInit {
         const skipped =
           lastMessageId !== undefined &&
           (await this.repository.after(cursor, 1))[0]?.id !== first;
-        const socket = current();
-        if (!socket) return;
+        if (!current()) return;
         const sent = newest.filter((m) => m.id > cursor);
         if (skipped)
-          this.realtime.send(socket, ServerEvent.MessageHistoryTruncated, {
-            firstId: first,
-          });
+          this.delivery.toMember(
+            member.sessionId,
+            ServerEvent.MessageHistoryTruncated,
+            { firstId: first },
+          );
         this.sendHistory(member, sent);
         cursor = Math.max(cursor, newest.at(-1)?.id ?? 0);
       }
@@ -449,17 +445,16 @@ export class MessagingService implements OnModuleInit {
         late.sort((a, b) => a.id - b.id),
       );
     } catch (error) {
-      const socket = current();
-      if (!socket) return;
+      if (!current()) return;
       this.log.warn(`catch-up failed: ${(error as Error).message}`);
       this.readers.delete(member);
-      // dropping the transport (not the session) makes the client reconnect and ask again
-      this.realtime.send(socket, ServerEvent.Exception, {
-        code: ErrorCode.Unavailable,
-        message:
+      this.delivery.reconnect(
+        member.sessionId,
+        new MessagingException(
+          ErrorCode.Unavailable,
           'The messages you missed could not be loaded; reconnecting to try again.',
-      });
-      socket.conn.close();
+        ),
+      );
     }
   }
 
@@ -476,13 +471,13 @@ export class MessagingService implements OnModuleInit {
   }
 
   private sendHistory(member: Member, messages: MessagePayload[]): void {
-    if (!member.socket || messages.length === 0) return;
+    if (messages.length === 0) return;
     let page: MessagePayload[] = [];
     let bytes = 0;
     for (const message of messages) {
       const size = Buffer.byteLength(JSON.stringify(message));
       if (page.length > 0 && bytes + size > Limits.historyPageBytes) {
-        this.realtime.send(member.socket, ServerEvent.MessageHistory, {
+        this.delivery.toMember(member.sessionId, ServerEvent.MessageHistory, {
           messages: page,
         });
         page = [];
@@ -491,7 +486,7 @@ export class MessagingService implements OnModuleInit {
       page.push(message);
       bytes += size;
     }
-    this.realtime.send(member.socket, ServerEvent.MessageHistory, {
+    this.delivery.toMember(member.sessionId, ServerEvent.MessageHistory, {
       messages: page,
     });
   }

@@ -10,8 +10,8 @@ import {
 
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
-import { RealtimeService } from '../realtime/realtime.service';
-import { type Member, SessionsService } from '../sessions/sessions.service';
+import { DeliveryService } from '../realtime/delivery.service';
+import type { Member } from '../sessions/roster';
 import { MessagesRepository } from './messages.repository';
 import { MessagingException } from './messaging.exception';
 import { ReactionsRepository } from './reactions.repository';
@@ -26,8 +26,7 @@ export class ReactionsService implements OnModuleInit {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly reactions: ReactionsRepository,
-    private readonly sessions: SessionsService,
-    private readonly realtime: RealtimeService,
+    private readonly delivery: DeliveryService,
     private readonly audit: AuditService,
     private readonly cluster: ClusterService,
   ) {}
@@ -69,8 +68,7 @@ export class ReactionsService implements OnModuleInit {
 
   /** To every member of this instance. */
   private show(reaction: ReactionPayload): void {
-    this.sessions.flushPresence();
-    this.realtime.toRoom(ServerEvent.ReactionUpdated, reaction);
+    this.delivery.toRoom(ServerEvent.ReactionUpdated, reaction);
   }
 }
 

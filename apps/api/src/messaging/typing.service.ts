@@ -2,8 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Limits, ServerEvent, type UserTypingPayload } from '@app/shared';
 
 import { ClusterService } from '../cluster/cluster.service';
-import { RealtimeService } from '../realtime/realtime.service';
-import { type Member, SessionsService } from '../sessions/sessions.service';
+import { DeliveryService } from '../realtime/delivery.service';
+import { type Member, Roster } from '../sessions/roster';
 
 /**
  * "alice is typing…": passed on as it comes, never stored nor audited (it says nothing the
@@ -16,8 +16,8 @@ export class TypingService implements OnModuleInit {
   private readonly last = new WeakMap<Member, Map<string, number>>();
 
   constructor(
-    private readonly sessions: SessionsService,
-    private readonly realtime: RealtimeService,
+    private readonly roster: Roster,
+    private readonly delivery: DeliveryService,
     private readonly cluster: ClusterService,
   ) {}
 
@@ -34,7 +34,7 @@ export class TypingService implements OnModuleInit {
       return;
     }
     // offline or unknown: nothing to tell (the message itself will say so when it is sent)
-    const { here, there } = this.sessions.locate(to) ?? {};
+    const { here, there } = this.roster.locate(to) ?? {};
     if (here === sender) return;
     if (here) this.show(sender.username, here.username);
     else if (there)
@@ -64,14 +64,20 @@ export class TypingService implements OnModuleInit {
   private show(from: string, to: string | undefined): void {
     const notice: UserTypingPayload = { from, private: to !== undefined };
     if (to !== undefined) {
-      const recipient = this.sessions.findOnline(to);
-      if (recipient?.socket)
-        this.realtime.send(recipient.socket, ServerEvent.UserTyping, notice);
+      const recipient = this.roster.findOnline(to);
+      if (recipient)
+        this.delivery.toMember(
+          recipient.sessionId,
+          ServerEvent.UserTyping,
+          notice,
+        );
       return;
     }
-    const typists = [];
-    for (const member of this.sessions.connected())
-      if (member.username === from) typists.push(member.socket);
-    this.realtime.toRoom(ServerEvent.UserTyping, notice, typists);
+    const typist = this.roster.findOnline(from);
+    this.delivery.toRoom(
+      ServerEvent.UserTyping,
+      notice,
+      typist ? [typist.sessionId] : [],
+    );
   }
 }

@@ -13,7 +13,8 @@ import { ErrorCode, ServerEvent, type SessionReadyPayload } from '@app/shared';
 
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
-import { rejectRequest } from './ws-exceptions.filter';
+import { DomainException } from '../common/domain.exception';
+import { exceptionPayload, rejectRequest } from './ws-exceptions.filter';
 import { CryptoService } from '../crypto/crypto.service';
 import { ClientAddressService } from '../edge/client-address.service';
 import type { ChatServer, ChatSocket } from './chat-socket';
@@ -74,10 +75,14 @@ export class RealtimeGateway
 
   /** No login within the timeout: an idle unauthenticated socket only holds resources (L31). */
   private closeIdle(socket: ChatSocket): void {
-    rejectRequest(this.realtime, this.audit, socket, {
-      code: ErrorCode.NotLoggedIn,
-      message: 'Closed: no login in time.',
-    });
+    rejectRequest(
+      this.realtime,
+      this.audit,
+      socket,
+      exceptionPayload(
+        new DomainException(ErrorCode.NotLoggedIn, 'Closed: no login in time.'),
+      ),
+    );
     socket.disconnect(true);
   }
 
@@ -90,11 +95,14 @@ export class RealtimeGateway
   async onModuleDestroy(): Promise<void> {
     this.realtime.closing = true;
     const sockets = [...(this.server?.of('/').sockets.values() ?? [])];
+    const notice = exceptionPayload(
+      new DomainException(
+        ErrorCode.Unavailable,
+        'The server is restarting; you will be reconnected.',
+      ),
+    );
     for (const socket of sockets) {
-      this.realtime.send(socket, ServerEvent.Exception, {
-        code: ErrorCode.Unavailable,
-        message: 'The server is restarting; you will be reconnected.',
-      });
+      this.realtime.send(socket, ServerEvent.Exception, notice);
       socket.conn.close();
     }
     const deadline = Date.now() + DISCONNECT_WAIT_MS;

@@ -19,8 +19,6 @@ import { DomainException } from '../common/domain.exception';
 @Catch()
 @Injectable()
 export class WsExceptionsFilter extends BaseWsExceptionFilter {
-  private readonly log = new Logger('WsExceptions');
-
   constructor(
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
@@ -31,42 +29,52 @@ export class WsExceptionsFilter extends BaseWsExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
     const socket = ws.getClient<ChatSocket>();
-    const event = ws.getPattern();
-    const clientId = clientIdOf(ws.getData());
-
-    let payload: ExceptionPayload;
-    if (exception instanceof DomainException) {
-      payload = {
-        code: exception.code,
-        message: exception.message,
-        event,
-        field: exception.field,
-        clientId,
-      };
-    } else if (isDatabaseUnavailable(exception)) {
-      // nothing was committed, so nothing is acknowledged: the client retries (R39)
-      this.log.warn(`${event}: database unavailable`);
-      const unavailable = new DatabaseUnavailableException();
-      payload = {
-        code: unavailable.code,
-        message: unavailable.message,
-        event,
-        clientId,
-      };
-    } else {
-      this.log.error(
-        `unhandled error in ${event}`,
-        (exception as Error)?.stack,
-      );
-      payload = {
-        code: ErrorCode.Internal,
-        message: 'Something went wrong; please try again.',
-        event,
-        clientId,
-      };
-    }
-    rejectRequest(this.realtime, this.audit, socket, payload);
+    rejectRequest(
+      this.realtime,
+      this.audit,
+      socket,
+      exceptionPayload(exception, ws.getPattern(), clientIdOf(ws.getData())),
+    );
   }
+}
+
+const log = new Logger('WsExceptions');
+
+/**
+ * The one way an error becomes what its client is told: a domain refusal as it is, a database
+ * outage as `unavailable` (nothing was committed, so the client retries, R39), anything else
+ * logged with its stack and shown only as `internal`.
+ */
+export function exceptionPayload(
+  exception: unknown,
+  event?: string,
+  clientId?: string,
+): ExceptionPayload {
+  if (exception instanceof DomainException)
+    return {
+      code: exception.code,
+      message: exception.message,
+      event,
+      field: exception.field,
+      clientId,
+    };
+  if (isDatabaseUnavailable(exception)) {
+    log.warn(`${event}: database unavailable`);
+    const unavailable = new DatabaseUnavailableException();
+    return {
+      code: unavailable.code,
+      message: unavailable.message,
+      event,
+      clientId,
+    };
+  }
+  log.error(`unhandled error in ${event}`, (exception as Error)?.stack);
+  return {
+    code: ErrorCode.Internal,
+    message: 'Something went wrong; please try again.',
+    event,
+    clientId,
+  };
 }
 
 /** The client's id of a refused command, so its outbox knows which one to retry or drop. */

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { IdentityModule } from '../identity/identity.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { PresenceService } from './presence.service';
+import { Roster } from './roster';
 import { SessionEntity } from './session.entity';
 import { SessionsGateway } from './sessions.gateway';
 import { SessionsRepository } from './sessions.repository';
@@ -14,7 +16,13 @@ import { SessionsService } from './sessions.service';
     RealtimeModule,
     IdentityModule,
   ],
-  providers: [SessionsRepository, SessionsService, SessionsGateway],
-  exports: [SessionsService, RealtimeModule, IdentityModule],
+  providers: [
+    SessionsRepository,
+    Roster,
+    PresenceService,
+    SessionsService,
+    SessionsGateway,
+  ],
+  exports: [SessionsService, Roster, RealtimeModule, IdentityModule],
 })
 export class SessionsModule {}

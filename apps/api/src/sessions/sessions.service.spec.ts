@@ -9,7 +9,10 @@ import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
 import type { IdentityService } from '../identity/identity.service';
 import type { ConnectionGuard } from '../realtime/connection-guard';
+import { DeliveryService } from '../realtime/delivery.service';
 import type { RealtimeService } from '../realtime/realtime.service';
+import { PresenceService } from './presence.service';
+import { Roster } from './roster';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
@@ -24,7 +27,7 @@ function fakeSocket(id: string): ChatSocket {
   } as unknown as ChatSocket;
 }
 
-describe('SessionsService (repository, realtime and audit mocked)', () => {
+describe('SessionsService (repository, realtime and audit mocked; roster, presence and delivery real)', () => {
   interface Claim {
     id: string;
     resumeTokenHash: string;
@@ -84,6 +87,8 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
   };
   const audit = { record: jest.fn() };
   let service: SessionsService;
+  let roster: Roster;
+  let delivery: DeliveryService;
 
   const sentTo = (socket: ChatSocket, event: string) =>
     realtime.send.mock.calls
@@ -91,7 +96,7 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
       .map(([, , payload]) => payload);
   /** Every presence change the socket was sent, in order, once the batch went out. */
   const presenceSeenBy = (socket: ChatSocket) => {
-    service.flushPresence();
+    delivery.flushPresence();
     const direct = realtime.send.mock.calls
       .filter(([s, e]) => s === socket && e === ServerEvent.Presence)
       .map(([, , payload]) => payload);
@@ -111,22 +116,35 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     claims.clear();
     room.clear();
     jest.clearAllMocks();
-    service = new SessionsService(
-      repository as unknown as SessionsRepository,
+    // one instance alone: nothing is published to others
+    const cluster = {
+      enabled: false,
+      instanceId: 'instance-1',
+      publish: jest.fn(),
+    } as unknown as ClusterService;
+    delivery = new DeliveryService(
       realtime as unknown as RealtimeService,
-      { authenticated: jest.fn() } as unknown as ConnectionGuard,
-      audit as unknown as AuditService,
-      new AppConfigService({ ...loadConfig({}), resumeGraceMs: 30_000 }),
       {
         created$: new Subject(),
         current: () => undefined,
       } as unknown as AuditCheckpointsService,
-      // one instance alone: nothing is published to others
-      {
-        enabled: false,
-        instanceId: 'instance-1',
-        publish: jest.fn(),
-      } as unknown as ClusterService,
+    );
+    roster = new Roster(delivery);
+    service = new SessionsService(
+      repository as unknown as SessionsRepository,
+      roster,
+      new PresenceService(
+        roster,
+        delivery,
+        cluster,
+        repository as unknown as SessionsRepository,
+      ),
+      delivery,
+      realtime as unknown as RealtimeService,
+      { authenticated: jest.fn() } as unknown as ConnectionGuard,
+      audit as unknown as AuditService,
+      new AppConfigService({ ...loadConfig({}), resumeGraceMs: 30_000 }),
+      cluster,
       identity as unknown as IdentityService,
     );
     void service.onModuleInit();
@@ -183,8 +201,8 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     await service.login(alice, 'alice', PROOF);
     await service.login(bob, 'bob', PROOF);
     await service.disconnected(bob, 'transport close');
-    expect(service.users().map((u) => u.username)).toContain('bob');
-    expect(service.findOnline('bob')).toBeUndefined();
+    expect(roster.users().map((u) => u.username)).toContain('bob');
+    expect(roster.findOnline('bob')).toBeUndefined();
     const leaves = () =>
       presenceSeenBy(alice).filter((c: object) => 'left' in c);
     expect(leaves()).toHaveLength(0);
@@ -195,14 +213,14 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
         left: expect.objectContaining({ username: 'bob', reason: 'timeout' }),
       },
     ]);
-    expect(service.users().map((u) => u.username)).toEqual(['alice']);
+    expect(roster.users().map((u) => u.username)).toEqual(['alice']);
   });
 
   it('lets a deliberate disconnect leave at once', async () => {
     const bob = fakeSocket('b');
     await service.login(bob, 'bob', PROOF);
     await service.disconnected(bob, 'client namespace disconnect');
-    expect(service.users()).toEqual([]);
+    expect(roster.users()).toEqual([]);
     expect(repository.release).toHaveBeenCalled();
   });
 
@@ -237,8 +255,9 @@ describe('SessionsService (repository, realtime and audit mocked)', () => {
     await service.resume(fourth, latest);
     // ...or the grace period ends, even if its successor was never used (A51)
     await jest.advanceTimersByTimeAsync(60_000);
-    expect(service.users().map((u) => u.username)).toEqual(['bob']);
-    expect(service.findOnline('BOB')?.socket).toBe(fourth);
+    expect(roster.users().map((u) => u.username)).toEqual(['bob']);
+    const held = roster.findOnline('BOB');
+    expect(held && delivery.connectionOf(held.sessionId)).toBe(fourth.id);
     await expect(
       service.resume(fakeSocket('b6'), latest),
     ).rejects.toMatchObject({ code: ErrorCode.ResumeFailed });

@@ -9,8 +9,9 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
 import {
   ClientEvent,
-  ErrorCode,
+  type Rejoin,
   ServerEvent,
+  SessionKeeper,
   USERNAME_PROBLEM_MESSAGES,
   type UserPayload,
   checkUsername,
@@ -28,12 +29,8 @@ export class SessionStore {
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
   private readonly keyLog = inject(KeyLogService);
-  /** Reclaims the name after a dropped connection; kept in memory only, never in storage. */
-  private resumeToken?: string;
-  /** The last public message we hold: every (re)join asks for what came after it. */
-  private lastMessageId?: number;
-  /** Logging in again under our name because the server no longer held it (e.g. after a restart). */
-  private rejoining = false;
+  /** Our hold on the name across dropped connections (in memory only, never in storage). */
+  private readonly keeper = new SessionKeeper();
 
   readonly username = signal<string | undefined>(undefined);
   readonly users = signal<UserPayload[]>([]);
@@ -47,17 +44,15 @@ export class SessionStore {
       .on(ServerEvent.SessionJoined)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((joined) => {
-        this.resumeToken = joined.resumeToken;
+        const back = this.keeper.joined(joined);
         this.username.set(joined.username);
         this.joined.set(true);
         this.users.set(joined.users);
         this.pending.set(false);
         // the log must still bind our name to this browser's key (E57)
         if (!joined.resumed) void this.keyLog.checkOwnName(joined.username);
-        if (joined.resumed || this.rejoining)
-          this.notify.info(`Reconnected as ${joined.username}.`);
+        if (back) this.notify.info(`Reconnected as ${joined.username}.`);
         else void this.router.navigateByUrl('/chat');
-        this.rejoining = false;
       });
     this.socket
       .on(ServerEvent.UserJoined)
@@ -81,47 +76,25 @@ export class SessionStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((error) => {
         if (error.event === ClientEvent.SessionLogin) this.pending.set(false);
-        // the held name expired (a long outage, a server restart): claim it again, keeping our place
-        const username = this.username();
-        if (
-          error.event === ClientEvent.SessionResume &&
-          error.code === ErrorCode.ResumeFailed &&
-          username
-        ) {
-          this.rejoining = true;
-          this.resumeToken = undefined;
-          void this.socket.login({
-            username,
-            lastMessageId: this.lastMessageId,
-          });
-          return;
-        }
-        // the name is gone (taken meanwhile, or an administrator removed us): log in again
-        if (
-          (error.event === ClientEvent.SessionLogin && this.rejoining) ||
-          error.event === ClientEvent.SessionResume ||
-          error.code === ErrorCode.NotLoggedIn ||
-          error.code === ErrorCode.Kicked
-        )
-          this.forget();
+        // the held name expired (a long outage, a server restart): claimed again, keeping our
+        // place; gone (taken meanwhile, or an administrator removed us): log in again
+        const step = this.keeper.refused(error);
+        if (step === 'gone') this.forget();
+        else if (step) this.rejoin(step);
       });
     // after a reconnect the new channel has no user yet: take the held name back
     this.socket.connected$
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => {
         this.joined.set(false);
-        if (this.resumeToken)
-          void this.socket.send(ClientEvent.SessionResume, {
-            token: this.resumeToken,
-            lastMessageId: this.lastMessageId,
-          });
+        const step = this.keeper.reconnected();
+        if (step) this.rejoin(step);
       });
   }
 
   /** Notes a public message we now hold (the catch-up after a reconnect starts after it). */
   noteMessage(id: number): void {
-    if (this.lastMessageId === undefined || id > this.lastMessageId)
-      this.lastMessageId = id;
+    this.keeper.heard(id);
   }
 
   async login(requested: string): Promise<void> {
@@ -141,11 +114,15 @@ export class SessionStore {
     this.forget();
   }
 
+  private rejoin(step: Rejoin): void {
+    if ('resume' in step)
+      void this.socket.send(ClientEvent.SessionResume, step.resume);
+    else void this.socket.login(step.login);
+  }
+
   private forget(): void {
     const wasLoggedIn = this.loggedIn();
-    this.resumeToken = undefined;
-    this.lastMessageId = undefined;
-    this.rejoining = false;
+    this.keeper.forget();
     this.joined.set(false);
     this.username.set(undefined);
     this.users.set([]);

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, type UserPayload } from '@app/shared';
+
+import type { RemoteMember } from '../cluster/cluster-events';
+import { typedNameKey } from '../identity/name-identity';
+import type { ChatSocket } from '../realtime/chat-socket';
+import { DeliveryService } from '../realtime/delivery.service';
+import { Directory } from './directory';
+import { SessionsException } from './sessions.exception';
+
+/** A user holding a name on this instance, connected or held for a reconnect. */
+export interface Member {
+  sessionId: string;
+  username: string;
+  key: string;
+  since: string;
+  /** Salted hash of the address the user logged in from (shown to admins). */
+  addressHash: string;
+  graceTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Who holds a name: this instance's members and, in a cluster, the others' (`directory`,
+ * mirrored from their events). One lookup for every domain; sockets are the delivery's.
+ */
+@Injectable()
+export class Roster {
+  private readonly members = new Map<string, Member>();
+  readonly directory = new Directory();
+
+  constructor(private readonly delivery: DeliveryService) {}
+
+  add(member: Member): void {
+    this.members.set(member.sessionId, member);
+  }
+
+  /** False when that member was no longer here. */
+  delete(member: Member): boolean {
+    if (this.members.get(member.sessionId) !== member) return false;
+    this.members.delete(member.sessionId);
+    return true;
+  }
+
+  get(sessionId: string): Member | undefined {
+    return this.members.get(sessionId);
+  }
+
+  has(sessionId: string): boolean {
+    return this.members.has(sessionId);
+  }
+
+  /** This instance's member holding that name key, connected or not. */
+  byKey(key: string): Member | undefined {
+    for (const member of this.members.values())
+      if (member.key === key) return member;
+    return undefined;
+  }
+
+  isConnected(member: Member): boolean {
+    return this.delivery.connected(member.sessionId);
+  }
+
+  /** The member logged in on that socket, if any. */
+  of(socket: ChatSocket): Member | undefined {
+    const id = socket.data.sessionId;
+    return id ? this.members.get(id) : undefined;
+  }
+
+  /**
+   * The member behind a socket, for commands that need a username. Called by gateways inside
+   * the socket's command queue, so a login or resume sent just before has completed (A15).
+   */
+  require(socket: ChatSocket): Member {
+    const member = this.of(socket);
+    if (!member)
+      throw new SessionsException(
+        ErrorCode.NotLoggedIn,
+        'Please log in first.',
+      );
+    return member;
+  }
+
+  /** This instance's connected member whose name matches (case- and look-alike-insensitively). */
+  findOnline(username: string): Member | undefined {
+    const member = this.byKey(typedNameKey(username));
+    return member && this.isConnected(member) ? member : undefined;
+  }
+
+  /** A member connected to another instance whose name matches, in a cluster. */
+  findRemote(username: string): RemoteMember | undefined {
+    const found = this.directory.byKey(typedNameKey(username));
+    return found?.connected ? found : undefined;
+  }
+
+  /**
+   * Where the user of that name is connected: here (`here`), on another instance (`there`), or
+   * nowhere (undefined); `username` as they registered it.
+   */
+  locate(
+    username: string,
+  ): { here?: Member; there?: RemoteMember; username: string } | undefined {
+    const here = this.findOnline(username);
+    if (here) return { here, username: here.username };
+    const there = this.findRemote(username);
+    return there && { there, username: there.username };
+  }
+
+  /** This instance's members, connected or held. */
+  local(): readonly Member[] {
+    return [...this.members.values()];
+  }
+
+  /** This instance's members with a live connection. */
+  *connected(): Iterable<Member> {
+    for (const member of this.members.values())
+      if (this.isConnected(member)) yield member;
+  }
+
+  /** Members other instances hold (empty with one instance). */
+  remote(): readonly RemoteMember[] {
+    return this.directory.all().filter((m) => !this.members.has(m.sessionId));
+  }
+
+  /** How many hold a name, here and on the other instances. */
+  get size(): number {
+    return this.members.size + this.remote().length;
+  }
+
+  /** Everyone holding a name, on this instance and the others. */
+  users(): UserPayload[] {
+    return [...this.members.values(), ...this.remote()].map(toUser);
+  }
+}
+
+export function toUser(
+  member: Pick<Member, 'username' | 'since'>,
+): UserPayload {
+  return { username: member.username, since: member.since };
+}

@@ -102,6 +102,9 @@ describe('names owned by identity keys (real app, real SQLite, real clients)', (
   });
 
   it('refuses a proof made for another connection, a key that did not sign, a malformed one, or none', async () => {
+    /** The same encoding with the point's last byte changed: no longer on P-256. */
+    const offCurve = (spki: Uint8Array) =>
+      Uint8Array.from(spki, (b, i) => (i === spki.length - 1 ? b ^ 1 : b));
     // signed by the key, but over a transcript that is not the connection's it arrives on
     const proof = await proveIdentity(
       aliceBrowser,
@@ -115,6 +118,10 @@ describe('names owned by identity keys (real app, real SQLite, real clients)', (
         { ...proof, key: toBase64(otherBrowser.spki) },
       ],
       ['a truncated key', { ...proof, key: toBase64(new Uint8Array(90)) }],
+      [
+        'a point off the curve',
+        { ...proof, key: toBase64(offCurve(aliceBrowser.spki)) },
+      ],
       [
         'a signature of the wrong length',
         { ...proof, signature: toBase64(new Uint8Array(63)) },

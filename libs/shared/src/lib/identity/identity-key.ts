@@ -24,6 +24,26 @@ const PROOF_TAG = 'fuv-chat/identity-proof/v1';
 export const IDENTITY_SPKI_BYTES = 91;
 export const IDENTITY_SIGNATURE_BYTES = 64;
 
+/**
+ * What every such key's encoding starts with: the SEQUENCE and algorithm (id-ecPublicKey,
+ * prime256v1) headers, the BIT STRING header and 04, an uncompressed point. With the length
+ * fixed too, one key has one encoding (the key log compares keys as bytes); the point itself
+ * must still be checked to lie on the curve.
+ */
+export const IDENTITY_SPKI_PREFIX = Uint8Array.from([
+  0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+  0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+  0x04,
+]);
+
+/** Whether the bytes have the one encoding of a P-256 public key (not whether the point is valid). */
+export function isIdentitySpkiEncoding(spki: Uint8Array): boolean {
+  return (
+    spki.length === IDENTITY_SPKI_BYTES &&
+    IDENTITY_SPKI_PREFIX.every((byte, i) => spki[i] === byte)
+  );
+}
+
 export interface IdentityKey {
   /** Non-extractable in the browser: no script, ours included, can read it out. */
   privateKey: CryptoKey;

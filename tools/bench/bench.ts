@@ -37,7 +37,11 @@ import {
 } from '@app/testing';
 
 import { type ClientSpec, plainLogin, within } from './load-clients';
-import { DEFAULT_THREADS, LoadGenerator } from './load-generator';
+import {
+  DEFAULT_THREADS,
+  type GeneratorLoad,
+  LoadGenerator,
+} from './load-generator';
 import type { SenderLoop } from './load-protocol';
 import { processStats, startLoadServer } from '../load/load-server';
 
@@ -302,6 +306,11 @@ interface Figures {
   clients: number;
   connectSeconds: number;
   handshakesPerSecond: number;
+  /** Server CPU time per connect and login while the room filled, in ms. */
+  serverCpuMsPerConnect: number;
+  /** The generator's CPU and busiest thread while the room filled. */
+  connectGeneratorCpuPercent: number;
+  connectGeneratorBusiestThreadPercent: number;
   sent: number;
   deliveries: number;
   expected: number;
@@ -403,6 +412,8 @@ interface Room {
   load: LoadGenerator;
   clients: number;
   connectSeconds: number;
+  serverCpuSeconds: number;
+  generator: GeneratorLoad;
   idleRssPerClientKb: number;
 }
 
@@ -415,18 +426,25 @@ async function connectRoom(
   const baseline = targetStats(target);
   const load = new LoadGenerator(target.clients, threads);
   const started = performance.now();
+  let generator: GeneratorLoad;
   try {
-    await load.connect(count, scenario.public || scenario.private ? 25 : 100);
+    generator = await load.connect(
+      count,
+      scenario.public || scenario.private ? 25 : 100,
+    );
   } catch (error) {
     await load.stop();
     throw error;
   }
   const connectSeconds = (performance.now() - started) / 1000;
+  const serverCpuSeconds = targetStats(target).cpu - baseline.cpu;
   await sleep(1000);
   return {
     load,
     clients: count,
     connectSeconds,
+    serverCpuSeconds,
+    generator,
     idleRssPerClientKb: Math.round(
       ((targetStats(target).rssMb - baseline.rssMb) * 1024) / count,
     ),
@@ -502,6 +520,11 @@ async function drive(
     clients,
     connectSeconds: +room.connectSeconds.toFixed(1),
     handshakesPerSecond: Math.round(clients / room.connectSeconds),
+    serverCpuMsPerConnect: +((room.serverCpuSeconds * 1000) / clients).toFixed(
+      2,
+    ),
+    connectGeneratorCpuPercent: room.generator.cpuPercent,
+    connectGeneratorBusiestThreadPercent: room.generator.busiestThreadPercent,
     sent: window.sent,
     deliveries,
     expected: total,
@@ -620,6 +643,9 @@ const GENERATOR_SATURATED_PERCENT = 90;
 const ROWS: [keyof Figures, string][] = [
   ['clients', 'clients'],
   ['handshakesPerSecond', 'connects/s'],
+  ['serverCpuMsPerConnect', 'server CPU ms/connect'],
+  ['connectGeneratorCpuPercent', 'connect: gen. CPU %'],
+  ['connectGeneratorBusiestThreadPercent', 'connect: gen. busiest %'],
   ['deliveriesPerSecond', 'deliveries/s'],
   ['sustainedDeliveriesPerSecond', 'held deliveries/s'],
   ['p50', 'latency p50 ms'],
@@ -699,10 +725,17 @@ async function main(): Promise<void> {
       );
     }
     for (const [side, f] of Object.entries(figures)) {
-      const busy = (f as Partial<Figures>).generatorBusiestThreadPercent ?? 0;
-      if (busy >= GENERATOR_SATURATED_PERCENT)
+      const {
+        generatorBusiestThreadPercent: load = 0,
+        connectGeneratorBusiestThreadPercent: connect = 0,
+      } = f as Partial<Figures>;
+      if (load >= GENERATOR_SATURATED_PERCENT)
         console.log(
-          `! ${side}: a load generator thread was saturated (${busy} % busy): these figures describe it, not the server`,
+          `! ${side}: a load generator thread was saturated (${load} % busy): these figures describe it, not the server`,
+        );
+      if (connect >= GENERATOR_SATURATED_PERCENT)
+        console.log(
+          `! ${side}: a load generator thread was saturated while connecting (${connect} % busy): connects/s describes it, not the server`,
         );
     }
   }

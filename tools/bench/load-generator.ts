@@ -15,17 +15,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How many threads by default: one per core (the main thread only coordinates). */
 export const DEFAULT_THREADS = Math.max(1, cpus().length);
 
+/** The generator's own load over a phase: is it, rather than the server, the bottleneck? */
+export interface GeneratorLoad {
+  /** Its CPU (all threads) as a percentage of one core. */
+  cpuPercent: number;
+  /** The busiest thread's event-loop utilisation, in percent. */
+  busiestThreadPercent: number;
+}
+
 /** What one load window gave, summed over the threads. */
-export interface Window {
+export interface Window extends GeneratorLoad {
   sent: number;
   expected: Map<string, number>;
   /** Copies received by the end of the window. */
   deliveredDuringLoad: number;
   loadSeconds: number;
-  /** The generator's CPU (all threads) as a percentage of one core. */
-  cpuPercent: number;
-  /** The busiest thread's event-loop utilisation, in percent. */
-  busiestThreadPercent: number;
 }
 
 class LoadThread {
@@ -91,12 +95,18 @@ export class LoadGenerator {
    * Clients from…from+count-1 (named u<index>) log in, `batch` at a time in each thread; pairs
    * (2p, 2p+1) share one.
    */
-  async connect(count: number, batch: number, from = 0): Promise<void> {
+  async connect(
+    count: number,
+    batch: number,
+    from = 0,
+  ): Promise<GeneratorLoad> {
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const perThread = 2 * Math.ceil(count / 2 / this.threads.length);
     this.owner = Array.from({ length: from + count }, (_, i) =>
       i < from ? -1 : Math.floor((i - from) / perThread),
     );
-    await Promise.all(
+    const replies = await Promise.all(
       this.threads.map((thread, t) =>
         thread.ask({
           op: 'connect',
@@ -104,6 +114,11 @@ export class LoadGenerator {
           batch,
         }),
       ),
+    );
+    return generatorLoad(
+      process.cpuUsage(cpuBefore),
+      (performance.now() - started) / 1000,
+      replies.map((r) => r.busy),
     );
   }
 
@@ -151,17 +166,15 @@ export class LoadGenerator {
     );
     const loadSeconds =
       (performance.timeOrigin + performance.now() - startAt) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
     return {
       sent: replies.reduce((sum, r) => sum + r.sent, 0),
       expected: new Map(replies.flatMap((r) => r.expected)),
       deliveredDuringLoad: replies.reduce((sum, r) => sum + r.deliveries, 0),
       loadSeconds,
-      cpuPercent: Math.round(
-        ((cpu.user + cpu.system) / 1e6 / loadSeconds) * 100,
-      ),
-      busiestThreadPercent: Math.round(
-        Math.max(...replies.map((r) => r.busy)) * 100,
+      ...generatorLoad(
+        process.cpuUsage(cpuBefore),
+        loadSeconds,
+        replies.map((r) => r.busy),
       ),
     };
   }
@@ -195,4 +208,15 @@ export class LoadGenerator {
   private each<C extends Command>(command: C): Promise<ReplyTo<C>[]> {
     return Promise.all(this.threads.map((thread) => thread.ask(command)));
   }
+}
+
+function generatorLoad(
+  cpu: NodeJS.CpuUsage,
+  seconds: number,
+  busy: number[],
+): GeneratorLoad {
+  return {
+    cpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100),
+    busiestThreadPercent: Math.round(Math.max(...busy) * 100),
+  };
 }

@@ -29,7 +29,8 @@ export type Command =
   | { op: 'close' };
 
 export type Reply =
-  | { op: 'connect' }
+  /** `busy`: the thread's event-loop utilisation while its clients connected. */
+  | { op: 'connect'; busy: number }
   | { op: 'found' }
   | { op: 'phase' }
   | { op: 'close' }

@@ -68,6 +68,7 @@ async function loop(
 async function handle(command: Command): Promise<Reply> {
   switch (command.op) {
     case 'connect': {
+      const busyBefore = performance.eventLoopUtilization();
       for (let i = 0; i < command.indices.length; i += command.batch) {
         const batch = command.indices.slice(i, i + command.batch);
         const connected = await Promise.all(
@@ -77,7 +78,10 @@ async function handle(command: Command): Promise<Reply> {
         );
         batch.forEach((index, j) => clients.set(index, connected[j]));
       }
-      return { op: 'connect' };
+      return {
+        op: 'connect',
+        busy: performance.eventLoopUtilization(busyBefore).utilization,
+      };
     }
     case 'found':
       for (const [from, to] of command.pairs) {

@@ -17,12 +17,9 @@ import { throttleTime } from 'rxjs';
 import { AuditCheckpointsService } from '../audit/audit-checkpoints.service';
 import type { DomainException } from '../common/domain.exception';
 import type { ChatSocket } from './chat-socket';
-import { PresenceBatch } from './presence-batch';
+import { PresenceBatch, presenceTickMs } from './presence-batch';
 import { RealtimeService, type RoomServerEvent } from './realtime.service';
 import { exceptionPayload } from './ws-exceptions.filter';
-
-/** Joins and leaves wait this long to go out together: one frame per client per tick in a storm. */
-const PRESENCE_TICK_MS = 100;
 
 /** Checkpoints go to clients at most this often (each client keeps only the newest). */
 const CHECKPOINT_PUSH_MS = 1000;
@@ -229,7 +226,7 @@ export class DeliveryService implements OnModuleInit, OnModuleDestroy {
     if (!this.presence.add(change)) return;
     this.presenceTimer = setTimeout(
       () => this.flushPresence(),
-      PRESENCE_TICK_MS,
+      presenceTickMs(this.sockets.size),
     );
     this.presenceTimer.unref();
   }

@@ -1,6 +1,6 @@
 import type { PresenceChange } from '@app/shared';
 
-import { PresenceBatch } from './presence-batch';
+import { PresenceBatch, presenceTickMs } from './presence-batch';
 
 const joined = (username: string): PresenceChange => ({
   joined: { user: { username, since: '' }, at: '' },
@@ -46,5 +46,13 @@ describe('PresenceBatch', () => {
     batch.forget('m1');
     batch.add(joined('b'));
     expect(batch.take()?.partial.size).toBe(0);
+  });
+});
+
+describe('presenceTickMs', () => {
+  it('batches a small room every 100 ms, a large one longer, never past a second', () => {
+    expect([0, 100, 500, 2000, 5000, 50_000].map(presenceTickMs)).toEqual([
+      100, 100, 100, 400, 1000, 1000,
+    ]);
   });
 });

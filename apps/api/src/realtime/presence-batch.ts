@@ -1,5 +1,22 @@
 import type { PresenceChange } from '@app/shared';
 
+/** A batch waits at least this long: joins in a storm go out together. */
+const MIN_TICK_MS = 100;
+/** ...and at most this long: someone's arrival shows within a second. */
+const MAX_TICK_MS = 1000;
+/** Room frames of joins and leaves per second the batching aims at, whatever the room's size. */
+const FRAMES_PER_SECOND = 5000;
+
+/**
+ * How long joins and leaves gather before they go out, in a room of `members`: each batch is one
+ * frame per member, so a large room batches longer (a 2,000-member room every 400 ms) and filling
+ * it costs the same frames per second as a small one. Anything said sends the batch at once.
+ */
+export function presenceTickMs(members: number): number {
+  const tick = (members * 1000) / FRAMES_PER_SECOND;
+  return Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.round(tick)));
+}
+
 /** What one flush sends: the batch for the room, and the newer part for members listed during it. */
 export interface PresenceFlush {
   changes: PresenceChange[];

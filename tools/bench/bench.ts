@@ -359,6 +359,8 @@ interface FileFigures {
   seconds: number;
   mbPerSecond: number;
   serverCpuPercent: number;
+  /** The sending and receiving clients' CPU (this process; 100 = one core). */
+  generatorCpuPercent: number;
   serverRssMb: number;
 }
 
@@ -601,13 +603,18 @@ async function run(
 async function runFile(target: Target, mb: number): Promise<FileFigures> {
   const bytes = new Uint8Array(randomBytes(mb * MB));
   const cpuBefore = targetStats(target).cpu;
+  const generatorBefore = process.cpuUsage();
   const ms = await within(target.transfer(bytes), 120_000, 'transfer');
+  const generator = process.cpuUsage(generatorBefore);
   const end = targetStats(target);
   return {
     mb,
     seconds: +(ms / 1000).toFixed(2),
     mbPerSecond: +((mb * 1000) / ms).toFixed(1),
     serverCpuPercent: Math.round(((end.cpu - cpuBefore) * 100_000) / ms),
+    generatorCpuPercent: Math.round(
+      (generator.user + generator.system) / 10 / ms,
+    ),
     serverRssMb: +end.rssMb.toFixed(1),
   };
 }
@@ -634,6 +641,7 @@ const FILE_ROWS: [keyof FileFigures, string][] = [
   ['seconds', 'end to end s'],
   ['mbPerSecond', 'MB/s'],
   ['serverCpuPercent', 'server CPU %'],
+  ['generatorCpuPercent', 'generator CPU %'],
   ['serverRssMb', 'server RSS MB'],
 ];
 

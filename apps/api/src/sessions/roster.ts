@@ -26,18 +26,22 @@ export interface Member {
 @Injectable()
 export class Roster {
   private readonly members = new Map<string, Member>();
+  /** By folded name: a private message or a typing notice finds its recipient in one lookup. */
+  private readonly byName = new Map<string, Member>();
   readonly directory = new Directory();
 
   constructor(private readonly delivery: DeliveryService) {}
 
   add(member: Member): void {
     this.members.set(member.sessionId, member);
+    this.byName.set(member.key, member);
   }
 
   /** False when that member was no longer here. */
   delete(member: Member): boolean {
     if (this.members.get(member.sessionId) !== member) return false;
     this.members.delete(member.sessionId);
+    if (this.byName.get(member.key) === member) this.byName.delete(member.key);
     return true;
   }
 
@@ -51,9 +55,7 @@ export class Roster {
 
   /** This instance's member holding that name key, connected or not. */
   byKey(key: string): Member | undefined {
-    for (const member of this.members.values())
-      if (member.key === key) return member;
-    return undefined;
+    return this.byName.get(key);
   }
 
   isConnected(member: Member): boolean {

@@ -108,21 +108,13 @@ export class DeliveryService implements OnModuleInit, OnModuleDestroy {
    * The member is gone from this instance (logged out, timed out, taken over elsewhere): out of
    * the room, its connection no longer theirs (after a logout it may log in again on it).
    */
-  leave(memberId: string): ChatSocket | undefined {
-    const socket = this.sockets.get(memberId);
-    this.sockets.delete(memberId);
-    this.presence.forget(memberId);
-    this.realtime.depart(socket);
-    if (socket) {
-      socket.data.sessionId = undefined;
-      socket.data.username = undefined;
-    }
-    return socket;
+  leave(memberId: string): void {
+    this.unbind(memberId);
   }
 
   /** Like `leave`, and the connection is closed; with `notice`, its client is told why first. */
   release(memberId: string, notice?: DomainException): void {
-    const socket = this.leave(memberId);
+    const socket = this.unbind(memberId);
     if (!socket) return;
     if (notice)
       this.realtime.send(
@@ -245,5 +237,17 @@ export class DeliveryService implements OnModuleInit, OnModuleDestroy {
       { changes: flush.changes },
       flush.partial.keys(),
     );
+  }
+
+  private unbind(memberId: string): ChatSocket | undefined {
+    const socket = this.sockets.get(memberId);
+    this.sockets.delete(memberId);
+    this.presence.forget(memberId);
+    this.realtime.depart(socket);
+    if (socket) {
+      socket.data.sessionId = undefined;
+      socket.data.username = undefined;
+    }
+    return socket;
   }
 }

@@ -377,6 +377,7 @@ const SCENARIOS: Scenario[] = [
     title: '2,000 clients, 5 senders × 2 msg/s public',
     clients: 2000,
     public: { senders: 5, rate: 2 },
+    ramp: true,
   },
   {
     id: 'c',
@@ -560,6 +561,11 @@ const RAMP_DOWN = [0.5, 0.25, 0.1];
 const RAMP_SECONDS = 4;
 /** A step holds when its p99 stays within this and nothing is lost. */
 const RAMP_P99_MS = 100;
+/**
+ * A step that fails is tried once more: a 4-second phase's p99 is its worst 1 %, and one burst
+ * from a neighbour on a shared core can spoil it (a second try tells noise from cost).
+ */
+const RAMP_ATTEMPTS = 2;
 
 async function run(
   target: Target,
@@ -576,22 +582,32 @@ async function run(
     if (!scenario.ramp) return figures;
     // the highest rate still held (p99 within RAMP_P99_MS, nothing lost)
     const held = (f: Figures) => f.p99 <= RAMP_P99_MS && f.lost === 0;
-    let sustained = held(figures) ? figures.deliveriesPerSecond : 0;
+    /** Deliveries/s at this step if one of its attempts held, else 0. */
+    const holds = async (step: number, attempts: number): Promise<number> => {
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const f = await drive(
+          target,
+          room,
+          scenario,
+          `x${step}.${attempt}`,
+          step,
+          RAMP_SECONDS,
+        );
+        console.log(
+          `  ${target.name} at ×${step}: ${f.deliveriesPerSecond} deliveries/s, p99 ${f.p99} ms, lost ${f.lost}`,
+        );
+        if (held(f)) return f.deliveriesPerSecond;
+      }
+      return 0;
+    };
+    let sustained = held(figures)
+      ? figures.deliveriesPerSecond
+      : await holds(1, RAMP_ATTEMPTS - 1);
     for (const step of sustained ? RAMP_UP : RAMP_DOWN) {
-      const f = await drive(
-        target,
-        room,
-        scenario,
-        `x${step}`,
-        step,
-        RAMP_SECONDS,
-      );
-      console.log(
-        `  ${target.name} at ×${step}: ${f.deliveriesPerSecond} deliveries/s, p99 ${f.p99} ms, lost ${f.lost}`,
-      );
-      if (held(f)) sustained = Math.max(sustained, f.deliveriesPerSecond);
+      const rate = await holds(step, RAMP_ATTEMPTS);
+      sustained = Math.max(sustained, rate);
       // going up, the first failure ends it; going down, the first success
-      if (held(f) === step < 1) break;
+      if (rate > 0 === step < 1) break;
     }
     return { ...figures, sustainedDeliveriesPerSecond: sustained };
   } finally {

@@ -92,9 +92,20 @@ export function nameKey(username: string): string {
   return createHash('sha256').update(folded).digest('hex');
 }
 
+/** Names looked up lately: every private message and typing notice looks its recipient up. */
+const typedKeys = new Map<string, string>();
+const TYPED_KEYS_KEPT = 10_000;
+
 /** The key of a name as someone typed it, to look it up (not to claim it: see `checkName`). */
 export function typedNameKey(typed: string): string {
-  return nameKey(typed.normalize('NFKC').trim());
+  let key = typedKeys.get(typed);
+  if (key === undefined) {
+    key = nameKey(typed.normalize('NFKC').trim());
+    // bounded: names are chosen by whoever sends, so the memory is not theirs to grow
+    if (typedKeys.size >= TYPED_KEYS_KEPT) typedKeys.clear();
+    typedKeys.set(typed, key);
+  }
+  return key;
 }
 
 const RESERVED_KEYS = new Set(RESERVED_USERNAMES.map(nameKey));

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { login, sendMessage } from './support/browser';
 import { useBrowserRoom } from './support/browser-room';
 
-const USERS = 100;
+const USERS = 150;
 const MESSAGES = 300;
 const pad = (n: number) => String(n).padStart(3, '0');
 
@@ -61,7 +61,7 @@ describe('a large room in a real browser', () => {
 
   it('the message list and the user list render only the rows in view, and scroll through all of them', async () => {
     const reader = await room.open();
-    const { page } = reader;
+    let { page } = reader;
     await login(reader, 'reader');
     for (let i = 0; i < USERS; i += 10)
       crowd.push(
@@ -125,14 +125,14 @@ describe('a large room in a real browser', () => {
       await page.getByTestId('message-announcement').textContent(),
     ).toContain('user000: fresh news');
 
-    // the user list: a window of rows, the last one reachable by scrolling, any one by the filter
+    // the user list of someone who arrives now gets only its first page: a window of rows, any
+    // one found by the filter (the server searches), the last one reachable by scrolling
+    const latecomer = await room.open();
+    await login(latecomer, 'latecomer');
+    ({ page } = latecomer);
+    await page.getByText(`Online (${USERS + 2})`).waitFor();
     const users = page.getByTestId('user-list');
     expect(await page.getByTestId('user-item').count()).toBeLessThan(60);
-    await users.evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await page
-      .getByTestId('user-item')
-      .filter({ hasText: `user${pad(USERS - 1)}` })
-      .waitFor();
     await page.getByTestId('user-filter').fill(`user${pad(USERS - 2)}`);
     await page
       .getByTestId('user-item')
@@ -141,11 +141,36 @@ describe('a large room in a real browser', () => {
     expect(await page.getByTestId('user-item').count()).toBe(1);
     // choosing someone from the filtered list still starts a private conversation
     await page.getByTestId('user-item').click();
-    await sendMessage(reader, 'found you');
+    await sendMessage(latecomer, 'found you');
     const whisper = await crowd[USERS - 2].next(
       ServerEvent.PrivateMessageCreated,
     );
-    expect(whisper).toMatchObject({ from: 'reader', text: 'found you' });
+    expect(whisper).toMatchObject({ from: 'latecomer', text: 'found you' });
     expect(whisper.e2ee?.kind).toBe('message');
+
+    await page.getByTestId('user-filter').fill('');
+    await page.getByTestId('user-item').first().waitFor();
+    for (let i = 0; i < 10; i++) {
+      await users.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      if (
+        await page
+          .getByTestId('user-item')
+          .filter({ hasText: `user${pad(USERS - 1)}` })
+          .count()
+      )
+        break;
+      await page.waitForTimeout(200);
+    }
+    await page
+      .getByTestId('user-item')
+      .filter({ hasText: `user${pad(USERS - 1)}` })
+      .waitFor();
+    // the last row says where it stands among everyone online
+    expect(
+      await page
+        .getByTestId('user-item')
+        .filter({ hasText: `user${pad(USERS - 1)}` })
+        .evaluate((el) => el.closest('li')?.getAttribute('aria-posinset')),
+    ).toBe(String(USERS + 2));
   });
 });

@@ -1,3 +1,4 @@
+export * from './lib/client/online-list';
 export * from './lib/client/outbox';
 export * from './lib/client/secure-chat-client';
 export * from './lib/client/session-keeper';

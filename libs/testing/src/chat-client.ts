@@ -7,6 +7,7 @@ import {
   type ExceptionPayload,
   type IdentityKey,
   type MessagePayload,
+  OnlineList,
   type PrivateMessagePayload,
   Outbox,
   type Outgoing,
@@ -18,6 +19,9 @@ import {
   ServerEvent,
   type ServerEventMap,
   type SessionJoinedPayload,
+  type UserJoinedPayload,
+  type UserLeftPayload,
+  type UsersPagePayload,
   createIdentityKey,
   retryDelayMs,
 } from '@app/shared';
@@ -291,21 +295,20 @@ export class ChatClient {
     );
   }
 
-  /** Who is online now as this client sees it: its last user list, then joins and leaves. */
+  /** Who is online now as this client sees it: its last welcome, the pages it asked for, then joins and leaves. */
   online(): string[] {
-    const names = new Set<string>();
+    const list = new OnlineList();
     for (const { event, payload } of this.received) {
-      if (event === ServerEvent.SessionJoined) {
-        names.clear();
-        for (const u of (payload as SessionJoinedPayload).users)
-          names.add(u.username);
-      } else if (event === ServerEvent.UserJoined) {
-        names.add((payload as ServerEventMap['user:joined']).user.username);
-      } else if (event === ServerEvent.UserLeft) {
-        names.delete((payload as ServerEventMap['user:left']).username);
-      }
+      if (event === ServerEvent.SessionJoined)
+        list.reset(payload as SessionJoinedPayload);
+      else if (event === ServerEvent.UsersPage)
+        list.page(payload as UsersPagePayload);
+      else if (event === ServerEvent.UserJoined)
+        list.joined((payload as UserJoinedPayload).user);
+      else if (event === ServerEvent.UserLeft)
+        list.left((payload as UserLeftPayload).username);
     }
-    return [...names].sort();
+    return list.users.map((u) => u.username);
   }
 
   send<E extends keyof ClientEventMap>(

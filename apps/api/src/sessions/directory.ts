@@ -1,4 +1,5 @@
 import type { RemoteMember } from '../cluster/cluster-events';
+import { type UserIndex, toUser } from './user-index';
 
 /** How long an event's news outranks database snapshots taken before it. */
 const EVENT_MEMORY_MS = 60_000;
@@ -14,11 +15,15 @@ export class Directory {
   /** Session id → epoch ms of the last event about it. */
   private readonly changedAt = new Map<string, number>();
 
+  /** `index` lists the members known here (the roster's user list). */
+  constructor(private readonly index?: UserIndex) {}
+
   /** Records a member; true when it is new here (a join to announce). */
   upsert(member: RemoteMember, now = Date.now()): boolean {
     const known = this.remote.has(member.sessionId);
     this.remote.set(member.sessionId, member);
     this.changedAt.set(member.sessionId, now);
+    if (!known) this.index?.add(member.sessionId, toUser(member));
     return !known;
   }
 
@@ -27,6 +32,7 @@ export class Directory {
     const member = this.remote.get(sessionId);
     this.remote.delete(sessionId);
     this.changedAt.set(sessionId, now);
+    if (member) this.index?.remove(sessionId);
     return member;
   }
 
@@ -45,12 +51,16 @@ export class Directory {
     for (const row of rows) {
       present.add(row.sessionId);
       if (newer(row.sessionId)) continue;
-      if (!this.remote.has(row.sessionId)) joined.push(row);
+      if (!this.remote.has(row.sessionId)) {
+        joined.push(row);
+        this.index?.add(row.sessionId, toUser(row));
+      }
       this.remote.set(row.sessionId, row);
     }
     for (const [id, member] of this.remote) {
       if (present.has(id) || newer(id)) continue;
       this.remote.delete(id);
+      this.index?.remove(id);
       left.push(member);
     }
     for (const [id, at] of this.changedAt)

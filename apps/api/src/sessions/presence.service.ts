@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { LeaveReason } from '@app/shared';
+import {
+  type LeaveReason,
+  ServerEvent,
+  type UsersPageRequest,
+} from '@app/shared';
 
 import { ClusterService } from '../cluster/cluster.service';
 import { DeliveryService } from '../realtime/delivery.service';
-import { type Member, Roster, toUser } from './roster';
+import { type Member, Roster } from './roster';
+import { toUser } from './user-index';
 import { SessionsRepository } from './sessions.repository';
 
 /**
@@ -32,6 +37,15 @@ export class PresenceService {
     at = new Date().toISOString(),
   ): void {
     this.delivery.announce({ left: { username, at, reason } });
+  }
+
+  /** The page of the user list a member asked for (the welcome carried the first). */
+  page(member: Member, request: UsersPageRequest): void {
+    const { after, filter } = request;
+    this.delivery.toMember(member.sessionId, ServerEvent.UsersPage, {
+      ...(filter ? { after, filter } : { after }),
+      ...this.roster.page(after, filter),
+    });
   }
 
   /** Mirrors the other instances' members (with one instance, nothing to do). */

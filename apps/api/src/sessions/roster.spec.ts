@@ -38,7 +38,7 @@ describe('Roster (delivery mocked)', () => {
     expect(roster.delete(alice)).toBe(true);
     expect(roster.delete(alice)).toBe(false);
     expect(roster.byKey(alice.key)).toBeUndefined();
-    expect(roster.users()).toEqual([]);
+    expect(roster.page().users).toEqual([]);
     // a stale copy (another session of the name) deletes nothing
     const again = member('alice');
     roster.add(again);
@@ -65,7 +65,14 @@ describe('Roster (delivery mocked)', () => {
       connected: true,
     });
     expect(roster.size).toBe(2);
-    expect(roster.users().map((u) => u.username)).toEqual(['alice', 'bob']);
+    const listed = () => roster.page().users.map((u) => u.username);
+    expect(listed()).toEqual(['alice', 'bob']);
     expect(roster.findRemote('BOB')?.sessionId).toBe('s-bob');
+    // handed over: the local copy goes and the user stays listed, until it leaves there too
+    roster.delete(alice);
+    expect(listed()).toEqual(['alice', 'bob']);
+    roster.directory.remove(alice.sessionId);
+    expect(listed()).toEqual(['bob']);
+    expect(roster.size).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type UserPayload } from '@app/shared';
+import { ErrorCode } from '@app/shared';
 
 import type { RemoteMember } from '../cluster/cluster-events';
 import { typedNameKey } from '../identity/name-identity';
@@ -7,6 +7,7 @@ import type { ChatSocket } from '../realtime/chat-socket';
 import { DeliveryService } from '../realtime/delivery.service';
 import { Directory } from './directory';
 import { SessionsException } from './sessions.exception';
+import { type UserPage, UserIndex, toUser } from './user-index';
 
 /** A user holding a name on this instance, connected or held for a reconnect. */
 export interface Member {
@@ -28,13 +29,16 @@ export class Roster {
   private readonly members = new Map<string, Member>();
   /** By folded name: a private message or a typing notice finds its recipient in one lookup. */
   private readonly byName = new Map<string, Member>();
-  readonly directory = new Directory();
+  /** Everyone, here and elsewhere, in the user list's order. */
+  private readonly index = new UserIndex();
+  readonly directory = new Directory(this.index);
 
   constructor(private readonly delivery: DeliveryService) {}
 
   add(member: Member): void {
     this.members.set(member.sessionId, member);
     this.byName.set(member.key, member);
+    this.index.add(member.sessionId, toUser(member));
   }
 
   /** False when that member was no longer here. */
@@ -42,6 +46,7 @@ export class Roster {
     if (this.members.get(member.sessionId) !== member) return false;
     this.members.delete(member.sessionId);
     if (this.byName.get(member.key) === member) this.byName.delete(member.key);
+    this.index.remove(member.sessionId);
     return true;
   }
 
@@ -125,17 +130,11 @@ export class Roster {
 
   /** How many hold a name, here and on the other instances. */
   get size(): number {
-    return this.members.size + this.remote().length;
+    return this.index.size;
   }
 
-  /** Everyone holding a name, on this instance and the others. */
-  users(): UserPayload[] {
-    return [...this.members.values(), ...this.remote()].map(toUser);
+  /** A page of the user list: everyone holding a name, here and on the other instances. */
+  page(after = '', filter = ''): UserPage {
+    return this.index.page(after, filter);
   }
-}
-
-export function toUser(
-  member: Pick<Member, 'username' | 'since'>,
-): UserPayload {
-  return { username: member.username, since: member.since };
 }

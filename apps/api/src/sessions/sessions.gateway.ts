@@ -8,12 +8,18 @@ import { ClientEvent } from '@app/shared';
 
 import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { LoginDto, ResumeDto } from './dto/login.dto';
+import { LoginDto, ResumeDto, UsersPageDto } from './dto/login.dto';
+import { PresenceService } from './presence.service';
+import { Roster } from './roster';
 import { SessionsService } from './sessions.service';
 
 @ChatGateway()
 export class SessionsGateway implements OnGatewayDisconnect {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly presence: PresenceService,
+    private readonly roster: Roster,
+  ) {}
 
   @SubscribeMessage(ClientEvent.SessionLogin)
   async login(
@@ -40,6 +46,14 @@ export class SessionsGateway implements OnGatewayDisconnect {
   // logout carries no fields; whatever else came in the envelope is ignored
   async logout(@ConnectedSocket() socket: ChatSocket): Promise<void> {
     await this.sessions.logout(socket);
+  }
+
+  @SubscribeMessage(ClientEvent.UsersPage)
+  page(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() dto: UsersPageDto,
+  ): void {
+    this.presence.page(this.roster.require(socket), dto);
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {

@@ -160,10 +160,13 @@ describe('SessionsService (repository, realtime and audit mocked; roster, presen
     const [welcome] = sentTo(bob, ServerEvent.SessionJoined) as {
       username: string;
       users: unknown[];
+      more: boolean;
+      online: number;
       resumeToken: string;
     }[];
     expect(welcome.username).toBe('Bob');
     expect(welcome.users).toHaveLength(2);
+    expect(welcome).toMatchObject({ more: false, online: 2 });
     expect(welcome.resumeToken).toMatch(/^[\w-]{43}$/);
     // the others learn of the newcomer; the newcomer's own list already had everyone
     expect(presenceSeenBy(alice)).toEqual([
@@ -201,7 +204,7 @@ describe('SessionsService (repository, realtime and audit mocked; roster, presen
     await service.login(alice, 'alice', PROOF);
     await service.login(bob, 'bob', PROOF);
     await service.disconnected(bob, 'transport close');
-    expect(roster.users().map((u) => u.username)).toContain('bob');
+    expect(roster.page().users.map((u) => u.username)).toContain('bob');
     expect(roster.findOnline('bob')).toBeUndefined();
     const leaves = () =>
       presenceSeenBy(alice).filter((c: object) => 'left' in c);
@@ -213,14 +216,14 @@ describe('SessionsService (repository, realtime and audit mocked; roster, presen
         left: expect.objectContaining({ username: 'bob', reason: 'timeout' }),
       },
     ]);
-    expect(roster.users().map((u) => u.username)).toEqual(['alice']);
+    expect(roster.page().users.map((u) => u.username)).toEqual(['alice']);
   });
 
   it('lets a deliberate disconnect leave at once', async () => {
     const bob = fakeSocket('b');
     await service.login(bob, 'bob', PROOF);
     await service.disconnected(bob, 'client namespace disconnect');
-    expect(roster.users()).toEqual([]);
+    expect(roster.page().users).toEqual([]);
     expect(repository.release).toHaveBeenCalled();
   });
 
@@ -255,7 +258,7 @@ describe('SessionsService (repository, realtime and audit mocked; roster, presen
     await service.resume(fourth, latest);
     // ...or the grace period ends, even if its successor was never used (A51)
     await jest.advanceTimersByTimeAsync(60_000);
-    expect(roster.users().map((u) => u.username)).toEqual(['bob']);
+    expect(roster.page().users.map((u) => u.username)).toEqual(['bob']);
     const held = roster.findOnline('BOB');
     expect(held && delivery.connectionOf(held.sessionId)).toBe(fourth.id);
     await expect(

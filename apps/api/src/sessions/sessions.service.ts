@@ -529,7 +529,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       resumeToken,
       graceMs: this.configService.config.resumeGraceMs,
       resumed,
-      users: this.roster.users(),
+      ...this.roster.page(),
+      online: this.roster.size,
     });
     this.joined$.next({ member, lastMessageId });
   }

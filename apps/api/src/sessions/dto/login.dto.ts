@@ -1,7 +1,9 @@
-import type {
-  IdentityProofPayload,
-  LoginPayload,
-  ResumePayload,
+import {
+  type IdentityProofPayload,
+  Limits,
+  type LoginPayload,
+  type ResumePayload,
+  type UsersPageRequest,
 } from '@app/shared';
 import { Type } from 'class-transformer';
 import {
@@ -54,4 +56,15 @@ export class ResumeDto implements ResumePayload {
   @IsInt()
   @Min(0)
   lastMessageId?: number;
+}
+
+export class UsersPageDto implements UsersPageRequest {
+  @IsString()
+  @MaxLength(256)
+  after!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(Limits.usernameMaxChars)
+  filter?: string;
 }

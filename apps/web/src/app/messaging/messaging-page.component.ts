@@ -20,6 +20,7 @@ import { ConnectionStatusComponent } from '../sessions/connection-status.compone
 import { SessionStore } from '../sessions/session.store';
 import { ComposeBoxComponent } from './components/compose-box.component';
 import { MessageListComponent } from './components/message-list.component';
+import { OnlineStore } from '../sessions/online.store';
 import { UserListComponent } from './components/user-list.component';
 import { MessagingStore } from './messaging.store';
 import { TypingStore } from './typing.store';
@@ -56,7 +57,12 @@ import { TypingStore } from './typing.store';
       <div class="body">
         <aside class="people">
           <app-user-list
-            [users]="session.users()"
+            [users]="online.shown()"
+            [online]="online.online()"
+            [filter]="online.filter()"
+            [searching]="online.searching()"
+            (find)="online.find($event)"
+            (more)="online.more()"
             [me]="session.username()"
             [selected]="store.recipient()"
             (choose)="store.toggleRecipient($event)"
@@ -208,6 +214,7 @@ import { TypingStore } from './typing.store';
 })
 export class MessagingPageComponent {
   readonly session = inject(SessionStore);
+  readonly online = inject(OnlineStore);
   readonly store = inject(MessagingStore);
   readonly socket = inject(SocketService);
   readonly emoji = inject(EmojiService);
@@ -219,7 +226,7 @@ export class MessagingPageComponent {
   /** Who an @ can mention. */
   readonly others = computed(() => {
     const me = this.session.username();
-    return this.session
+    return this.online
       .users()
       .map((u) => u.username)
       .filter((name) => name !== me);

@@ -44,6 +44,8 @@ describe('MessagingStore', () => {
       graceMs: 1,
       resumed,
       users: [],
+      more: false,
+      online: 1,
     });
 
   /** A fresh injector with the fake socket; the stores are created when first injected. */
@@ -73,6 +75,8 @@ describe('MessagingStore', () => {
       graceMs: 1,
       resumed: false,
       users: [],
+      more: false,
+      online: 1,
     });
     socket.emit(ServerEvent.MessageHistory, {
       messages: [message(1, 'one', '2026-01-01T10:00:00.000Z')],

@@ -10,6 +10,7 @@ import { SocketService } from '../core/realtime/socket.service';
 import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { MessagingStore } from '../messaging/messaging.store';
 import { ConnectionStatusComponent } from './connection-status.component';
+import { OnlineStore } from './online.store';
 import { SessionStore } from './session.store';
 
 @Component({
@@ -103,8 +104,9 @@ export class LoginPageComponent {
   name = '';
 
   constructor() {
-    // the history (and pending file offers) arrive right after the login is accepted, before the
-    // chat page exists: the store that folds them must already be listening
+    // the user list, the history (and pending file offers) arrive right after the login is
+    // accepted, before the chat page exists: the stores that fold them must already be listening
+    inject(OnlineStore);
     inject(MessagingStore);
     this.socket.connect();
   }

@@ -13,7 +13,6 @@ import {
   ServerEvent,
   SessionKeeper,
   USERNAME_PROBLEM_MESSAGES,
-  type UserPayload,
   checkUsername,
 } from '@app/shared';
 
@@ -21,7 +20,7 @@ import { KeyLogService } from '../core/identity/key-log.service';
 import { NotifyService } from '../core/notify/notify.service';
 import { SocketService } from '../core/realtime/socket.service';
 
-/** Who I am and who is online, folded from the server's session events. */
+/** Who I am, folded from the server's session events (who else is online: `OnlineStore`). */
 @Injectable({ providedIn: 'root' })
 export class SessionStore {
   private readonly socket = inject(SocketService);
@@ -33,7 +32,6 @@ export class SessionStore {
   private readonly keeper = new SessionKeeper();
 
   readonly username = signal<string | undefined>(undefined);
-  readonly users = signal<UserPayload[]>([]);
   readonly pending = signal(false);
   readonly loggedIn = computed(() => this.username() !== undefined);
   /** Logged in on the current channel (after a reconnect: once the resume is confirmed). */
@@ -47,30 +45,12 @@ export class SessionStore {
         const back = this.keeper.joined(joined);
         this.username.set(joined.username);
         this.joined.set(true);
-        this.users.set(joined.users);
         this.pending.set(false);
         // the log must still bind our name to this browser's key (E57)
         if (!joined.resumed) void this.keyLog.checkOwnName(joined.username);
         if (back) this.notify.info(`Reconnected as ${joined.username}.`);
         else void this.router.navigateByUrl('/chat');
       });
-    this.socket
-      .on(ServerEvent.UserJoined)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe(({ user }) =>
-        this.users.update((users) => [
-          ...users.filter((u) => u.username !== user.username),
-          user,
-        ]),
-      );
-    this.socket
-      .on(ServerEvent.UserLeft)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe(({ username }) =>
-        this.users.update((users) =>
-          users.filter((u) => u.username !== username),
-        ),
-      );
     this.socket
       .on(ServerEvent.Exception)
       .pipe(takeUntilDestroyed(this.destroyRef))
@@ -125,7 +105,6 @@ export class SessionStore {
     this.keeper.forget();
     this.joined.set(false);
     this.username.set(undefined);
-    this.users.set([]);
     if (wasLoggedIn) void this.router.navigateByUrl('/');
   }
 }

@@ -8,6 +8,8 @@ const joined = (resumeToken: string, resumed = false) => ({
   graceMs: 30_000,
   resumed,
   users: [],
+  more: false,
+  online: 1,
 });
 
 describe('SessionKeeper (the reconnect policy of the browser and the Node clients)', () => {

@@ -68,3 +68,19 @@ export const USERNAME_PROBLEM_MESSAGES: Record<UsernameProblem, string> = {
     'Usernames may not mix alphabets (for example Latin and Cyrillic).',
   reserved: 'That username is reserved.',
 };
+
+/**
+ * The user list's order, the same on both sides (pages are cut by it): case-insensitively
+ * (`toLowerCase` depends on no locale), then by code units.
+ */
+export function compareUsernames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether a name is one a user-list search for `filter` finds: it contains it, in any case. */
+export function usernameMatches(username: string, filter: string): boolean {
+  return username.toLowerCase().includes(filter.toLowerCase());
+}

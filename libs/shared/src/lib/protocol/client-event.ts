@@ -3,6 +3,8 @@ export const ClientEvent = {
   SessionLogin: 'session:login',
   SessionResume: 'session:resume',
   SessionLogout: 'session:logout',
+  /** The next page of the user list (the welcome carries the first). */
+  UsersPage: 'users:page',
   MessageSend: 'message:send',
   PrivateMessageSend: 'private-message:send',
   /** The user is typing, to the room or to one person (not stored, not audited). */

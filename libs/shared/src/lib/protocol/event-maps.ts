@@ -43,6 +43,8 @@ import type {
   PresencePayload,
   UserJoinedPayload,
   UserLeftPayload,
+  UsersPagePayload,
+  UsersPageRequest,
 } from './payloads/session.payload';
 import type { ServerEvent } from './server-event';
 
@@ -51,6 +53,7 @@ export interface ClientEventMap {
   [ClientEvent.SessionLogin]: LoginPayload;
   [ClientEvent.SessionResume]: ResumePayload;
   [ClientEvent.SessionLogout]: LogoutPayload;
+  [ClientEvent.UsersPage]: UsersPageRequest;
   [ClientEvent.MessageSend]: SendMessagePayload;
   [ClientEvent.PrivateMessageSend]: SendPrivateMessagePayload;
   [ClientEvent.Typing]: TypingPayload;
@@ -67,6 +70,7 @@ export interface ClientEventMap {
 /** Plaintext payload of each sealed server event. */
 export interface ServerEventMap {
   [ServerEvent.SessionJoined]: SessionJoinedPayload;
+  [ServerEvent.UsersPage]: UsersPagePayload;
   [ServerEvent.RoomKey]: RoomKeyPayload;
   [ServerEvent.Presence]: PresencePayload;
   [ServerEvent.UserJoined]: UserJoinedPayload;

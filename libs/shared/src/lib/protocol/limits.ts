@@ -25,10 +25,12 @@ export const Limits = {
    */
   maxFrameBytes: 80 * 1024,
   /**
-   * Largest frame a client opens from the (authenticated) server: `session:joined` carries the
-   * whole user list, about 70 bytes a user, so a room of 20,000 still fits.
+   * Largest frame a client opens from the (authenticated) server: a catch-up page or a sealed
+   * file chunk, with room to spare.
    */
   maxServerFrameBytes: 2 * 1024 * 1024,
+  /** Users in one page of the user list (the welcome's and each `users:page`). */
+  userPageSize: 50,
   /** File transfers move in chunks of this size (the last one may be shorter). */
   fileChunkBytes: 48 * 1024,
   /** Default largest file; the server's MAX_FILE_MB may lower or raise it and says so at login. */

@@ -1,7 +1,9 @@
 /** Facts the server reports. All but `session:ready` (the handshake answer) are sealed. */
 export const ServerEvent = {
   SessionReady: 'session:ready',
-  SessionJoined: 'session:joined',
+  SessionJoined: 'session:joined/v2',
+  /** A page of the user list, asked for with `users:page`. */
+  UsersPage: 'users:page',
   /** The room key of the current epoch, to a member alone (see room-frame.ts). */
   RoomKey: 'room:key',
   /** On the wire: a batch of joins and leaves, in order (see `PresencePayload`). */

@@ -1,10 +1,11 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  computed,
+  DestroyRef,
+  afterNextRender,
+  inject,
   input,
   output,
-  signal,
   viewChild,
 } from '@angular/core';
 import {
@@ -14,7 +15,14 @@ import {
 } from '@angular/cdk/scrolling';
 import type { UserPayload } from '@app/shared';
 
-/** Who is online. Choosing someone makes the next message private to them. */
+/** Rows loaded ahead of the last one in view: closer than this, the next page is asked for. */
+const AHEAD = 10;
+
+/**
+ * Who is online. Choosing someone makes the next message private to them. The list may hold
+ * only the first pages of a large room: nearing its end asks for more (`more`), and the filter
+ * box's text goes to the store (`find`), which searches the server when it must.
+ */
 @Component({
   selector: 'app-user-list',
   imports: [
@@ -24,7 +32,7 @@ import type { UserPayload } from '@app/shared';
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <h2 class="title">Online ({{ users().length }})</h2>
+    <h2 class="title">Online ({{ online() }})</h2>
     <input
       type="search"
       class="filter"
@@ -32,7 +40,7 @@ import type { UserPayload } from '@app/shared';
       placeholder="Find someone"
       aria-label="Find someone online"
       [value]="filter()"
-      (input)="find($any($event.target).value)"
+      (input)="search($any($event.target).value)"
     />
     <!-- fixed-height rows, so only those in view exist (a room may hold thousands) -->
     <cdk-virtual-scroll-viewport
@@ -44,9 +52,9 @@ import type { UserPayload } from '@app/shared';
     >
       <ul>
         <li
-          *cdkVirtualFor="let user of shown(); trackBy: byName; let i = index"
+          *cdkVirtualFor="let user of users(); trackBy: byName; let i = index"
           [attr.aria-posinset]="i + 1"
-          [attr.aria-setsize]="shown().length"
+          [attr.aria-setsize]="filter() ? users().length : online()"
         >
           <button
             type="button"
@@ -72,7 +80,9 @@ import type { UserPayload } from '@app/shared';
         </li>
       </ul>
     </cdk-virtual-scroll-viewport>
-    @if (filter() && shown().length === 0) {
+    @if (searching()) {
+      <p class="none">Searching…</p>
+    } @else if (filter() && users().length === 0) {
       <p class="none">Nobody online matches.</p>
     }
   `,
@@ -155,25 +165,34 @@ import type { UserPayload } from '@app/shared';
   `,
 })
 export class UserListComponent {
-  readonly users = input.required<UserPayload[]>();
+  /** What the list shows (the users loaded, or those the filter found), in order. */
+  readonly users = input.required<readonly UserPayload[]>();
+  /** Everyone online, loaded or not. */
+  readonly online = input.required<number>();
+  readonly filter = input('');
+  readonly searching = input(false);
   readonly me = input<string>();
   readonly selected = input<string>();
   readonly choose = output<string>();
-  readonly filter = signal('');
+  readonly find = output<string>();
+  readonly more = output<void>();
   readonly rowHeight = 34;
   private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
-  /** The users whose name contains what the filter box holds (any case). */
-  readonly shown = computed(() => {
-    const wanted = this.filter().trim().toLocaleLowerCase();
-    const users = this.users();
-    return wanted
-      ? users.filter((u) => u.username.toLocaleLowerCase().includes(wanted))
-      : users;
-  });
   readonly byName = (_: number, user: UserPayload) => user.username;
 
-  find(text: string): void {
-    this.filter.set(text);
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    // the rendered rows change with scrolling and with the list: near its end, load on
+    afterNextRender(() => {
+      const rows = this.viewport().renderedRangeStream.subscribe(({ end }) => {
+        if (end + AHEAD >= this.users().length) this.more.emit();
+      });
+      destroyRef.onDestroy(() => rows.unsubscribe());
+    });
+  }
+
+  search(text: string): void {
+    this.find.emit(text);
     this.viewport().scrollToIndex(0);
   }
 }

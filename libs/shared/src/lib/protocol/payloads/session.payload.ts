@@ -35,7 +35,10 @@ export interface UserPayload {
   since: string;
 }
 
-/** `session:joined`: the login (or resume) succeeded. */
+/**
+ * `session:joined/v2`: the login (or resume) succeeded. v2 carries the first page of the user
+ * list and the count (v1 carried the whole list: filling a room was quadratic).
+ */
 export interface SessionJoinedPayload {
   username: string;
   /** Secret that reclaims the name within the grace period; keep it in memory only. */
@@ -43,7 +46,27 @@ export interface SessionJoinedPayload {
   /** Milliseconds the name is held after a dropped connection. */
   graceMs: number;
   resumed: boolean;
+  /** The first `Limits.userPageSize` users in `compareUsernames` order. */
   users: UserPayload[];
+  /** More users follow the last of `users`: ask with `users:page`. */
+  more: boolean;
+  /** How many are online (the joins and leaves that follow keep the count). */
+  online: number;
+}
+
+/**
+ * `users:page`: the next users of the list after `after` (a username; '' for the start), and
+ * with `filter`, only those whose name contains it (case-insensitively).
+ */
+export interface UsersPageRequest {
+  after: string;
+  filter?: string;
+}
+
+/** The answer to `users:page`: the request it answers, the users, whether more follow. */
+export interface UsersPagePayload extends UsersPageRequest {
+  users: UserPayload[];
+  more: boolean;
 }
 
 export interface UserJoinedPayload {

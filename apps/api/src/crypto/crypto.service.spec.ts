@@ -1,14 +1,19 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 
 import {
+  DELEGATION_MAX_MS,
   DecryptFailedError,
   type SessionReadyPayload,
   completeClientHandshake,
   createClientOffer,
+  delegationBytes,
   envelopeNonce,
+  fromBase64,
+  handshakeTranscript,
 } from '@app/shared';
 
 import { CryptoService, HandshakeRejectedError } from './crypto.service';
+import { pss } from './server-signature';
 
 // one small key for speed: the derivation and signature checks do not depend on its size
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -88,6 +93,98 @@ describe('CryptoService handshake (node:crypto server, Web Crypto client)', () =
     ).rejects.toMatchObject({
       reason: 'bad_answer',
     });
+  });
+
+  it('C12: the client refuses a delegation the server key did not sign, one out of date, or a transcript its key did not sign', async () => {
+    const offer = await createClientOffer();
+    const { ready } = await service.acceptOffer(offer.offer);
+    const serverSpki = fromBase64(ready.serverKey);
+    const ephemeral = fromBase64(ready.ephemeral);
+    /** A session:ready whose delegation and transcript signatures are made here. */
+    const forge = (notAfter: number, delegator = keys.privateKey) => {
+      const delegated = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const spki = delegated.publicKey.export({ type: 'spki', format: 'der' });
+      const transcript = handshakeTranscript(
+        offer.publicKey,
+        ephemeral,
+        serverSpki,
+        spki,
+      );
+      return {
+        ...ready,
+        delegation: {
+          key: spki.toString('base64'),
+          notAfter,
+          signature: sign(
+            'sha256',
+            delegationBytes(serverSpki, spki, notAfter),
+            pss(delegator),
+          ).toString('base64'),
+        },
+        signature: sign('sha256', transcript, {
+          key: delegated.privateKey,
+          dsaEncoding: 'ieee-p1363',
+        }).toString('base64'),
+      } satisfies SessionReadyPayload;
+    };
+    const soon = Date.now() + 60_000;
+    // the forgery kit works: signed by the server's key and in date, it is accepted
+    await expect(
+      completeClientHandshake(offer, forge(soon), trustAll),
+    ).resolves.toMatchObject({ fingerprint: service.fingerprint });
+
+    const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    for (const bad of [
+      forge(soon, impostor.privateKey),
+      forge(Date.now() - 1),
+      forge(Date.now() + DELEGATION_MAX_MS + 60_000),
+      // the server's real delegation, but a transcript signed by another key
+      { ...ready, signature: forge(soon).signature },
+      // a delegation's word changed after it was signed
+      { ...ready, delegation: { ...ready.delegation, notAfter: soon } },
+    ]) {
+      await expect(
+        completeClientHandshake(offer, bad, trustAll),
+      ).rejects.toMatchObject({ reason: 'bad_signature' });
+    }
+    await expect(
+      completeClientHandshake(
+        offer,
+        { ...ready, delegation: { ...ready.delegation, notAfter: 1.5 } },
+        trustAll,
+      ),
+    ).rejects.toMatchObject({ reason: 'bad_answer' });
+  });
+
+  it('signs an hour of handshakes with one delegated key, then with a new one', async () => {
+    const now = jest.spyOn(Date, 'now');
+    try {
+      const fresh = new CryptoService(keys);
+      const started = Date.now();
+      now.mockReturnValue(started);
+      const handshake = async () => {
+        const offer = await createClientOffer();
+        const { ready } = await fresh.acceptOffer(offer.offer);
+        now.mockReturnValue(Date.now()); // the client checks validity by its own clock
+        await completeClientHandshake(offer, ready, trustAll);
+        return ready.delegation;
+      };
+      const first = await handshake();
+      expect((await handshake()).key).toBe(first.key);
+      expect(first.notAfter).toBe(started + 24 * 60 * 60 * 1000);
+      now.mockReturnValue(started + 60 * 60 * 1000 + 1);
+      // the new key is being signed: this handshake still uses the old one, the next the new
+      expect((await handshake()).key).toBe(first.key);
+      let renewed = first;
+      for (let i = 0; i < 100 && renewed.key === first.key; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        renewed = await handshake();
+      }
+      expect(renewed.key).not.toBe(first.key);
+      expect(renewed.notAfter).toBeGreaterThan(first.notAfter);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('C11: refuses malformed offers with one error type', async () => {

@@ -1,12 +1,21 @@
-import { createECDH, createHash, type KeyObject, sign } from 'node:crypto';
+import {
+  createECDH,
+  createHash,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from 'node:crypto';
 
 import {
+  DELEGATION_TTL_MS,
   EC_POINT_BYTES,
   HANDSHAKE_SUITE,
   HANDSHAKE_VERSION,
   HKDF_INFO,
+  type HandshakeDelegationPayload,
   type HandshakeOfferPayload,
   type SessionReadyPayload,
+  delegationBytes,
   formatFingerprint,
   fromBase64,
   handshakeTranscript,
@@ -31,10 +40,22 @@ export interface AcceptedHandshake {
   transcriptHash: Buffer;
 }
 
+/** A new delegated handshake key this often (each is valid for `DELEGATION_TTL_MS`). */
+const DELEGATION_RENEW_MS = 60 * 60 * 1000;
+
+/** The short-lived key that signs handshakes for the RSA key, and the RSA key's word for it. */
+interface Delegation {
+  privateKey: KeyObject;
+  spki: Buffer;
+  payload: HandshakeDelegationPayload;
+}
+
 /** Wraps `node:crypto`: the server identity key and the per-connection key exchange. */
 export class CryptoService {
   private readonly spki: Buffer;
   readonly fingerprint: string;
+  private delegation?: Promise<Delegation>;
+  private renewAt = 0;
 
   /** Keys an audit checkpoint may carry a signature of: this one first, then retired ones. */
   readonly checkpointKeys: readonly CheckpointKey[];
@@ -74,11 +95,14 @@ export class CryptoService {
   }
 
   /**
-   * Answers a client's ECDH offer: a fresh P-256 key pair, the transcript signed with RSA-PSS,
-   * and the two directional AES-256-GCM keys from HKDF-SHA-256. Rejects any bad offer.
+   * Answers a client's ECDH offer: a fresh P-256 key pair, the transcript signed by the
+   * delegated ECDSA key (the RSA key signed that key, at most once an hour: a per-connection RSA
+   * signature was most of a connect's CPU), and the two directional AES-256-GCM keys from
+   * HKDF-SHA-256. Rejects any bad offer.
    */
   async acceptOffer(raw: unknown): Promise<AcceptedHandshake> {
     const clientPublic = this.readOffer(raw);
+    const delegation = await this.delegated();
     const ecdh = createECDH('prime256v1');
     const serverPublic = ecdh.generateKeys();
     let shared: Buffer;
@@ -91,8 +115,13 @@ export class CryptoService {
       clientPublic,
       serverPublic,
       this.spki,
+      delegation.spki,
     );
-    const signature = await this.sign(transcript);
+    // ECDSA P-256 takes about 50 µs: on the event loop, not worth a thread-pool hop
+    const signature = sign('sha256', transcript, {
+      key: delegation.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
     const salt = createHash('sha256').update(transcript).digest();
     const derive = (info: string) => hkdfKey(shared, salt, info);
     return {
@@ -101,6 +130,7 @@ export class CryptoService {
         suite: HANDSHAKE_SUITE,
         serverKey: this.spki.toString('base64'),
         ephemeral: serverPublic.toString('base64'),
+        delegation: delegation.payload,
         signature: signature.toString('base64'),
       },
       channel: new NodeChannel(
@@ -109,6 +139,46 @@ export class CryptoService {
         's2c',
       ),
       transcriptHash: salt,
+    };
+  }
+
+  /**
+   * The current delegated key: a new one each hour, valid for a day, so a client whose clock is
+   * off by less than that accepts it. It lives in this process's memory only.
+   */
+  private delegated(now = Date.now()): Promise<Delegation> {
+    const previous = this.delegation;
+    if (previous && now < this.renewAt) return previous;
+    this.renewAt = now + DELEGATION_RENEW_MS;
+    const next = this.delegate(now);
+    this.delegation = next;
+    next.catch(() => {
+      // the next handshake tries again; meanwhile the previous key, still valid, serves
+      if (this.delegation !== next) return;
+      this.delegation = previous;
+      this.renewAt = 0;
+    });
+    // until the new one is signed, handshakes keep the one still valid
+    return previous ?? next;
+  }
+
+  private async delegate(now: number): Promise<Delegation> {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+    });
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    const notAfter = now + DELEGATION_TTL_MS;
+    const signature = await this.sign(
+      delegationBytes(this.spki, spki, notAfter),
+    );
+    return {
+      privateKey,
+      spki,
+      payload: {
+        key: spki.toString('base64'),
+        notAfter,
+        signature: signature.toString('base64'),
+      },
     };
   }
 

@@ -4,11 +4,13 @@ import type {
 } from '../protocol/payloads/handshake.payload';
 import { bufferSource, fromBase64, toBase64 } from './bytes';
 import {
+  DELEGATION_MAX_MS,
   EC_POINT_BYTES,
   HANDSHAKE_SUITE,
   HANDSHAKE_VERSION,
   HKDF_INFO,
   PSS_SALT_BYTES,
+  delegationBytes,
   formatFingerprint,
   handshakeTranscript,
 } from './handshake';
@@ -44,7 +46,66 @@ export interface ClientSession {
 }
 
 const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
+const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const PSS = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
+
+interface Delegated {
+  serverKey: CryptoKey;
+  delegatedKey: CryptoKey;
+  delegatedSpki: Uint8Array;
+  notAfter: number;
+}
+
+/**
+ * Delegations already verified, by their exact text: the server issues one an hour, so every
+ * reconnect would check the same RSA signature again.
+ */
+const verifiedDelegations = new Map<string, Delegated>();
+const KEPT_DELEGATIONS = 4;
+
+/**
+ * The delegated key, once the server's RSA key is shown to have signed it and it is still
+ * valid by this client's clock; undefined otherwise.
+ */
+async function verifyDelegation(
+  spki: Uint8Array,
+  ready: SessionReadyPayload,
+): Promise<Delegated | undefined> {
+  const { key, notAfter, signature } = ready.delegation;
+  const id = `${ready.serverKey}|${key}|${notAfter}|${signature}`;
+  let delegated = verifiedDelegations.get(id);
+  if (!delegated) {
+    const delegatedSpki = fromBase64(key);
+    const serverKey = await crypto.subtle.importKey(
+      'spki',
+      bufferSource(spki),
+      PSS,
+      false,
+      ['verify'],
+    );
+    const signed = await crypto.subtle.verify(
+      { name: 'RSA-PSS', saltLength: PSS_SALT_BYTES },
+      serverKey,
+      bufferSource(fromBase64(signature)),
+      bufferSource(delegationBytes(spki, delegatedSpki, notAfter)),
+    );
+    if (!signed) return undefined;
+    const delegatedKey = await crypto.subtle.importKey(
+      'spki',
+      bufferSource(delegatedSpki),
+      ECDSA,
+      false,
+      ['verify'],
+    );
+    delegated = { serverKey, delegatedKey, delegatedSpki, notAfter };
+    if (verifiedDelegations.size >= KEPT_DELEGATIONS)
+      verifiedDelegations.clear();
+    verifiedDelegations.set(id, delegated);
+  }
+  const now = Date.now();
+  const current = now <= notAfter && notAfter - now <= DELEGATION_MAX_MS;
+  return current ? delegated : undefined;
+}
 
 /** A fresh ephemeral key pair for one connection attempt. */
 export async function createClientOffer(): Promise<ClientOffer> {
@@ -89,31 +150,42 @@ export async function completeClientHandshake(
     ephemeral = fromBase64(ready.ephemeral);
     signature = fromBase64(ready.signature);
     if (ephemeral.length !== EC_POINT_BYTES) throw new Error('point');
+    const { key, notAfter, signature: delegation } = ready.delegation;
+    if (
+      typeof key !== 'string' ||
+      typeof delegation !== 'string' ||
+      !Number.isSafeInteger(notAfter)
+    )
+      throw new Error('delegation');
   } catch {
     throw new HandshakeError('bad_answer');
   }
 
-  const transcript = handshakeTranscript(offer.publicKey, ephemeral, spki);
-  let verified = false;
-  let serverKey: CryptoKey | undefined;
+  // the RSA key vouches for the delegated key, which signed this connection's transcript
+  let delegated: Delegated | undefined;
+  let transcript: Uint8Array | undefined;
   try {
-    serverKey = await crypto.subtle.importKey(
-      'spki',
-      bufferSource(spki),
-      PSS,
-      false,
-      ['verify'],
-    );
-    verified = await crypto.subtle.verify(
-      { name: 'RSA-PSS', saltLength: PSS_SALT_BYTES },
-      serverKey,
-      bufferSource(signature),
-      bufferSource(transcript),
-    );
+    delegated = await verifyDelegation(spki, ready);
+    if (delegated) {
+      transcript = handshakeTranscript(
+        offer.publicKey,
+        ephemeral,
+        spki,
+        delegated.delegatedSpki,
+      );
+      const verified = await crypto.subtle.verify(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        delegated.delegatedKey,
+        bufferSource(signature),
+        bufferSource(transcript),
+      );
+      if (!verified) delegated = undefined;
+    }
   } catch {
-    verified = false;
+    delegated = undefined;
   }
-  if (!verified || !serverKey) throw new HandshakeError('bad_signature');
+  if (!delegated || !transcript) throw new HandshakeError('bad_signature');
+  const { serverKey } = delegated;
 
   const fingerprint = await keyFingerprint(spki);
   if (!(await trust(fingerprint))) throw new HandshakeError('untrusted_key');

@@ -27,7 +27,9 @@ export class KeyLogRepository {
    */
   async append(name: string, leaf: string): Promise<number> {
     for (;;) {
-      const index = await this.repository.count();
+      // the leaves run from 0 without a gap: the next index follows the largest (a search of
+      // the primary key; counting the rows read them all, on every first login of a name)
+      const index = ((await this.repository.maximum('index')) ?? -1) + 1;
       try {
         await this.repository.insert({ index, name, leaf });
         return index;

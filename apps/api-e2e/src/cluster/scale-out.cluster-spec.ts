@@ -128,6 +128,11 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
     const carol = await login(a, 'carol');
     await sees(alice, ['alice', 'bob', 'carol']);
     await sees(bob, ['alice', 'bob', 'carol']);
+    // the user list's pages and searches hold the other instance's members too
+    await bob.send(ClientEvent.UsersPage, { after: '', filter: 'A' });
+    expect(
+      (await bob.next(ServerEvent.UsersPage)).users.map((u) => u.username),
+    ).toEqual(['alice', 'carol']);
 
     // one name across the cluster, case- and look-alike-folded
     const thief = await ChatClient.connect(b.url);

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { ClientEvent, ServerEvent } from '@app/shared';
+import { ClientEvent, Limits, ServerEvent } from '@app/shared';
 
 import { FakeSocketService } from '../core/realtime/fake-socket.service.spec-helper';
 import { SocketService } from '../core/realtime/socket.service';
@@ -73,6 +73,11 @@ describe('OnlineStore', () => {
     expect(store.online()).toBe(39);
     store.find('');
     expect(names(store.shown())).toEqual(['amy', 'bo']);
+    // longer than any name: nobody, and nothing the server would refuse is asked
+    store.find('z'.repeat(Limits.usernameMaxChars + 1));
+    expect(store.shown()).toEqual([]);
+    expect(store.searching()).toBe(false);
+    expect(socket.sent(ClientEvent.UsersPage)).toHaveLength(1);
   });
 
   it('filters a fully loaded list by itself', () => {

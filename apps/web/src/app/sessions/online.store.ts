@@ -2,6 +2,7 @@ import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   ClientEvent,
+  Limits,
   OnlineList,
   type SealedServerEvent,
   ServerEvent,
@@ -70,7 +71,11 @@ export class OnlineStore {
   find(text: string): void {
     this.filter.set(text);
     const filter = text.trim();
-    const local = !filter || this.list.complete;
+    // no name is longer than a username may be: a longer text finds nobody, here as there
+    const local =
+      !filter ||
+      this.list.complete ||
+      Array.from(filter).length > Limits.usernameMaxChars;
     if (local) this.search = undefined;
     else if (this.search?.filter !== filter) {
       this.search = new OnlineList(filter);

@@ -2,6 +2,12 @@ import { formatSafetyNumber, safetyNumber } from './safety-number';
 
 const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
 
+/**
+ * Each number is 2 × 5,200 sequential Web Crypto digests: about a second per number on a busy
+ * 2-core CI machine (with lint and other suites beside it), past jest's default 5 s for three.
+ */
+const DIGESTS_TIMEOUT_MS = 30_000;
+
 describe('safety numbers (Signal’s numeric fingerprint)', () => {
   // libsignal's own test vector (rust/protocol/src/fingerprint.rs), 5,200 iterations
   const alice = {
@@ -17,24 +23,32 @@ describe('safety numbers (Signal’s numeric fingerprint)', () => {
     name: '+14153333333',
   };
 
-  it('matches libsignal’s displayable fingerprint, the same on both sides', async () => {
-    const expected =
-      '300354477692869396892869876765458257569162576843440918079131';
-    expect(await safetyNumber(alice, bob)).toBe(expected);
-    expect(await safetyNumber(bob, alice)).toBe(expected);
-  });
+  it(
+    'matches libsignal’s displayable fingerprint, the same on both sides',
+    async () => {
+      const expected =
+        '300354477692869396892869876765458257569162576843440918079131';
+      expect(await safetyNumber(alice, bob)).toBe(expected);
+      expect(await safetyNumber(bob, alice)).toBe(expected);
+    },
+    DIGESTS_TIMEOUT_MS,
+  );
 
-  it('changes with either key or name, and reads as twelve groups of five', async () => {
-    const number = await safetyNumber(alice, bob);
-    const otherKey = Uint8Array.from(bob.key);
-    otherKey[10] ^= 1;
-    expect(await safetyNumber(alice, { ...bob, key: otherKey })).not.toBe(
-      number,
-    );
-    expect(
-      await safetyNumber(alice, { ...bob, name: '+14153333334' }),
-    ).not.toBe(number);
-    expect(formatSafetyNumber(number)).toMatch(/^(\d{5} ){11}\d{5}$/);
-    expect(number).toMatch(/^\d{60}$/);
-  });
+  it(
+    'changes with either key or name, and reads as twelve groups of five',
+    async () => {
+      const number = await safetyNumber(alice, bob);
+      const otherKey = Uint8Array.from(bob.key);
+      otherKey[10] ^= 1;
+      expect(await safetyNumber(alice, { ...bob, key: otherKey })).not.toBe(
+        number,
+      );
+      expect(
+        await safetyNumber(alice, { ...bob, name: '+14153333334' }),
+      ).not.toBe(number);
+      expect(formatSafetyNumber(number)).toMatch(/^(\d{5} ){11}\d{5}$/);
+      expect(number).toMatch(/^\d{60}$/);
+    },
+    DIGESTS_TIMEOUT_MS,
+  );
 });

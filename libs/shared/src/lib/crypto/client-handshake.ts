@@ -53,7 +53,6 @@ interface Delegated {
   serverKey: CryptoKey;
   delegatedKey: CryptoKey;
   delegatedSpki: Uint8Array;
-  notAfter: number;
 }
 
 /**
@@ -97,7 +96,7 @@ async function verifyDelegation(
       false,
       ['verify'],
     );
-    delegated = { serverKey, delegatedKey, delegatedSpki, notAfter };
+    delegated = { serverKey, delegatedKey, delegatedSpki };
     if (verifiedDelegations.size >= KEPT_DELEGATIONS)
       verifiedDelegations.clear();
     verifiedDelegations.set(id, delegated);
@@ -105,6 +104,40 @@ async function verifyDelegation(
   const now = Date.now();
   const current = now <= notAfter && notAfter - now <= DELEGATION_MAX_MS;
   return current ? delegated : undefined;
+}
+
+/**
+ * The server's RSA key and the transcript, when a delegation that key signed is current and its
+ * delegated key signed this transcript; undefined otherwise.
+ */
+async function signedTranscript(
+  offer: ClientOffer,
+  ephemeral: Uint8Array,
+  spki: Uint8Array,
+  signature: Uint8Array,
+  ready: SessionReadyPayload,
+): Promise<{ serverKey: CryptoKey; transcript: Uint8Array } | undefined> {
+  try {
+    const delegated = await verifyDelegation(spki, ready);
+    if (!delegated) return undefined;
+    const transcript = handshakeTranscript(
+      offer.publicKey,
+      ephemeral,
+      spki,
+      delegated.delegatedSpki,
+    );
+    const verified = await crypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      delegated.delegatedKey,
+      bufferSource(signature),
+      bufferSource(transcript),
+    );
+    return verified
+      ? { serverKey: delegated.serverKey, transcript }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A fresh ephemeral key pair for one connection attempt. */
@@ -162,30 +195,15 @@ export async function completeClientHandshake(
   }
 
   // the RSA key vouches for the delegated key, which signed this connection's transcript
-  let delegated: Delegated | undefined;
-  let transcript: Uint8Array | undefined;
-  try {
-    delegated = await verifyDelegation(spki, ready);
-    if (delegated) {
-      transcript = handshakeTranscript(
-        offer.publicKey,
-        ephemeral,
-        spki,
-        delegated.delegatedSpki,
-      );
-      const verified = await crypto.subtle.verify(
-        { name: 'ECDSA', hash: 'SHA-256' },
-        delegated.delegatedKey,
-        bufferSource(signature),
-        bufferSource(transcript),
-      );
-      if (!verified) delegated = undefined;
-    }
-  } catch {
-    delegated = undefined;
-  }
-  if (!delegated || !transcript) throw new HandshakeError('bad_signature');
-  const { serverKey } = delegated;
+  const signed = await signedTranscript(
+    offer,
+    ephemeral,
+    spki,
+    signature,
+    ready,
+  );
+  if (!signed) throw new HandshakeError('bad_signature');
+  const { serverKey, transcript } = signed;
 
   const fingerprint = await keyFingerprint(spki);
   if (!(await trust(fingerprint))) throw new HandshakeError('untrusted_key');

@@ -441,8 +441,8 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
       h.messages.some((m) => m.id === message.id),
     );
     expect(seen.messages.find((m) => m.id === message.id)?.reactions).toEqual([
-      { emoji: '👍', users: ['carol'] },
-      { emoji: '🎉', users: ['carol'] },
+      { emoji: '👍', users: ['carol'], count: 1 },
+      { emoji: '🎉', users: ['carol'], count: 1 },
     ]);
 
     for (const [payload, code] of [

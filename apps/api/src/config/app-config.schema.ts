@@ -269,6 +269,18 @@ export class AppConfigSchema {
   @Max(100000000)
   ROOM_DELIVERIES_PER_SECOND?: number;
 
+  /**
+   * What one connection may have queued and not yet taken, in KB (default 4096): past it the
+   * server closes the connection (its client resumes), so a reader that stalls cannot fill the
+   * server's memory (L68).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(256)
+  @Max(1048576)
+  CONNECTION_UNSENT_MAX_KB?: number;
+
   /** A connection that has not logged in within this is closed (default 60 s). */
   @IsOptional()
   @Type(() => Number)

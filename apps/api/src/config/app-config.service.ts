@@ -70,6 +70,8 @@ export interface ConnectionLimits {
   loginTimeoutMs: number;
   /** Public-message deliveries (messages × room size) accepted per second (L48). */
   roomDeliveriesPerSecond: number;
+  /** Bytes queued for one connection and not yet taken before it is closed (L68). */
+  unsentBytesPerConnection: number;
 }
 
 /** Injection token wrapper: the one place the rest of the server gets its settings from. */
@@ -191,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         Math.max(1, Math.floor(maxUnauthenticated / 10)),
       loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,
       roomDeliveriesPerSecond: schema.ROOM_DELIVERIES_PER_SECOND ?? 20_000,
+      unsentBytesPerConnection:
+        (schema.CONNECTION_UNSENT_MAX_KB ?? 4096) * 1024,
     },
     adminToken: schema.ADMIN_TOKEN,
     stdoutJournaled: Boolean(schema.JOURNAL_STREAM),

@@ -167,3 +167,73 @@ describe('SecureChatClient after a refused handshake', () => {
     expect(told.calls.connect).toBe(0);
   });
 });
+
+describe('L69: SecureChatClient when the server keeps sending a frame it must refuse', () => {
+  /** One connection: a handshake with the real server side, then a frame that does not open. */
+  async function connectAndRefuse(
+    socket: SocketLike,
+    deliver: (event: string, payload: unknown) => void,
+    failures: string[],
+  ): Promise<void> {
+    const before = failures.length;
+    deliver('disconnect', 'transport close');
+    const offer = await new Promise<unknown>((resolve) =>
+      (socket.auth as (send: (offer: unknown) => void) => void)(resolve),
+    );
+    deliver(ServerEvent.SessionReady, (await service.acceptOffer(offer)).ready);
+    // sealed for another channel: what an out-of-sequence or oversized frame amounts to
+    const other = await service.acceptOffer((await createClientOffer()).offer);
+    const at = new Date(0).toISOString();
+    deliver(
+      ServerEvent.MessageCreated,
+      other.channel.seal(ServerEvent.MessageCreated, {
+        id: 1,
+        clientId: 'c',
+        from: 'bob',
+        text: 'hi',
+        at,
+      }),
+    );
+    for (let i = 0; i < 300 && failures.length === before; i++)
+      await new Promise((r) => setTimeout(r, 10));
+  }
+
+  function client(onReady: () => void = () => undefined) {
+    const { socket, deliver, calls } = fakeSocket();
+    const failures: string[] = [];
+    new SecureChatClient(socket, {
+      trust: () => true,
+      onReady,
+      onEvent: () => undefined,
+      onFailure: (reason) => failures.push(reason),
+    });
+    return { socket, deliver, calls, failures };
+  }
+
+  it('L69: refused right after three handshakes in a row, it stops and says so instead of reconnecting into the same frame', async () => {
+    const { socket, deliver, calls, failures } = client();
+    for (let i = 0; i < 3; i++)
+      await connectAndRefuse(socket, deliver, failures);
+    expect(failures).toEqual([
+      'decrypt_failed',
+      'decrypt_failed',
+      'refused_repeatedly',
+    ]);
+    expect(calls.disconnect).toBe(1);
+  });
+
+  it('L69: a refusal long after its handshake is a fresh start: reconnecting stays the answer', async () => {
+    let now = Date.now();
+    // each channel's bad frame comes a minute after its handshake
+    const { socket, deliver, calls, failures } = client(() => (now += 61_000));
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      for (let i = 0; i < 4; i++)
+        await connectAndRefuse(socket, deliver, failures);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(failures).toEqual(Array(4).fill('decrypt_failed'));
+    expect(calls.disconnect).toBe(0);
+  });
+});

@@ -47,6 +47,26 @@ export class MessagesRepository {
     return rows.reverse().map(withNumericId);
   }
 
+  /**
+   * The id of the oldest among the newest `count` messages (undefined when there are none): where
+   * a catch-up starts, read from there page by page so no reader pins the whole history (L68).
+   */
+  async firstOfLatest(count: number): Promise<number | undefined> {
+    const [row] = await this.repository.find({
+      select: { id: true },
+      order: { id: 'DESC' },
+      skip: count - 1,
+      take: 1,
+    });
+    if (row) return Number(row.id);
+    const [oldest] = await this.repository.find({
+      select: { id: true },
+      order: { id: 'ASC' },
+      take: 1,
+    });
+    return oldest && Number(oldest.id);
+  }
+
   /** Up to `limit` messages after `id`, oldest first: the catch-up reads the log by offset. */
   async after(id: number, limit: number): Promise<MessageEntity[]> {
     const rows = await this.repository.find({

@@ -27,8 +27,11 @@ import { AppConfigService } from '../config/app-config.service';
 /** Full catch-ups per client address per minute; past it a join gets only the newest few (L48). */
 const CATCH_UPS_PER_MINUTE = 30;
 
-/** Rows read per catch-up query; pages sent to the client are cut by size, not count. */
-const CATCH_UP_ROWS = 500;
+/**
+ * Rows read per catch-up query; pages sent to the client are cut by size, not count. A reader
+ * that stalls holds at most this many rows (1.6 MB at the largest message size, L68).
+ */
+const CATCH_UP_ROWS = 100;
 /**
  * A private message for another instance is dropped there after this long: the sender has been
  * told it failed by then (the cluster's answers time out at 5 s).
@@ -398,52 +401,54 @@ export class MessagingService implements OnModuleInit {
     const backlog: MessagePayload[] = [];
     const reader: Reader = { caughtUpTo: 0, backlog };
     this.readers.set(member, reader);
+    // history is paced by what this connection takes (L68): a reader that stalls holds one page
+    const connection = this.delivery.connectionOf(member.sessionId);
     const current = () =>
-      this.readers.get(member) === reader && this.roster.isConnected(member);
+      this.readers.get(member) === reader &&
+      this.roster.isConnected(member) &&
+      this.delivery.connectionOf(member.sessionId) === connection;
     try {
       let cursor = lastMessageId ?? 0;
       // a newcomer gets the latest few; so does an address asking for full catch-ups too often
       const full =
         lastMessageId !== undefined && this.catchUps.take(member.addressHash);
-      const newest = await this.withReactions(
-        await this.repository.latest(
-          full ? Limits.catchUpMax : Limits.historySize,
-        ),
+      const first = await this.repository.firstOfLatest(
+        full ? Limits.catchUpMax : Limits.historySize,
       );
       if (!current()) return;
-      const first = newest[0]?.id;
       if (first !== undefined && (!full || first > cursor + 1)) {
         // more than the catch-up may send: the newest ones, and the client is told (L48)
         const skipped =
           lastMessageId !== undefined &&
           (await this.repository.after(cursor, 1))[0]?.id !== first;
         if (!current()) return;
-        const sent = newest.filter((m) => m.id > cursor);
         if (skipped)
           this.delivery.toMember(
             member.sessionId,
             ServerEvent.MessageHistoryTruncated,
             { firstId: first },
           );
-        this.sendHistory(member, sent);
-        cursor = Math.max(cursor, newest.at(-1)?.id ?? 0);
+        cursor = Math.max(cursor, first - 1);
       }
       for (;;) {
         const rows = await this.repository.after(cursor, CATCH_UP_ROWS);
-        const page = await this.withReactions(rows);
+        const page = await this.withReactions(rows, member);
         if (!current()) return;
-        this.sendHistory(member, page);
+        if (!(await this.sendHistory(member, connection, page))) return;
         cursor = rows.at(-1)?.id ?? cursor;
         if (rows.length < CATCH_UP_ROWS) break;
       }
-      // synchronously from the last read on: nothing committed meanwhile can slip through
+      if (!current()) return;
+      if (backlog.length > Limits.catchUpMax)
+        throw new Error('too many live messages arrived during the catch-up');
+      // synchronously from here on: nothing broadcast meanwhile can slip through or overtake
       const late = backlog.filter((m) => m.id > cursor);
       reader.caughtUpTo = cursor;
       reader.backlog = undefined;
-      this.sendHistory(
-        member,
-        late.sort((a, b) => a.id - b.id),
-      );
+      for (const page of historyPages(late.sort((a, b) => a.id - b.id)))
+        this.delivery.toMember(member.sessionId, ServerEvent.MessageHistory, {
+          messages: page,
+        });
     } catch (error) {
       if (!current()) return;
       this.log.warn(`catch-up failed: ${(error as Error).message}`);
@@ -458,37 +463,41 @@ export class MessagingService implements OnModuleInit {
     }
   }
 
-  /** One `message:history` event per page, each well under the frame limit. */
-  /** Stored messages as history carries them: with their reactions so far. */
+  /** Stored messages as history carries them: with their reactions so far, as `viewer` sees them. */
   private async withReactions(
     rows: MessageEntity[],
+    viewer: Member,
   ): Promise<MessagePayload[]> {
-    const reactions = await this.reactions.forMessages(rows.map((r) => r.id));
+    const reactions = await this.reactions.forMessages(
+      rows.map((r) => r.id),
+      viewer.username,
+    );
     return rows.map((row) => {
       const given = reactions.get(row.id);
       return given ? { ...toPayload(row), reactions: given } : toPayload(row);
     });
   }
 
-  private sendHistory(member: Member, messages: MessagePayload[]): void {
-    if (messages.length === 0) return;
-    let page: MessagePayload[] = [];
-    let bytes = 0;
-    for (const message of messages) {
-      const size = Buffer.byteLength(JSON.stringify(message));
-      if (page.length > 0 && bytes + size > Limits.historyPageBytes) {
-        this.delivery.toMember(member.sessionId, ServerEvent.MessageHistory, {
-          messages: page,
-        });
-        page = [];
-        bytes = 0;
-      }
-      page.push(message);
-      bytes += size;
+  /**
+   * One `message:history` event per page, each at most a page's budget, paced by what the
+   * member's connection takes; false once that connection is gone.
+   */
+  private async sendHistory(
+    member: Member,
+    connection: string | undefined,
+    messages: MessagePayload[],
+  ): Promise<boolean> {
+    for (const page of historyPages(messages)) {
+      if (connection === undefined) return false;
+      const sent = await this.delivery.toConnectionPaced(
+        member.sessionId,
+        connection,
+        ServerEvent.MessageHistory,
+        { messages: page },
+      );
+      if (!sent) return false;
     }
-    this.delivery.toMember(member.sessionId, ServerEvent.MessageHistory, {
-      messages: page,
-    });
+    return true;
   }
 
   private checkText(text: string): void {
@@ -508,4 +517,26 @@ export class MessagingService implements OnModuleInit {
       );
     }
   }
+}
+
+/**
+ * Messages cut into pages of at most `Limits.historyPageBytes` (one message alone may reach its
+ * own bound, `Limits.historyEntryMaxBytes`: far under what a client opens, L69).
+ */
+function historyPages(messages: MessagePayload[]): MessagePayload[][] {
+  const pages: MessagePayload[][] = [];
+  let page: MessagePayload[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(JSON.stringify(message));
+    if (page.length > 0 && bytes + size > Limits.historyPageBytes) {
+      pages.push(page);
+      page = [];
+      bytes = 0;
+    }
+    page.push(message);
+    bytes += size;
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
 }

@@ -188,14 +188,17 @@ export class DeliveryService implements OnModuleInit, OnModuleDestroy {
     const transport = socket.conn as unknown as {
       writeBuffer: unknown[];
     } & NodeJS.EventEmitter;
-    while (socket.connected && transport.writeBuffer.length > QUEUED_FRAMES) {
+    // until it drains, or the member logs out or moves (the stream is no longer wanted there)
+    const wanted = () =>
+      socket.connected && this.sockets.get(memberId) === socket;
+    while (wanted() && transport.writeBuffer.length > QUEUED_FRAMES) {
       await Promise.race([
         once(transport, 'drain'),
         once(transport, 'close'),
         new Promise((r) => setTimeout(r, 1000)),
       ]);
     }
-    return socket.connected;
+    return wanted();
   }
 
   /** One frame for every connected member of this instance but `except`. */

@@ -16,10 +16,12 @@ import { ClusterService } from '../cluster/cluster.service';
 import { DomainException } from '../common/domain.exception';
 import { exceptionPayload, rejectRequest } from './ws-exceptions.filter';
 import { CryptoService } from '../crypto/crypto.service';
+import { AppConfigService } from '../config/app-config.service';
 import { ClientAddressService } from '../edge/client-address.service';
 import type { ChatServer, ChatSocket } from './chat-socket';
 import { attachEnvelopeOpener } from './envelope.middleware';
 import { ConnectionGuard } from './connection-guard';
+import { boundOutput } from './output-bound';
 import { RealtimeService } from './realtime.service';
 import { createHandshakeMiddleware } from './ws-auth.middleware';
 
@@ -46,6 +48,7 @@ export class RealtimeGateway
     private readonly guard: ConnectionGuard,
     private readonly cluster: ClusterService,
     private readonly addresses: ClientAddressService,
+    private readonly config: AppConfigService,
   ) {}
 
   onModuleInit(): void {
@@ -115,6 +118,14 @@ export class RealtimeGateway
 
   handleConnection(socket: ChatSocket): void {
     this.guard.opened(socket, () => this.closeIdle(socket));
+    boundOutput(
+      socket,
+      this.config.config.limits.unsentBytesPerConnection,
+      (unsent) =>
+        this.log.warn(
+          `closed a connection that left ${Math.round(unsent / 1024)} KB unread (L68)`,
+        ),
+    );
     attachEnvelopeOpener(
       socket,
       (s, problem) => rejectRequest(this.realtime, this.audit, s, problem),

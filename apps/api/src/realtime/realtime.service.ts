@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
+  Limits,
   type RoomEnvelope,
   type SealedEnvelope,
   type SealedServerEvent,
@@ -14,6 +15,13 @@ import type { ChatServer, ChatSocket } from './chat-socket';
 
 /** The Socket.IO room of this instance's logged-in members: room frames go to it. */
 const MEMBERS = 'members';
+
+/**
+ * The largest payload the server seals: base64 and the envelope add a third, and the result must
+ * stay under what every client opens (L69: a client that must refuse a frame gets it again at
+ * every reconnect). Nothing legitimate comes near it (a history page is 48 KB, an entry 64 KB).
+ */
+const PAYLOAD_MAX_BYTES = Limits.maxServerFrameBytes / 2;
 
 /** The events sent to the room as one frame (room-frame.ts's `ROOM_EVENTS`). */
 export type RoomServerEvent =
@@ -31,6 +39,7 @@ export type RoomServerEvent =
 export class RealtimeService {
   /** Set when the server begins a graceful shutdown: no new sessions, drops are not timed out. */
   closing = false;
+  private readonly log = new Logger('Realtime');
   private server?: ChatServer;
   private readonly room = new RoomSealer();
 
@@ -55,6 +64,7 @@ export class RealtimeService {
     let plaintext: Uint8Array | undefined;
     for (const socket of sockets) {
       plaintext ??= encodePayload(event, payload);
+      if (this.oversized(event, plaintext)) return;
       const envelope = socket.data.channel.sealEncoded(event, plaintext);
       emitTo(socket, event, toWire(envelope));
     }
@@ -96,7 +106,9 @@ export class RealtimeService {
         if (socket) this.send(socket, ServerEvent.RoomKey, grant);
       }
     }
-    const envelope = this.room.seal(event, encodePayload(event, payload));
+    const plaintext = encodePayload(event, payload);
+    if (this.oversized(event, plaintext)) return;
+    const envelope = this.room.seal(event, plaintext);
     // `local`: other instances seal for their own members (a cluster hop carries the payload)
     emitTo(
       this.server.local
@@ -105,6 +117,15 @@ export class RealtimeService {
       event,
       toWire(envelope),
     );
+  }
+
+  /** A frame no client would open is never sent (a bug upstream: said loudly, once per frame). */
+  private oversized(event: string, plaintext: Uint8Array): boolean {
+    if (plaintext.length <= PAYLOAD_MAX_BYTES) return false;
+    this.log.error(
+      `not sent: a ${event} of ${plaintext.length} bytes exceeds what clients open (L69)`,
+    );
+    return true;
   }
 }
 

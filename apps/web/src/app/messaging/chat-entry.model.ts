@@ -30,6 +30,8 @@ export interface ReactionView {
   emoji: string;
   count: number;
   mine: boolean;
-  /** Who gave it (for the tooltip). */
+  /** Who gave it (for the tooltip): the names known. */
   users: string[];
+  /** How many more gave it, unnamed. */
+  others: number;
 }

@@ -322,9 +322,47 @@ describe('MessagingStore', () => {
     });
     await new Promise((resolve) => setTimeout(resolve));
     expect(store.reactions().get(entry.key)).toEqual([
-      { emoji: '👍', count: 1, mine: false, users: ['alice'] },
+      { emoji: '👍', count: 1, mine: false, users: ['alice'], others: 0 },
     ]);
     expect(store.entries().filter((e) => e.kind === 'private')).toHaveLength(1);
+  });
+
+  it('L69: a reaction history names only a few of shows its full count, and live changes keep it', () => {
+    joinAs('bob');
+    const named = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    socket.emit(ServerEvent.MessageHistory, {
+      messages: [
+        {
+          ...message(1, 'liked by a crowd', '2026-01-01T10:00:00.000Z'),
+          reactions: [{ emoji: '👍', users: named, count: 820 }],
+        },
+      ],
+    });
+    const entry = store.entries().find((e) => e.messageId === 1);
+    if (!entry) throw new Error('no entry');
+    const view = () => store.reactions().get(entry.key)?.[0];
+    expect(view()).toEqual({
+      emoji: '👍',
+      count: 820,
+      mine: false,
+      users: named,
+      others: 812,
+    });
+    // bob adds his; then someone history did not name takes theirs back
+    socket.emit(ServerEvent.ReactionUpdated, {
+      messageId: 1,
+      emoji: '👍',
+      from: 'bob',
+      on: true,
+    });
+    expect(view()).toMatchObject({ count: 821, mine: true, others: 812 });
+    socket.emit(ServerEvent.ReactionUpdated, {
+      messageId: 1,
+      emoji: '👍',
+      from: 'unnamed-reactor',
+      on: false,
+    });
+    expect(view()).toMatchObject({ count: 820, mine: true, others: 811 });
   });
 
   it('drops the private recipient when they leave', () => {

@@ -14,6 +14,7 @@ import {
   Outbox,
   type Outgoing,
   type PrivateMessagePayload,
+  type ReactionSummary,
   type SendPrivateMessagePayload,
   ServerEvent,
   parseComposeCommand,
@@ -77,8 +78,17 @@ function publicEntry(message: MessagePayload, me?: string): ChatEntry {
   };
 }
 
-/** Who gave which emoji, per entry key; each set is replaced, never changed in place. */
-type Reactions = ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+/**
+ * Who gave one emoji: the names known, and how many more gave it unnamed (history names only
+ * the first few of a crowd, L69). Replaced, never changed in place.
+ */
+interface Givers {
+  users: ReadonlySet<string>;
+  others: number;
+}
+
+/** Who gave which emoji, per entry key. */
+type Reactions = ReadonlyMap<string, ReadonlyMap<string, Givers>>;
 
 function withReaction(
   all: Reactions,
@@ -88,14 +98,29 @@ function withReaction(
   on: boolean,
 ): Reactions {
   const emojis = new Map(all.get(key));
-  const users = new Set(emojis.get(emoji));
+  const before = emojis.get(emoji);
+  const users = new Set(before?.users);
+  let others = before?.others ?? 0;
   if (on) users.add(user);
-  else users.delete(user);
-  if (users.size) emojis.set(emoji, users);
+  else if (!users.delete(user)) others = Math.max(0, others - 1);
+  if (users.size + others > 0) emojis.set(emoji, { users, others });
   else emojis.delete(emoji);
   const next = new Map(all);
   next.set(key, emojis);
   return next;
+}
+
+/** What history says one message carries now. */
+function givers(reactions: readonly ReactionSummary[]): Map<string, Givers> {
+  return new Map(
+    reactions.map((r) => {
+      const users = new Set(r.users);
+      return [
+        r.emoji,
+        { users, others: Math.max(0, (r.count ?? users.size) - users.size) },
+      ];
+    }),
+  );
 }
 
 /** The history as the user sees it, folded from message and presence events. */
@@ -137,11 +162,12 @@ export class MessagingStore {
     const me = this.session.username();
     const views = new Map<string, ReactionView[]>();
     for (const [key, emojis] of this.reactionSets()) {
-      const list = [...emojis].map(([emoji, users]) => ({
+      const list = [...emojis].map(([emoji, { users, others }]) => ({
         emoji,
-        count: users.size,
+        count: users.size + others,
         mine: me !== undefined && users.has(me),
         users: [...users],
+        others,
       }));
       if (list.length) views.set(key, list);
     }
@@ -294,7 +320,7 @@ export class MessagingStore {
       );
       return;
     }
-    const on = !this.reactionSets().get(entry.key)?.get(emoji)?.has(me);
+    const on = !this.reactionSets().get(entry.key)?.get(emoji)?.users.has(me);
     if (entry.kind === 'global' && entry.messageId !== undefined)
       void this.socket.send(ClientEvent.ReactionSend, {
         messageId: entry.messageId,
@@ -397,12 +423,7 @@ export class MessagingStore {
       this.reactionSets.update((all) => {
         const next = new Map(all);
         for (const m of snapshots)
-          next.set(
-            `g${m.id}`,
-            new Map(
-              (m.reactions ?? []).map((r) => [r.emoji, new Set(r.users)]),
-            ),
-          );
+          next.set(`g${m.id}`, givers(m.reactions ?? []));
         return next;
       });
     this.merge(messages.map((m) => publicEntry(m, me)));

@@ -45,7 +45,18 @@ export type SecureClientFailure =
   | 'bad_answer'
   | 'bad_signature'
   | 'untrusted_key'
-  | 'decrypt_failed';
+  | 'decrypt_failed'
+  /** Frames refused on several new connections in a row: the client stopped (L69). */
+  | 'refused_repeatedly';
+
+/**
+ * A connection whose frame is refused within this of its handshake failed "straight away": the
+ * server is sending the same frame again (a catch-up replays the same history), so a reconnect
+ * would only loop into it (L69).
+ */
+const PROMPT_FAILURE_MS = 60_000;
+/** Prompt failures in a row after which the client stops reconnecting into them. */
+const PROMPT_FAILURES_MAX = 3;
 
 export interface SecureChatClientOptions {
   /** Decides whether to trust the server key with this fingerprint (TOFU in the browser). */
@@ -92,6 +103,10 @@ export class SecureChatClient {
   private retry?: ReturnType<typeof setTimeout>;
   /** The room key this connection was granted last (a new connection is granted its own). */
   private room?: { session: ClientSession; key: RoomKey };
+  /** When the current channel became ready, and the connections in a row that failed promptly. */
+  private readyAt = 0;
+  private promptFailures = 0;
+  private failedSession?: ClientSession;
 
   constructor(
     private readonly socket: SocketLike,
@@ -202,6 +217,7 @@ export class SecureChatClient {
         // (a "log in in time" notice, say); only a current one counts as ready
         if (generation === this.generation) {
           this.refusals = 0;
+          this.readyAt = Date.now();
           this.options.onReady(session.fingerprint, session.serverKey);
         }
         return session;
@@ -249,12 +265,33 @@ export class SecureChatClient {
         );
       } catch (error) {
         if (error instanceof DecryptFailedError) {
-          this.options.onFailure('decrypt_failed');
+          this.refused(session);
         } else {
           throw error;
         }
       }
     });
+  }
+
+  /**
+   * A frame that does not open breaks the channel: the app reconnects with new keys. When that
+   * keeps happening right after each new handshake, the client stops and says so instead of
+   * looping into the same frame (L69); a reload starts over.
+   */
+  private refused(session: ClientSession): void {
+    // the frames after the first refused one on a channel fail too: one count per channel
+    const first = this.failedSession !== session;
+    if (first) {
+      this.failedSession = session;
+      const prompt = Date.now() - this.readyAt < PROMPT_FAILURE_MS;
+      this.promptFailures = prompt ? this.promptFailures + 1 : 1;
+    }
+    if (this.promptFailures < PROMPT_FAILURES_MAX) {
+      this.options.onFailure('decrypt_failed');
+    } else if (first) {
+      this.close();
+      this.options.onFailure('refused_repeatedly');
+    }
   }
 
   private openSessionFrame(

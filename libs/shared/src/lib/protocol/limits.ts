@@ -9,6 +9,12 @@ export const Limits = {
   /** Payload budget of one `message:history` page: well under the frame limit, also for clients. */
   historyPageBytes: 48 * 1024,
   /**
+   * The most one history entry can weigh (L69): a 4,000-character text escaped in JSON (at most
+   * 24 KB), 20 emoji with `reactionNamesShown` names each, and its ids and time. A page holds at
+   * least one entry, so no page exceeds this or `historyPageBytes`, far under `maxServerFrameBytes`.
+   */
+  historyEntryMaxBytes: 64 * 1024,
+  /**
    * Longest end-to-end message (base64 of the MLS message): a 4,000-character text is at most
    * 16 KB of UTF-8, 22 KB in base64 once sealed; a Welcome of a pair is a few KB.
    */
@@ -43,4 +49,9 @@ export const Limits = {
   typingShownMs: 7000,
   /** Different emoji one message may carry. */
   reactionsPerMessage: 20,
+  /**
+   * Names history carries per emoji of a message (the reader's own among them when it reacted);
+   * the rest are a count (`ReactionSummary.count`), so a message liked by thousands stays small.
+   */
+  reactionNamesShown: 8,
 } as const;

@@ -45,6 +45,8 @@ const FAILURE_MESSAGES: Record<SecureClientFailure, string> = {
     'The server key is not the one this browser trusts; nothing was sent.',
   decrypt_failed:
     'A message from the server could not be decrypted; reconnecting.',
+  refused_repeatedly:
+    'Messages from the server kept failing to decrypt, so this page stopped reconnecting. Reload it to try again.',
 };
 
 /**

@@ -204,10 +204,10 @@ import {
               [attr.aria-label]="
                 reaction.emoji +
                 ' from ' +
-                reaction.users.join(', ') +
+                givers(reaction) +
                 (reaction.mine ? ' (yours: take it back)' : ' (add yours)')
               "
-              [title]="reaction.users.join(', ')"
+              [title]="givers(reaction)"
               (click)="react.emit({ entry, emoji: reaction.emoji })"
             >
               {{ reaction.emoji }} {{ reaction.count }}
@@ -447,6 +447,12 @@ export class MessageListComponent {
   readonly react = output<{ entry: ChatEntry; emoji: string }>();
   /** The entry whose reaction picker is open. */
   readonly pickerFor = signal<ChatEntry | undefined>(undefined);
+  /** Who gave a reaction, as the tooltip and the label say it. */
+  readonly givers = (reaction: ReactionView): string =>
+    reaction.users.join(', ') +
+    (reaction.others > 0
+      ? `${reaction.users.length ? ' and ' : ''}${reaction.others} more`
+      : '');
   private readonly list =
     viewChild.required<ElementRef<HTMLOListElement>>('list');
   readonly unread = inject(UnreadTracker);

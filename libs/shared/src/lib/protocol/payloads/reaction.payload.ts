@@ -17,5 +17,10 @@ export interface ReactionPayload {
 /** The reactions a stored message has, as history carries them. */
 export interface ReactionSummary {
   emoji: string;
+  /**
+   * Who gave it: the first `Limits.reactionNamesShown`, and the reader when it did (L69).
+   */
   users: string[];
+  /** How many gave it, named or not (absent from older servers: `users.length`). */
+  count?: number;
 }

@@ -84,6 +84,44 @@ describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
     expect(JSON.stringify(audit)).not.toContain('only for bob');
   });
 
+  it('L69: history carries reactions counted and named as on SQLite (the window query)', async () => {
+    const alice = await login('reactee');
+    const said = alice.say('react to me on postgres');
+    await alice.until(
+      () => alice.publicMessages().some((m) => m.clientId === said),
+      'the message',
+    );
+    const message = alice.publicMessages().find((m) => m.clientId === said)!;
+    const givers = await Promise.all(
+      ['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8', 'g9', 'g10'].map(
+        (name) => login(name),
+      ),
+    );
+    // one after the other: history names the first givers, in the order they gave
+    for (const [i, giver] of givers.entries()) {
+      await giver.send(ClientEvent.ReactionSend, {
+        messageId: message.id,
+        emoji: '👍',
+        on: true,
+      });
+      await alice.until(
+        () => alice.all(ServerEvent.ReactionUpdated).length > i,
+        'the reaction',
+      );
+    }
+    const newcomer = await login('newcomer');
+    const seen = await newcomer.next(ServerEvent.MessageHistory, (h) =>
+      h.messages.some((m) => m.id === message.id),
+    );
+    expect(seen.messages.find((m) => m.id === message.id)?.reactions).toEqual([
+      {
+        emoji: '👍',
+        users: ['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8'],
+        count: 10,
+      },
+    ]);
+  });
+
   it('instances starting together on an empty database run each migration once', async () => {
     const empty = await freshDatabase();
     try {

@@ -219,7 +219,7 @@ async function ourClient(
       const id = crypto.getRandomValues(new Uint8Array(16));
       const { conversation, welcome } = await (
         await deviceOf()
-      ).start(id, fromBase64(keyPackage));
+      ).start(id, fromBase64(keyPackage), to);
       await client.send(ClientEvent.PrivateMessageSend, {
         clientId: randomUUID(),
         to,

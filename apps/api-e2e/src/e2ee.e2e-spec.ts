@@ -110,6 +110,7 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
     const { conversation: atAlice, welcome } = await alice.device.start(
       id,
       fromBase64(claimed.package),
+      'bob',
     );
     await alice.client.send(ClientEvent.PrivateMessageSend, {
       clientId: 'w-1',
@@ -130,7 +131,10 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       (m) => m.clientId === 'w-1',
     );
     expect(founding).toMatchObject({ from: 'alice', to: 'bob', text: '' });
-    const atBob = await bob.device.join(fromBase64(founding.e2ee!.mls));
+    const atBob = await bob.device.join(
+      fromBase64(founding.e2ee!.mls),
+      founding.from,
+    );
     expect(atBob.peer.name).toBe('alice');
     const sealed = await bob.client.next(
       ServerEvent.PrivateMessageCreated,
@@ -272,7 +276,7 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       async () => true,
     );
     await expect(
-      alice.device.start(new Uint8Array(16), await forger.keyPackage()),
+      alice.device.start(new Uint8Array(16), await forger.keyPackage(), 'bob'),
     ).rejects.toMatchObject({ reason: 'untrusted_peer' });
   });
 
@@ -379,8 +383,9 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
     const { welcome } = await alice.device.start(
       id,
       fromBase64(claimed.package),
+      'bob',
     );
-    const atBob = await bob.device.join(welcome);
+    const atBob = await bob.device.join(welcome, 'alice');
     // the last sealed transport envelope alice sent, as bytes where an MLS message belongs
     const [, envelope] = alice.client.sent.at(-1)!;
     await expect(

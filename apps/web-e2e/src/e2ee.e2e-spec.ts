@@ -14,6 +14,7 @@ import {
   toBase64,
   utf8,
 } from '@app/shared';
+import { tsMlsEngine } from '@app/shared/e2ee';
 import { ChatClient } from '@app/testing';
 
 /** E55 in real browsers: private messages travel end to end (MLS), the server relays ciphertext. */
@@ -131,6 +132,42 @@ describe('end-to-end private messages in the browser', () => {
       expect(lou.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
     } finally {
       lou.close();
+    }
+  });
+
+  it("E62: someone else's genuine key package, handed over as the contact's, is refused, and nothing reaches anyone", async () => {
+    const alice = await room.open();
+    await login(alice, 'kai');
+    // mallory is who she says she is: her packages name her, the key log binds her name to her key
+    const malloryKey = await createIdentityKey();
+    const mallory = await ChatClient.login(room.server.url, 'mallory', {
+      identity: malloryKey,
+      e2ee: true,
+      e2eeIdentity: malloryKey,
+    });
+    // what kai's browser gets when it claims one of ben's packages from a server that swaps the
+    // answer: one of mallory's (here ben's connection hands hers out as its own)
+    const ben = await ChatClient.login(room.server.url, 'ben');
+    const malloryDevice = await tsMlsEngine.device(
+      'mallory',
+      malloryKey,
+      async () => true,
+    );
+    await ben.send(ClientEvent.KeyPackagesPublish, {
+      packages: [toBase64(await malloryDevice.keyPackage())],
+    });
+    try {
+      await privately(alice, 'ben', 'for ben only');
+      await alice.page
+        .getByTestId('notice')
+        .filter({ hasText: "ben's key could not be confirmed" })
+        .waitFor();
+      await entry(alice, 'for ben only').getByTestId('message-retry').waitFor();
+      expect(ben.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
+      expect(mallory.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
+    } finally {
+      ben.close();
+      mallory.close();
     }
   });
 

@@ -60,7 +60,10 @@ export class E2eePeer {
       const device = await this.device;
       if (!e2ee || !device) return message;
       if (e2ee.kind === 'welcome') {
-        const conversation = await device.join(fromBase64(e2ee.mls));
+        const conversation = await device.join(
+          fromBase64(e2ee.mls),
+          message.from,
+        );
         this.conversations.set(e2ee.conversation, conversation);
         void this.publish();
         return undefined;
@@ -162,6 +165,7 @@ export async function foundConversation(
   const { conversation, welcome } = await fromDevice.start(
     id,
     fromBase64(claimed),
+    name,
   );
   const clientId = crypto.randomUUID();
   await from.send(ClientEvent.PrivateMessageSend, {
@@ -174,6 +178,9 @@ export async function foundConversation(
     ServerEvent.PrivateMessageCreated,
     (m) => m.clientId === clientId,
   );
-  const recipient = await toDevice.join(fromBase64(relayed.e2ee?.mls ?? ''));
+  const recipient = await toDevice.join(
+    fromBase64(relayed.e2ee?.mls ?? ''),
+    relayed.from,
+  );
   return { id, sender: conversation, recipient };
 }

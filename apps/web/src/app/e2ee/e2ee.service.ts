@@ -9,6 +9,7 @@ import {
   type PrivateMessagePayload,
   type SendPrivateMessagePayload,
   fromBase64,
+  sameUsername,
   toBase64,
 } from '@app/shared';
 import {
@@ -237,7 +238,7 @@ export class E2eeService {
           const conversation = this.conversations.get(e2ee.conversation);
           if (
             !conversation ||
-            conversation.peer.name.toLowerCase() !== message.from.toLowerCase()
+            !sameUsername(conversation.peer.name, message.from)
           )
             throw new E2eeError('bad_message');
           const opened = await conversation.open(fromBase64(e2ee.mls));
@@ -275,7 +276,7 @@ export class E2eeService {
         !me ||
         e2ee?.kind !== 'file' ||
         !conversation ||
-        conversation.peer.name.toLowerCase() !== offer.from.toLowerCase()
+        !sameUsername(conversation.peer.name, offer.from)
       )
         return undefined;
       const content = decodeE2eeFile(
@@ -305,9 +306,8 @@ export class E2eeService {
     me: string | undefined,
   ) {
     if (!me) throw new E2eeError('bad_message');
-    const conversation = await (await this.deviceFor(me)).join(welcome);
-    if (conversation.peer.name.toLowerCase() !== from.toLowerCase())
-      throw new E2eeError('untrusted_peer');
+    // the founder's credential must name the sender and be the key the log proves (E62)
+    const conversation = await (await this.deviceFor(me)).join(welcome, from);
     this.conversations.set(toBase64(conversation.id), conversation);
     // the newest conversation a contact founded is the one I answer in: it is the one they hold
     this.current.set(from.toLowerCase(), { conversation });
@@ -323,11 +323,12 @@ export class E2eeService {
     const id = crypto.getRandomValues(new Uint8Array(16));
     let started: Awaited<ReturnType<E2eeDevice['start']>>;
     try {
-      started = await device.start(id, fromBase64(keyPackage));
+      // the package must be `to`'s, whoever handed it over (E62)
+      started = await device.start(id, fromBase64(keyPackage), to);
     } catch (error) {
       throw new E2eeUnavailableError(
         error instanceof E2eeError && error.reason === 'untrusted_peer'
-          ? `${to}'s key could not be confirmed (key log, or a changed key you have not accepted). Nothing was sent.`
+          ? `${to}'s key could not be confirmed (key log, a changed key you have not accepted, or a key package that is someone else's). Nothing was sent.`
           : `Could not start an end-to-end conversation with ${to}. Nothing was sent.`,
       );
     }

@@ -49,13 +49,21 @@ export interface E2eeDevice {
   readonly name: string;
   /** A fresh single-use key package to publish (its private keys stay on this device). */
   keyPackage(): Promise<Uint8Array>;
-  /** Starts the conversation `id` with the holder of `peerKeyPackage`; the Welcome goes to them. */
+  /**
+   * Starts the conversation `id` with `peerName`, the holder of `peerKeyPackage`; the Welcome
+   * goes to them. The package's credential must name `peerName` (whoever handed it over: E62)
+   * and pass the device's check.
+   */
   start(
     id: Uint8Array,
     peerKeyPackage: Uint8Array,
+    peerName: string,
   ): Promise<{ conversation: E2eeConversation; welcome: Uint8Array }>;
-  /** Joins the conversation a peer started for one of this device's key packages. */
-  join(welcome: Uint8Array): Promise<E2eeConversation>;
+  /**
+   * Joins the conversation `fromName` started for one of this device's key packages: the
+   * founder's credential must name them and pass the device's check.
+   */
+  join(welcome: Uint8Array, fromName: string): Promise<E2eeConversation>;
   /** A conversation saved before (this device's, with the peer its check accepted then). */
   restore(saved: Uint8Array, peer: PeerIdentity): E2eeConversation;
 }

@@ -38,8 +38,9 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     const { conversation: atAlice, welcome } = await alice.start(
       conversationId('alice+bob'),
       await bob.keyPackage(),
+      'bob',
     );
-    const atBob = await bob.join(welcome);
+    const atBob = await bob.join(welcome, 'alice');
     return { alice, bob, atAlice, atBob };
   }
 
@@ -113,10 +114,13 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     const { welcome } = await carol.start(
       conversationId('other'),
       await bob.keyPackage(),
+      'bob',
     );
     for (const wrong of [await bob.keyPackage(), welcome, utf8('{"v":1}')])
       await expect(atBob.open(wrong)).rejects.toBeInstanceOf(E2eeError);
-    await expect(bob.join(await bob.keyPackage())).rejects.toMatchObject({
+    await expect(
+      bob.join(await bob.keyPackage(), 'alice'),
+    ).rejects.toMatchObject({
       reason: 'bad_message',
     });
   });
@@ -126,13 +130,13 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     // eve's own key, claiming bob's name: certified, but not the key the log binds to "bob"
     const impostor = await tsMlsEngine.device('bob', eveKey, trustLog);
     await expect(
-      alice.start(conversationId('x'), await impostor.keyPackage()),
+      alice.start(conversationId('x'), await impostor.keyPackage(), 'bob'),
     ).rejects.toMatchObject({ reason: 'untrusted_peer' });
     // a device whose check refuses everyone (a changed key the user has not accepted)
     const wary = await tsMlsEngine.device('alice', aliceKey, async () => false);
     const bob = await tsMlsEngine.device('bob', bobKey, trustLog);
     await expect(
-      wary.start(conversationId('y'), await bob.keyPackage()),
+      wary.start(conversationId('y'), await bob.keyPackage(), 'bob'),
     ).rejects.toMatchObject({ reason: 'untrusted_peer' });
     // and the joiner refuses a founder its check does not accept
     const refusing = await tsMlsEngine.device(
@@ -143,8 +147,35 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     const { welcome } = await alice.start(
       conversationId('z'),
       await refusing.keyPackage(),
+      'bob',
     );
-    await expect(refusing.join(welcome)).rejects.toMatchObject({
+    await expect(refusing.join(welcome, 'alice')).rejects.toMatchObject({
+      reason: 'untrusted_peer',
+    });
+  });
+
+  it("E62: another person's genuine key package, handed over as the contact's, is refused; so is a Welcome under another sender", async () => {
+    const alice = await tsMlsEngine.device('alice', aliceKey, trustLog);
+    // eve's package is hers in every way (her name, the key the log binds to it): not bob's
+    const eve = await tsMlsEngine.device('eve', eveKey, trustLog);
+    await expect(
+      alice.start(conversationId('e'), await eve.keyPackage(), 'bob'),
+    ).rejects.toMatchObject({ reason: 'untrusted_peer' });
+    // nor a look-alike spelling of the name; a different case is the same name
+    await expect(
+      alice.start(conversationId('f'), await eve.keyPackage(), 'еve'),
+    ).rejects.toMatchObject({ reason: 'untrusted_peer' });
+    await expect(
+      alice.start(conversationId('g'), await eve.keyPackage(), 'EVE'),
+    ).resolves.toBeDefined();
+    // bob joins only what the person the server says it is from founded
+    const bob = await tsMlsEngine.device('bob', bobKey, trustLog);
+    const { welcome } = await eve.start(
+      conversationId('h'),
+      await bob.keyPackage(),
+      'bob',
+    );
+    await expect(bob.join(welcome, 'alice')).rejects.toMatchObject({
       reason: 'untrusted_peer',
     });
   });
@@ -157,11 +188,12 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     const { welcome } = await alice.start(
       conversationId('w'),
       await bob.keyPackage(),
+      'bob',
     );
-    await expect(bobElsewhere.join(welcome)).rejects.toMatchObject({
+    await expect(bobElsewhere.join(welcome, 'alice')).rejects.toMatchObject({
       reason: 'bad_message',
     });
-    await expect(bob.join(welcome)).resolves.toBeDefined();
+    await expect(bob.join(welcome, 'alice')).resolves.toBeDefined();
   });
 
   it('a saved conversation, restored on a new device object (a page load), goes on both ways', async () => {

@@ -35,6 +35,7 @@ import {
 } from 'ts-mls';
 
 import type { IdentityKey } from '../identity/identity-key';
+import { sameUsername } from '../models/username.model';
 import {
   certifyDevice,
   credentialCertifies,
@@ -192,6 +193,7 @@ class MlsDevice implements E2eeDevice {
   async start(
     id: Uint8Array,
     peerKeyPackage: Uint8Array,
+    peerName: string,
   ): Promise<{ conversation: E2eeConversation; welcome: Uint8Array }> {
     const mls = decoded(peerKeyPackage);
     if (mls?.wireformat !== 'mls_key_package')
@@ -200,6 +202,7 @@ class MlsDevice implements E2eeDevice {
     const peer = await this.trusted(
       leafNode.credential,
       leafNode.signaturePublicKey,
+      peerName,
     );
     const own = await this.ownPackage();
     const founded = await createGroup(
@@ -231,7 +234,7 @@ class MlsDevice implements E2eeDevice {
     };
   }
 
-  async join(welcome: Uint8Array): Promise<E2eeConversation> {
+  async join(welcome: Uint8Array, fromName: string): Promise<E2eeConversation> {
     const mls = decoded(welcome);
     if (mls?.wireformat !== 'mls_welcome') throw new E2eeError('bad_message');
     for (const [i, own] of this.unused.entries()) {
@@ -265,6 +268,7 @@ class MlsDevice implements E2eeDevice {
       const peer = await this.trusted(
         others[0].credential,
         others[0].signaturePublicKey,
+        fromName,
       );
       return new MlsConversation(state, peer, this.impl);
     }
@@ -289,12 +293,17 @@ class MlsDevice implements E2eeDevice {
     return own;
   }
 
+  /**
+   * The peer a credential certifies, if it is the person meant and the check accepts them: a
+   * valid credential of someone else (a key package the server swapped in) is refused (E62).
+   */
   private async trusted(
     credential: Credential,
     signaturePublicKey: Uint8Array,
+    meant: string,
   ): Promise<PeerIdentity> {
     const peer = await certifiedPeer(credential, signaturePublicKey);
-    if (!peer || !(await this.check(peer)))
+    if (!peer || !sameUsername(peer.name, meant) || !(await this.check(peer)))
       throw new E2eeError('untrusted_peer');
     return peer;
   }

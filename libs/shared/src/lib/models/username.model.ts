@@ -57,6 +57,18 @@ export function checkUsername(input: string): UsernameCheck {
   return { ok: true, username };
 }
 
+/**
+ * Whether two spellings name the same person, as a browser can tell on its own: the same name
+ * once NFKC-normalised and lower-cased. Stricter than the server's look-alike fold (a look-alike
+ * spelling is a different name here), so a credential under a look-alike of a contact's name is
+ * refused, never taken for theirs (E62).
+ */
+export function sameUsername(a: string, b: string): boolean {
+  const canonical = (name: string) =>
+    name.normalize('NFKC').trim().toLowerCase();
+  return canonical(a) === canonical(b);
+}
+
 export const USERNAME_PROBLEM_MESSAGES: Record<UsernameProblem, string> = {
   empty: 'Please choose a username.',
   too_long: `Usernames are at most ${Limits.usernameMaxChars} characters.`,

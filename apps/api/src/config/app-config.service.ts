@@ -68,12 +68,12 @@ export interface ConnectionLimits {
   maxUnauthenticated: number;
   maxUnauthenticatedPerAddress: number;
   loginTimeoutMs: number;
-  /** Logins and resumes refused on one connection before it is closed (L72). */
-  loginRefusalsPerConnection: number;
   /** Public-message deliveries (messages × room size) accepted per second (L48). */
   roomDeliveriesPerSecond: number;
   /** Bytes queued for one connection and not yet taken before it is closed (L68). */
   unsentBytesPerConnection: number;
+  /** Logins and resumes refused on one connection before it is closed (L72). */
+  loginRefusalsPerConnection: number;
 }
 
 /** Injection token wrapper: the one place the rest of the server gets its settings from. */
@@ -194,10 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         schema.MAX_UNAUTHENTICATED_PER_ADDRESS ??
         Math.max(1, Math.floor(maxUnauthenticated / 10)),
       loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,
-      loginRefusalsPerConnection: schema.LOGIN_REFUSALS_PER_CONNECTION ?? 5,
       roomDeliveriesPerSecond: schema.ROOM_DELIVERIES_PER_SECOND ?? 20_000,
       unsentBytesPerConnection:
         (schema.CONNECTION_UNSENT_MAX_KB ?? 4096) * 1024,
+      loginRefusalsPerConnection: schema.LOGIN_REFUSALS_PER_CONNECTION ?? 5,
     },
     adminToken: schema.ADMIN_TOKEN,
     stdoutJournaled: Boolean(schema.JOURNAL_STREAM),

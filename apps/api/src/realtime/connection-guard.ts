@@ -79,8 +79,6 @@ export class ConnectionGuard {
   /** Connections not logged in yet, per address: each address gets a share of the pool (L43). */
   private readonly unauthenticatedPerAddress = new KeyCounts();
   private readonly states = new WeakMap<ChatSocket, GuardState>();
-  /** Logins and resumes refused so far, per connection (L72). */
-  private readonly loginRefusals = new WeakMap<ChatSocket, number>();
   private unauthenticated = 0;
 
   constructor(config: AppConfigService) {
@@ -161,16 +159,6 @@ export class ConnectionGuard {
   /** A frame from this socket failed to open; true when the socket should be closed (L41). */
   undecryptable(socket: ChatSocket): boolean {
     return this.states.get(socket)?.rate.strike() ?? true;
-  }
-
-  /**
-   * A login or resume on this socket was refused; true once it has had its share and should be
-   * closed: one connection does not try names or tokens without end (L72).
-   */
-  loginRefused(socket: ChatSocket): boolean {
-    const refused = (this.loginRefusals.get(socket) ?? 0) + 1;
-    this.loginRefusals.set(socket, refused);
-    return refused >= this.limits.loginRefusalsPerConnection;
   }
 
   /** Counts one incoming event against the socket's budget. */

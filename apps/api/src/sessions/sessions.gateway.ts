@@ -4,17 +4,12 @@ import {
   type OnGatewayDisconnect,
   SubscribeMessage,
 } from '@nestjs/websockets';
-import { ClientEvent, ErrorCode } from '@app/shared';
+import { ClientEvent } from '@app/shared';
 
-import { AuditService } from '../audit/audit.service';
-import { DomainException } from '../common/domain.exception';
-import { AppConfigService } from '../config/app-config.service';
 import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
-import { ConnectionGuard } from '../realtime/connection-guard';
-import { RealtimeService } from '../realtime/realtime.service';
-import { rejectRequest } from '../realtime/ws-exceptions.filter';
 import { LoginDto, ResumeDto, UsersPageDto } from './dto/login.dto';
+import { LoginRefusals } from './login-refusals';
 import { PresenceService } from './presence.service';
 import { Roster } from './roster';
 import { SessionsService } from './sessions.service';
@@ -25,10 +20,7 @@ export class SessionsGateway implements OnGatewayDisconnect {
     private readonly sessions: SessionsService,
     private readonly presence: PresenceService,
     private readonly roster: Roster,
-    private readonly guard: ConnectionGuard,
-    private readonly realtime: RealtimeService,
-    private readonly audit: AuditService,
-    private readonly config: AppConfigService,
+    private readonly refusals: LoginRefusals,
   ) {}
 
   @SubscribeMessage(ClientEvent.SessionLogin)
@@ -36,7 +28,7 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: LoginDto,
   ): Promise<void> {
-    await this.counted(
+    await this.refusals.counted(
       socket,
       ClientEvent.SessionLogin,
       this.sessions.login(
@@ -53,7 +45,7 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: ResumeDto,
   ): Promise<void> {
-    await this.counted(
+    await this.refusals.counted(
       socket,
       ClientEvent.SessionResume,
       this.sessions.resume(socket, dto.token, dto.lastMessageId),
@@ -72,36 +64,6 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @MessageBody() dto: UsersPageDto,
   ): void {
     this.presence.page(this.roster.require(socket), dto);
-  }
-
-  /**
-   * A refused login or resume counts against its connection: past its share the connection is
-   * closed, so nobody tries names or tokens on it without end (L72). The refusal itself is
-   * answered by the exception filter; the closing notice follows it.
-   */
-  private async counted(
-    socket: ChatSocket,
-    event: string,
-    attempt: Promise<void>,
-  ): Promise<void> {
-    try {
-      await attempt;
-    } catch (error) {
-      if (
-        error instanceof DomainException &&
-        error.code !== ErrorCode.Unavailable &&
-        this.guard.loginRefused(socket)
-      )
-        setImmediate(() => {
-          rejectRequest(this.realtime, this.audit, socket, {
-            code: ErrorCode.RateLimited,
-            message: `Too many refused logins on this connection (${this.config.config.limits.loginRefusalsPerConnection}); it is closed. Reconnect to try again.`,
-            event,
-          });
-          socket.disconnect(true);
-        });
-      throw error;
-    }
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {

@@ -195,6 +195,29 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
     }
   });
 
+  it('refuses a reversed or empty date range on the logs with a 400 that says why', async () => {
+    const at = (offsetMs: number) =>
+      encodeURIComponent(new Date(Date.now() + offsetMs).toISOString());
+    for (const [query, field, reason] of [
+      [`from=${at(0)}&to=${at(-60_000)}`, 'to', 'before from'],
+      ['from=&to=', 'from', 'ISO 8601'],
+      [`from=${at(0)}&to=`, 'to', 'ISO 8601'],
+    ]) {
+      const bad = await api<{ code: string; message: string; field?: string }>(
+        `/admin/logs?${query}`,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe(ErrorCode.InvalidPayload);
+      expect(bad.body.message).toContain(field);
+      expect(bad.body.message).toContain(reason);
+    }
+    // one instant, both ends inclusive: a range, if a short one
+    const instant = await api<AuditLogPagePayload>(
+      `/admin/logs?from=${at(0)}&to=${at(0)}`,
+    );
+    expect(instant.status).toBe(200);
+  });
+
   it('audits every admin request: who read what', async () => {
     await api('/admin/users');
     await sleep(50);

@@ -528,6 +528,31 @@ describe('attack and fault catalogue (core)', () => {
       );
     });
 
+    it.each([
+      ['bob' + '\u0301'.repeat(29), ErrorCode.UsernameInvalid, 'marks'],
+      ['bo\u0301\u0301b', ErrorCode.UsernameInvalid, 'marks'],
+      ['admi\u1E45', ErrorCode.UsernameReserved, 'reserved'],
+      ['\u00E1dmin', ErrorCode.UsernameReserved, 'reserved'],
+    ])('A79: %j is refused (%s: %s)', async (name, code, reason) => {
+      const client = await connect();
+      await client.requestLogin(name);
+      const error = await client.nextError(ClientEvent.SessionLogin);
+      expect(error.code).toBe(code);
+      expect(error.message).toContain(reason);
+      expect(client.all(ServerEvent.SessionJoined)).toHaveLength(0);
+    });
+
+    it('A79: a name in use plus a mark collides with it', async () => {
+      await login('bob');
+      for (const name of ['bob\u0301', 'bo\u0308b', 'B\u0307ob']) {
+        const client = await connect();
+        await client.requestLogin(name);
+        expect((await client.nextError(ClientEvent.SessionLogin)).code).toBe(
+          ErrorCode.UsernameTaken,
+        );
+      }
+    });
+
     it('A17: ten sockets claiming one name at once: exactly one wins', async () => {
       const contenders = await Promise.all(
         Array.from({ length: 10 }, () => connect()),

@@ -125,12 +125,13 @@ export class AuditService implements OnModuleDestroy {
   /**
    * For events an outsider can repeat at will (refusals): the first few per minute per kind and
    * `place` (an address hash) are written, the rest are counted into one summary row (L41).
+   * Resolves once the row is committed, or at once when it is only counted.
    */
   recordRepeatable(
     type: AuditType,
     place: { address: string; connection?: string },
     entry: AuditEntry = {},
-  ): void {
+  ): Promise<void> {
     const perConnection =
       place.connection === undefined ||
       this.repeats.admit(
@@ -141,7 +142,8 @@ export class AuditService implements OnModuleDestroy {
       perConnection &&
       this.repeats.admit(`${type} ${place.address}`, RepeatBudget.address)
     )
-      void this.record(type, entry);
+      return this.record(type, entry);
+    return Promise.resolve();
   }
 
   /** True while the database lags so far behind that new work should wait. */

@@ -281,6 +281,17 @@ export class AppConfigSchema {
   @Max(1048576)
   CONNECTION_UNSENT_MAX_KB?: number;
 
+  /**
+   * Logins and resumes refused on one connection (a reserved or owned name, a bad token…)
+   * before it is closed (default 5, L72).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_REFUSALS_PER_CONNECTION?: number;
+
   /** A connection that has not logged in within this is closed (default 60 s). */
   @IsOptional()
   @Type(() => Number)

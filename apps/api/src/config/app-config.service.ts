@@ -72,6 +72,8 @@ export interface ConnectionLimits {
   roomDeliveriesPerSecond: number;
   /** Bytes queued for one connection and not yet taken before it is closed (L68). */
   unsentBytesPerConnection: number;
+  /** Logins and resumes refused on one connection before it is closed (L72). */
+  loginRefusalsPerConnection: number;
 }
 
 /** Injection token wrapper: the one place the rest of the server gets its settings from. */
@@ -195,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       roomDeliveriesPerSecond: schema.ROOM_DELIVERIES_PER_SECOND ?? 20_000,
       unsentBytesPerConnection:
         (schema.CONNECTION_UNSENT_MAX_KB ?? 4096) * 1024,
+      loginRefusalsPerConnection: schema.LOGIN_REFUSALS_PER_CONNECTION ?? 5,
     },
     adminToken: schema.ADMIN_TOKEN,
     stdoutJournaled: Boolean(schema.JOURNAL_STREAM),

@@ -19,6 +19,19 @@ describe('names: UTS #39 skeletons and scripts (A44, A17)', () => {
   });
 
   it.each([
+    ['admi\u1E45', 'reserved'],
+    ['a\u0301dmin', 'reserved'],
+    ['Ａｄｍｉｎ\u0307', 'reserved'],
+    ['ѕуѕтем\u0301', 'reserved'],
+    ['bob' + '\u0301'.repeat(29), 'marks'],
+  ])(
+    'A79: refuses %j (%s): a mark does not make a new name',
+    (input, problem) => {
+      expect(checkName(input)).toEqual({ ok: false, problem });
+    },
+  );
+
+  it.each([
     'alice',
     'Zoë',
     'Дмитрий',
@@ -40,6 +53,16 @@ describe('names: UTS #39 skeletons and scripts (A44, A17)', () => {
     expect(nameKey('ɑlice')).toBe(nameKey('alice'));
     expect(nameKey('carol')).not.toBe(nameKey('carl'));
     expect(nameKey('x'.repeat(32))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('A79: gives a name with accents on its letters the key of the name without them', () => {
+    expect(nameKey('bob\u0301')).toBe(nameKey('bob'));
+    expect(nameKey('bo\u0301\u0302\u0303b')).toBe(nameKey('bob'));
+    expect(nameKey('Zoë')).toBe(nameKey('zoe'));
+    expect(nameKey('Ἀλέξανδρος')).toBe(nameKey('Αλεξανδρος'));
+    expect(nameKey('Йоан')).toBe(nameKey('Иоан'));
+    // in scripts where marks are vowels, they keep names apart
+    expect(nameKey('कुमार')).not.toBe(nameKey('कमार'));
   });
 
   it('resolves scripts through Script_Extensions: digits and shared marks belong to any script', () => {

@@ -81,14 +81,26 @@ function skeleton(text: string): string {
 }
 
 /**
- * The key two names collide on: the case-folded UTS #39 skeleton, so `Admin`, `аdmin` (Cyrillic
- * а), `ɑdmin` and `ѕуѕтем` (all Cyrillic) collide with `admin` and `system`. Hashed, because a skeleton can be several times longer
- * than the name (`m` → `rn`) and the key column is fixed-width.
+ * Accents on Latin, Greek and Cyrillic letters and on digits, in a decomposed skeleton: one
+ * such mark barely changes how a name looks (`bob́`, `admiṅ`), so they fold away and the name
+ * collides with the one it imitates (A79). Marks that are vowels and points of their own
+ * scripts (Devanagari, Hebrew, Arabic…) stay.
+ */
+const ACCENTS =
+  /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}])[\p{Mn}\p{Me}]+/gu;
+
+/**
+ * The key two names collide on: the case-folded UTS #39 skeleton without accents, so `Admin`,
+ * `аdmin` (Cyrillic а), `ɑdmin`, `admiṅ` and `ѕуѕтем` (all Cyrillic) collide with `admin` and
+ * `system`. Hashed, because a skeleton can be several times longer than the name (`m` → `rn`)
+ * and the key column is fixed-width.
  */
 export function nameKey(username: string): string {
   // through upper case first: Cyrillic lower-case letters look like Latin small capitals
   // (`ѕуѕтем`), whose capitals map to Latin ones; then lower case for the key itself
-  const folded = skeleton(skeleton(username.toUpperCase()).toLowerCase());
+  const folded = skeleton(
+    skeleton(username.toUpperCase()).toLowerCase(),
+  ).replace(ACCENTS, '$1');
   return createHash('sha256').update(folded).digest('hex');
 }
 

@@ -2,8 +2,19 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Limits, ServerEvent, type UserTypingPayload } from '@app/shared';
 
 import { ClusterService } from '../cluster/cluster.service';
+import { typedNameKey } from '../identity/name-identity';
 import { DeliveryService } from '../realtime/delivery.service';
 import { type Member, Roster } from '../sessions/roster';
+
+/** Half the client's interval: a notice delayed on the way is not mistaken for a flood. */
+const NOTICE_EVERY_MS = Limits.typingEveryMs / 2;
+/** Audiences one member's notices are throttled for at once: conversations are few (L77). */
+const AUDIENCES_KEPT = 16;
+
+/** The room (`''`), or the recipient by folded name: all its spellings are one throttle (L77). */
+function audienceOf(to: string | undefined): string {
+  return to === undefined ? '' : typedNameKey(to);
+}
 
 /**
  * "alice is typing…": passed on as it comes, never stored nor audited (it says nothing the
@@ -12,7 +23,10 @@ import { type Member, Roster } from '../sessions/roster';
  */
 @Injectable()
 export class TypingService implements OnModuleInit {
-  /** When each member's last notice went out: a client faster than the protocol is ignored. */
+  /**
+   * When each member's last notice went out, per folded recipient name (`''`: the room): a
+   * client faster than the protocol is ignored.
+   */
   private readonly last = new WeakMap<Member, Map<string, number>>();
 
   constructor(
@@ -27,7 +41,7 @@ export class TypingService implements OnModuleInit {
   }
 
   typing(sender: Member, to?: string): void {
-    if (!this.due(sender, to ?? '', Date.now())) return;
+    if (!this.due(sender, to, Date.now())) return;
     if (to === undefined) {
       this.show(sender.username, undefined);
       this.cluster.publish('typing', { from: sender.username });
@@ -46,16 +60,21 @@ export class TypingService implements OnModuleInit {
    * for the next message, is news at once, however soon it comes.
    */
   sent(sender: Member, to?: string): void {
-    this.last.get(sender)?.delete(to ?? '');
+    this.last.get(sender)?.delete(audienceOf(to));
   }
 
-  private due(sender: Member, audience: string, now: number): boolean {
+  private due(sender: Member, to: string | undefined, now: number): boolean {
+    const audience = audienceOf(to);
     let times = this.last.get(sender);
     if (!times) this.last.set(sender, (times = new Map()));
-    // half the client's interval: a notice delayed on the way is not mistaken for a flood
-    if (now - (times.get(audience) ?? 0) < Limits.typingEveryMs / 2)
-      return false;
-    if (times.size >= 16) times.clear(); // conversations are few; names are not kept forever
+    const last = times.get(audience);
+    if (last !== undefined && now - last < NOTICE_EVERY_MS) return false;
+    if (last === undefined && times.size >= AUDIENCES_KEPT) {
+      // only throttles that have run out are forgotten, so a full table never lets a flood by
+      for (const [key, at] of times)
+        if (now - at >= NOTICE_EVERY_MS) times.delete(key);
+      if (times.size >= AUDIENCES_KEPT) return false;
+    }
     times.set(audience, now);
     return true;
   }

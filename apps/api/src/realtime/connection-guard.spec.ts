@@ -17,6 +17,7 @@ const limits: ConnectionLimits = {
   loginTimeoutMs: 60_000,
   roomDeliveriesPerSecond: 20_000,
   unsentBytesPerConnection: 4096 * 1024,
+  loginRefusalsPerConnection: 5,
 };
 
 describe('SocketRateLimit (L30)', () => {

@@ -42,6 +42,7 @@ export class RealtimeService {
   private readonly log = new Logger('Realtime');
   private server?: ChatServer;
   private readonly room = new RoomSealer();
+  private readonly retireOnDrop = () => this.room.retire();
 
   bind(server: ChatServer): void {
     this.server = server;
@@ -78,12 +79,15 @@ export class RealtimeService {
   admit(socket: ChatSocket): void {
     this.send(socket, ServerEvent.RoomKey, this.room.grant());
     void socket.join(MEMBERS);
-    socket.once('disconnect', () => this.room.retire());
+    // one listener while the socket is a member, however often it logs in and out (L78)
+    socket.off('disconnect', this.retireOnDrop);
+    socket.once('disconnect', this.retireOnDrop);
   }
 
   /** A member left (or was kicked): out of the room, and the next frame is under a new key. */
   depart(socket: ChatSocket | undefined): void {
     void socket?.leave(MEMBERS);
+    socket?.off('disconnect', this.retireOnDrop);
     this.room.retire();
   }
 

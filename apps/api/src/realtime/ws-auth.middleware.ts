@@ -44,7 +44,7 @@ export function createHandshakeMiddleware(
     // limits first: a refused handshake costs no RSA signature (L31)
     const refused = guard.admit(address);
     if (refused) {
-      audit.recordRepeatable(
+      void audit.recordRepeatable(
         'handshake_refused',
         { address: addressHash },
         {
@@ -58,7 +58,7 @@ export function createHandshakeMiddleware(
       accepted = await crypto.acceptOffer(socket.handshake.auth);
     } catch {
       guard.abandoned(address);
-      audit.recordRepeatable(
+      void audit.recordRepeatable(
         'handshake_failed',
         { address: addressHash },
         {

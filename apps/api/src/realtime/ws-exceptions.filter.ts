@@ -98,7 +98,7 @@ export function rejectRequest(
 ): void {
   if (socket.connected) realtime.send(socket, ServerEvent.Exception, payload);
   const place = { address: socket.data.addressHash, connection: socket.id };
-  audit.recordRepeatable('request_rejected', place, {
+  void audit.recordRepeatable('request_rejected', place, {
     actor: socket.data.username ?? null,
     detail: {
       event: payload.event,

@@ -9,6 +9,7 @@ import { ClientEvent } from '@app/shared';
 import { ChatGateway } from '../realtime/chat-gateway.decorator';
 import type { ChatSocket } from '../realtime/chat-socket';
 import { LoginDto, ResumeDto, UsersPageDto } from './dto/login.dto';
+import { LoginRefusals } from './login-refusals';
 import { PresenceService } from './presence.service';
 import { Roster } from './roster';
 import { SessionsService } from './sessions.service';
@@ -19,6 +20,7 @@ export class SessionsGateway implements OnGatewayDisconnect {
     private readonly sessions: SessionsService,
     private readonly presence: PresenceService,
     private readonly roster: Roster,
+    private readonly refusals: LoginRefusals,
   ) {}
 
   @SubscribeMessage(ClientEvent.SessionLogin)
@@ -26,11 +28,15 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: LoginDto,
   ): Promise<void> {
-    await this.sessions.login(
+    await this.refusals.counted(
       socket,
-      dto.username,
-      dto.identity,
-      dto.lastMessageId,
+      ClientEvent.SessionLogin,
+      this.sessions.login(
+        socket,
+        dto.username,
+        dto.identity,
+        dto.lastMessageId,
+      ),
     );
   }
 
@@ -39,7 +45,11 @@ export class SessionsGateway implements OnGatewayDisconnect {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: ResumeDto,
   ): Promise<void> {
-    await this.sessions.resume(socket, dto.token, dto.lastMessageId);
+    await this.refusals.counted(
+      socket,
+      ClientEvent.SessionResume,
+      this.sessions.resume(socket, dto.token, dto.lastMessageId),
+    );
   }
 
   @SubscribeMessage(ClientEvent.SessionLogout)

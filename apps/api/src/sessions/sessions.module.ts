@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { IdentityModule } from '../identity/identity.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { LoginRefusals } from './login-refusals';
 import { PresenceService } from './presence.service';
 import { Roster } from './roster';
 import { SessionEntity } from './session.entity';
@@ -21,6 +22,7 @@ import { SessionsService } from './sessions.service';
     Roster,
     PresenceService,
     SessionsService,
+    LoginRefusals,
     SessionsGateway,
   ],
   exports: [SessionsService, Roster, RealtimeModule, IdentityModule],

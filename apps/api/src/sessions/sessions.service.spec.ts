@@ -85,7 +85,7 @@ describe('SessionsService (repository, realtime and audit mocked; roster, presen
     })),
     used: jest.fn(),
   };
-  const audit = { record: jest.fn() };
+  const audit = { record: jest.fn(), recordRepeatable: jest.fn() };
   let service: SessionsService;
   let roster: Roster;
   let delivery: DeliveryService;

@@ -14,7 +14,7 @@ import {
 } from '@app/shared';
 import { Subject } from 'rxjs';
 
-import { AuditService } from '../audit/audit.service';
+import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { Removal } from '../cluster/cluster-events';
 import { ClusterService } from '../cluster/cluster.service';
 import { AppConfigService } from '../config/app-config.service';
@@ -106,7 +106,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.assertNotLoggedIn(socket);
     const check = checkName(requested);
     if (!check.ok) {
-      await this.audit.record('login_rejected', {
+      await this.refused('login_rejected', socket, {
         detail: { reason: check.problem, address: socket.data.addressHash },
       });
       const code =
@@ -120,7 +120,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       );
     }
     if (this.bans.blocks(check.key, socket.data.addressHash)) {
-      await this.audit.record('login_rejected', {
+      await this.refused('login_rejected', socket, {
         target: check.username,
         detail: { reason: 'banned', address: socket.data.addressHash },
       });
@@ -157,7 +157,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       instanceId: this.cluster.instanceId,
     });
     if (!claimed) {
-      await this.audit.record('login_rejected', {
+      await this.refused('login_rejected', socket, {
         target: owned,
         detail: { reason: 'taken', address: socket.data.addressHash },
       });
@@ -192,7 +192,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     proof: IdentityProofPayload,
   ): Promise<string> {
     const reject = (reason: string) =>
-      this.audit.record('login_rejected', {
+      this.refused('login_rejected', socket, {
         target: username,
         detail: { reason, address: socket.data.addressHash },
       });
@@ -257,7 +257,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       rotated && !local ? await this.adopt(row, socket) : undefined;
     const member = local ?? adopted?.member;
     if (!row || !member) {
-      await this.audit.record('resume_rejected', {
+      await this.refused('resume_rejected', socket, {
         detail: { address: socket.data.addressHash },
       });
       throw sessionExpired();
@@ -533,6 +533,22 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       online: this.roster.size,
     });
     this.joined$.next({ member, lastMessageId });
+  }
+
+  /**
+   * A refused login or resume: anyone can repeat one at will, so its rows are bounded per
+   * connection and address, and the repeats beyond are counted (L72, as L41).
+   */
+  private refused(
+    type: 'login_rejected' | 'resume_rejected',
+    socket: ChatSocket,
+    entry: AuditEntry,
+  ): Promise<void> {
+    return this.audit.recordRepeatable(
+      type,
+      { address: socket.data.addressHash, connection: socket.id },
+      entry,
+    );
   }
 
   private assertNotLoggedIn(socket: ChatSocket): void {

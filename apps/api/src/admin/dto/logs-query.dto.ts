@@ -9,9 +9,28 @@ import {
   Max,
   MaxLength,
   Min,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 200;
+
+/** A range that ends before it begins is a mistake to report, not an empty page to show. */
+@ValidatorConstraint({ name: 'notBeforeFrom' })
+class NotBeforeFrom implements ValidatorConstraintInterface {
+  validate(to: unknown, { object }: ValidationArguments): boolean {
+    const from = (object as LogsQueryDto).from;
+    const [start, end] = [Date.parse(String(from)), Date.parse(String(to))];
+    // a date that does not parse is reported by its own check
+    return Number.isNaN(start) || Number.isNaN(end) || end >= start;
+  }
+
+  defaultMessage(): string {
+    return 'to must not be before from';
+  }
+}
 
 /** `GET /api/admin/logs` filters; every one optional, every one validated. */
 export class LogsQueryDto {
@@ -52,8 +71,11 @@ export class LogsQueryDto {
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' })
+  @ApiPropertyOptional({
+    description: 'ISO 8601, inclusive; not before `from`',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Validate(NotBeforeFrom)
   to?: string;
 }

@@ -23,6 +23,7 @@ export type UsernameProblem =
   | 'too_long'
   | 'characters'
   | 'invisible'
+  | 'marks'
   | 'lookalike'
   | 'mixed_scripts'
   | 'reserved';
@@ -43,8 +44,28 @@ const ALLOWED = /^[\p{L}\p{N}._-][\p{L}\p{M}\p{N}._-]*$/u;
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 
 /**
+ * Nonspacing marks one character may carry: no script's writing needs more, and UTS #39 (§5.4)
+ * flags longer runs, which stack into unreadable towers (A79).
+ */
+export const MAX_MARKS_PER_CHARACTER = 4;
+const MARK_RUN = /[\p{Mn}\p{Me}]+/gu;
+
+/** More marks on one character than any script needs, or one mark twice (UTS #39 §5.4). */
+function overMarked(username: string): boolean {
+  for (const [run] of username.normalize('NFD').matchAll(MARK_RUN)) {
+    const marks = Array.from(run);
+    if (
+      marks.length > MAX_MARKS_PER_CHARACTER ||
+      new Set(marks).size < marks.length
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
  * Username shape: trimmed, NFKC-normalised, 1 to 32 letters, digits, `.`, `_`, `-` (combining
- * marks after the first character), nothing invisible (A44).
+ * marks after the first character, a few per character), nothing invisible (A44, A79).
  */
 export function checkUsername(input: string): UsernameCheck {
   const username = input.normalize('NFKC').trim();
@@ -54,6 +75,7 @@ export function checkUsername(input: string): UsernameCheck {
     return { ok: false, problem: 'too_long' };
   if (INVISIBLE.test(username)) return { ok: false, problem: 'invisible' };
   if (!ALLOWED.test(username)) return { ok: false, problem: 'characters' };
+  if (overMarked(username)) return { ok: false, problem: 'marks' };
   return { ok: true, username };
 }
 
@@ -74,6 +96,7 @@ export const USERNAME_PROBLEM_MESSAGES: Record<UsernameProblem, string> = {
   too_long: `Usernames are at most ${Limits.usernameMaxChars} characters.`,
   characters: 'Usernames may contain letters, digits, ".", "_" and "-" only.',
   invisible: 'Usernames may not contain invisible characters.',
+  marks: `Usernames may carry at most ${MAX_MARKS_PER_CHARACTER} accents or other marks on one letter, each only once.`,
   lookalike:
     'Usernames may not use phonetic letters that imitate ordinary ones (such as ɑ or ᴀ).',
   mixed_scripts:

@@ -34,6 +34,7 @@ import { IdentityStore } from '../core/identity/identity.store';
 import { KeyLogService } from '../core/identity/key-log.service';
 import { Vault } from '../core/identity/vault';
 import { SocketService } from '../core/realtime/socket.service';
+import { SessionStore } from '../sessions/session.store';
 
 /** Key packages kept published: each conversation a peer starts with us uses one. */
 const PUBLISHED = 5;
@@ -103,10 +104,10 @@ export class E2eeService {
   private sealing: Promise<unknown> = Promise.resolve();
 
   constructor() {
-    this.socket
-      .on(ServerEvent.SessionJoined)
-      .pipe(takeUntilDestroyed(inject(DestroyRef)))
-      .subscribe(({ username }) => void this.publish(username));
+    // only under a name the session confirmed as the one we asked for (E67)
+    inject(SessionStore)
+      .confirmed$.pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((username) => void this.publish(username));
   }
 
   /** The wire form of my private message: sealed once, the same bytes on every resend. */

@@ -7,6 +7,7 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router } from '@angular/router';
+import { Subject } from 'rxjs';
 import {
   ClientEvent,
   type Rejoin,
@@ -36,16 +37,24 @@ export class SessionStore {
   readonly loggedIn = computed(() => this.username() !== undefined);
   /** Logged in on the current channel (after a reconnect: once the resume is confirmed). */
   readonly joined = signal(false);
+  /** Each join that confirmed our own name (never the server's word alone: E67). */
+  private readonly confirmed = new Subject<string>();
+  readonly confirmed$ = this.confirmed.asObservable();
 
   constructor() {
     this.socket
       .on(ServerEvent.SessionJoined)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((joined) => {
+        if (!this.keeper.confirms(joined)) {
+          this.refuseJoin(joined.username);
+          return;
+        }
         const back = this.keeper.joined(joined);
         this.username.set(joined.username);
         this.joined.set(true);
         this.pending.set(false);
+        this.confirmed.next(joined.username);
         // the log must still bind our name to this browser's key (E57)
         if (!joined.resumed) void this.keyLog.checkOwnName(joined.username);
         if (back) this.notify.info(`Reconnected as ${joined.username}.`);
@@ -84,6 +93,7 @@ export class SessionStore {
       return;
     }
     this.pending.set(true);
+    this.keeper.asking(check.username);
     if (!(await this.socket.login({ username: check.username }))) {
       this.pending.set(false);
     }
@@ -92,6 +102,19 @@ export class SessionStore {
   async logout(): Promise<void> {
     await this.socket.send(ClientEvent.SessionLogout, {});
     this.forget();
+  }
+
+  /**
+   * The server signed us in under a name we did not ask for: nothing of ours (key packages, the
+   * name our key certifies) goes out under it; we leave and say so (E67).
+   */
+  private refuseJoin(answered: string): void {
+    this.pending.set(false);
+    void this.socket.send(ClientEvent.SessionLogout, {});
+    this.forget();
+    this.notify.error(
+      `The server signed you in as "${answered.slice(0, 32)}", not under the name you chose; you were signed out and nothing was sent.`,
+    );
   }
 
   private rejoin(step: Rejoin): void {

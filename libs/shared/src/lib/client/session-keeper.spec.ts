@@ -2,8 +2,8 @@ import { ErrorCode } from '../errors/error-code';
 import { ClientEvent } from '../protocol/client-event';
 import { SessionKeeper } from './session-keeper';
 
-const joined = (resumeToken: string, resumed = false) => ({
-  username: 'Alice',
+const joined = (resumeToken: string, resumed = false, username = 'Alice') => ({
+  username,
   resumeToken,
   graceMs: 30_000,
   resumed,
@@ -103,5 +103,29 @@ describe('SessionKeeper (the reconnect policy of the browser and the Node client
       }),
     ).toBeUndefined();
     expect(keeper.resumeToken).toBe('t1');
+  });
+
+  it('E67: a join under another name than the one asked for, or held, is not confirmed', () => {
+    const keeper = new SessionKeeper();
+    keeper.asking('alice');
+    expect(keeper.confirms(joined('t1', false, 'mallory'))).toBe(false);
+    // the same name in another case is the same person; a look-alike is not
+    expect(keeper.confirms(joined('t1', false, 'ALICE'))).toBe(true);
+    expect(keeper.confirms(joined('t1', false, 'аlice'))).toBe(false);
+    keeper.joined(joined('t1', false, 'alice'));
+    // a resume, or claiming the name again, must give back the name held
+    expect(keeper.confirms(joined('t2', true, 'mallory'))).toBe(false);
+    expect(keeper.confirms(joined('t2', true, 'alice'))).toBe(true);
+    keeper.refused({
+      event: ClientEvent.SessionResume,
+      code: ErrorCode.ResumeFailed,
+      message: 'expired',
+    });
+    expect(keeper.confirms(joined('t3', false, 'mallory'))).toBe(false);
+    // a later login asks for its own name
+    keeper.forget();
+    keeper.asking('bob');
+    expect(keeper.confirms(joined('t4', false, 'alice'))).toBe(false);
+    expect(keeper.confirms(joined('t4', false, 'bob'))).toBe(true);
   });
 });

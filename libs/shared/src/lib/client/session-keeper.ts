@@ -1,4 +1,5 @@
 import { ErrorCode } from '../errors/error-code';
+import { sameUsername } from '../models/username.model';
 import type { ExceptionPayload } from '../errors/error-payload';
 import { ClientEvent } from '../protocol/client-event';
 import type {
@@ -20,6 +21,8 @@ export type Rejoin =
  */
 export class SessionKeeper {
   private name?: string;
+  /** The name the pending login asked for, as the user typed it (checked). */
+  private asked?: string;
   private token?: string;
   private lastId?: number;
   /** Claiming the name again after the server forgot it. */
@@ -38,9 +41,26 @@ export class SessionKeeper {
     return this.lastId;
   }
 
+  /** A login under `username` (as typed, checked) is being asked for. */
+  asking(username: string): void {
+    this.asked = username;
+  }
+
+  /**
+   * Whether a join confirms the name we asked for (a login) or hold (a resume, a claim again):
+   * the server's answer never decides whose name my identity key certifies (E67). A client
+   * that never said what it asked for accepts the server's word.
+   */
+  confirms(joined: SessionJoinedPayload): boolean {
+    const expected =
+      joined.resumed || this.rejoining ? this.name : (this.asked ?? this.name);
+    return expected === undefined || sameUsername(expected, joined.username);
+  }
+
   /** A join was confirmed; true when it took the name back rather than a first login. */
   joined(joined: SessionJoinedPayload): boolean {
     const back = joined.resumed || this.rejoining;
+    this.asked = undefined;
     this.name = joined.username;
     this.token = joined.resumeToken;
     this.rejoining = false;
@@ -90,6 +110,7 @@ export class SessionKeeper {
   /** Logged out, or the session is gone: nothing is kept. */
   forget(): void {
     this.name = undefined;
+    this.asked = undefined;
     this.token = undefined;
     this.lastId = undefined;
     this.rejoining = false;

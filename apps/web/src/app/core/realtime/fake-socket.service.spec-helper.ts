@@ -14,6 +14,7 @@ export class FakeSocketService {
   readonly connected$ = new Subject<void>();
   readonly problems = new Subject<{ message: string }>();
   readonly status = signal('connected');
+  readonly login = jest.fn<Promise<boolean>, [unknown]>(async () => true);
   readonly send = jest.fn<Promise<boolean>, [string, unknown]>(
     async () => true,
   );

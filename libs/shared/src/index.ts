@@ -37,3 +37,4 @@ export * from './lib/protocol/server-event';
 export * from './lib/transparency/key-log';
 export * from './lib/transparency/log-witness';
 export * from './lib/transparency/merkle';
+export * from './lib/transparency/merkle-tree';

@@ -28,8 +28,8 @@ export function nodeHash(left: Hash, right: Hash): Promise<Hash> {
   return sha256(concatBytes(NODE, left, right));
 }
 
-/** The largest power of two smaller than `n` (n > 1): where the tree splits. */
-function split(n: number): number {
+/** The largest power of two smaller than `n` (n > 1): where a tree of `n` leaves splits. */
+export function treeSplit(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
@@ -44,7 +44,7 @@ async function subtreeHash(
   const n = end - start;
   if (n === 0) return sha256(new Uint8Array());
   if (n === 1) return leaves[start];
-  const k = split(n);
+  const k = treeSplit(n);
   return nodeHash(
     await subtreeHash(leaves, start, start + k),
     await subtreeHash(leaves, start + k, end),
@@ -56,24 +56,41 @@ export function treeHash(leaves: readonly Hash[]): Promise<Hash> {
   return subtreeHash(leaves, 0, leaves.length);
 }
 
+/**
+ * The hash of leaves `start` to `end` (exclusive) of one tree: recomputed from its leaves here,
+ * kept by `MerkleTree`. The proofs below ask only for subtrees of that tree.
+ */
+export type SubtreeHash = (start: number, end: number) => Promise<Hash>;
+
 /** PATH(m, D[n]) (§2.1.3.1): the audit path of leaf `index` in the tree of `leaves`. */
-export async function inclusionProof(
+export function inclusionProof(
   index: number,
   leaves: readonly Hash[],
 ): Promise<Hash[]> {
-  if (!Number.isInteger(index) || index < 0 || index >= leaves.length)
+  return inclusionPath(index, leaves.length, (start, end) =>
+    subtreeHash(leaves, start, end),
+  );
+}
+
+/** PATH(m, D[size]) with the tree's subtrees given by `subtree`. */
+export async function inclusionPath(
+  index: number,
+  size: number,
+  subtree: SubtreeHash,
+): Promise<Hash[]> {
+  if (!Number.isInteger(index) || index < 0 || index >= size)
     throw new RangeError('leaf index outside the tree');
   const path: Hash[] = [];
   // from the root down, each step adds the sibling subtree; the path lists them leaf first
   let start = 0;
-  let end = leaves.length;
+  let end = size;
   while (end - start > 1) {
-    const k = split(end - start);
+    const k = treeSplit(end - start);
     if (index < start + k) {
-      path.push(await subtreeHash(leaves, start + k, end));
+      path.push(await subtree(start + k, end));
       end = start + k;
     } else {
-      path.push(await subtreeHash(leaves, start, start + k));
+      path.push(await subtree(start, start + k));
       start += k;
     }
   }
@@ -81,32 +98,43 @@ export async function inclusionProof(
 }
 
 /** PROOF(m, D[n]) (§2.1.4.1): that the tree of the first `size` leaves is a prefix of `leaves`. */
-export async function consistencyProof(
+export function consistencyProof(
   size: number,
   leaves: readonly Hash[],
 ): Promise<Hash[]> {
-  if (!Number.isInteger(size) || size < 0 || size > leaves.length)
+  return consistencyPath(size, leaves.length, (start, end) =>
+    subtreeHash(leaves, start, end),
+  );
+}
+
+/** PROOF(size, D[treeSize]) with the larger tree's subtrees given by `subtree`. */
+export async function consistencyPath(
+  size: number,
+  treeSize: number,
+  subtree: SubtreeHash,
+): Promise<Hash[]> {
+  if (!Number.isInteger(size) || size < 0 || size > treeSize)
     throw new RangeError('tree size outside the log');
-  if (size === 0 || size === leaves.length) return [];
+  if (size === 0 || size === treeSize) return [];
   const proof: Hash[] = [];
   // SUBPROOF(m, D[start:end], whole): unrolled from the root down, siblings collected leaf first
   let m = size;
   let start = 0;
-  let end = leaves.length;
+  let end = treeSize;
   let whole = true;
   while (m !== end - start) {
-    const k = split(end - start);
+    const k = treeSplit(end - start);
     if (m <= k) {
-      proof.push(await subtreeHash(leaves, start + k, end));
+      proof.push(await subtree(start + k, end));
       end = start + k;
     } else {
-      proof.push(await subtreeHash(leaves, start, start + k));
+      proof.push(await subtree(start, start + k));
       start += k;
       m -= k;
       whole = false;
     }
   }
-  if (!whole) proof.push(await subtreeHash(leaves, start, end));
+  if (!whole) proof.push(await subtree(start, end));
   return proof.reverse();
 }
 

@@ -234,6 +234,17 @@ export class AppConfigSchema {
   @Max(10000000)
   RATE_ADDRESS_EVENTS_PER_SECOND?: number;
 
+  /**
+   * Requests to the public key-log endpoints (heads, proofs, consistency, entries) per client
+   * address per minute (default 600, L70); past it, 429 until the minute is over.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  RATE_KEY_LOG_PER_MINUTE?: number;
+
   /** Open connections per address (default 500; a NAT hides many users behind one). */
   @IsOptional()
   @Type(() => Number)

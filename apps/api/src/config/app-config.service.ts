@@ -29,6 +29,8 @@ export interface AppConfig {
   kickBanMs: number;
   /** Days a name stays its identity key's after its last use (E60). */
   nameReservationDays: number;
+  /** Requests to the public key-log endpoints per client address per minute (L70). */
+  keyLogPerMinute: number;
   audit: { checkpointEvery: number; checkpointSeconds: number };
   /** Abuse limits (L30, L31): per socket, per address and overall. */
   limits: ConnectionLimits;
@@ -167,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     resumeGraceMs: schema.RESUME_GRACE_MS ?? 30_000,
     kickBanMs: (schema.KICK_BAN_SECONDS ?? 600) * 1000,
     nameReservationDays: schema.NAME_RESERVATION_DAYS ?? 30,
+    keyLogPerMinute: schema.RATE_KEY_LOG_PER_MINUTE ?? 600,
     files: {
       maxBytes: (schema.MAX_FILE_MB ?? 20) * MB,
       dir: resolve(schema.FILES_DIR ?? 'data/files'),

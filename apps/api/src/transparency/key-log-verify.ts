@@ -1,8 +1,8 @@
 import {
+  MerkleTree,
   fromBase64,
   leafHash,
   parseBindingLeaf,
-  treeHash,
   treeHeadBytes,
 } from '@app/shared';
 import type { EntityManager } from 'typeorm';
@@ -34,12 +34,11 @@ export async function verifyKeyLog(
   const rows = await manager.find(KeyLogLeafEntity, {
     order: { index: 'ASC' },
   });
-  const hashes: Uint8Array[] = [];
+  // kept as it grows: the root of every head's size in O(log n), not a rebuild per head
+  const tree = new MerkleTree();
   for (const row of rows) {
-    if (row.index !== hashes.length) {
-      problems.push(
-        `leaf ${hashes.length} is missing (next stored: ${row.index})`,
-      );
+    if (row.index !== tree.size) {
+      problems.push(`leaf ${tree.size} is missing (next stored: ${row.index})`);
       break;
     }
     const leaf = fromBase64(row.leaf);
@@ -49,16 +48,16 @@ export async function verifyKeyLog(
       problems.push(
         `leaf ${row.index} is not a binding of the name it is filed under`,
       );
-    hashes.push(await leafHash(leaf));
+    await tree.append(await leafHash(leaf));
   }
   const heads = await manager.find(KeyLogHeadEntity, { order: { id: 'ASC' } });
   for (const head of heads) {
     const what = `head of size ${head.size} signed ${head.timestamp}`;
-    if (head.size > hashes.length) {
-      problems.push(`${what}: the log holds only ${hashes.length} leaves`);
+    if (head.size > tree.size) {
+      problems.push(`${what}: the log holds only ${tree.size} leaves`);
       continue;
     }
-    const root = Buffer.from(await treeHash(hashes.slice(0, head.size)));
+    const root = Buffer.from(await tree.root(head.size));
     if (root.toString('hex') !== head.rootHash)
       problems.push(`${what}: its root is not the root of those leaves`);
     const signed = signedByServerKey(

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type {
   ConsistencyProofPayload,
@@ -13,11 +13,13 @@ import {
   ProofQueryDto,
 } from './dto/key-log-query.dto';
 import { typedNameKey } from '../identity/name-identity';
+import { KeyLogRateGuard } from './key-log-rate.guard';
 import { KeyLogService } from './key-log.service';
 
-/** The key-transparency log, public: anyone may check it and monitor names. */
+/** The key-transparency log, public: anyone may check it and monitor names (rate limited, L70). */
 @ApiTags('transparency')
 @Controller('transparency')
+@UseGuards(KeyLogRateGuard)
 export class KeyLogController {
   constructor(private readonly log: KeyLogService) {}
 

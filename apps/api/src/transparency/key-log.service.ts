@@ -1,20 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   type Binding,
   type ConsistencyProofPayload,
   ErrorCode,
-  type Hash,
   type InclusionProofPayload,
   LOG_ENTRIES_PAGE,
   type LogEntriesPayload,
+  MerkleTree,
   type TreeHeadPayload,
   bindingLeaf,
-  consistencyProof,
   fromBase64,
-  inclusionProof,
   leafHash,
   toBase64,
-  treeHash,
   treeHeadBytes,
 } from '@app/shared';
 
@@ -26,13 +23,14 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /**
  * The key-transparency log: an append-only RFC 9162 Merkle tree of name-to-key bindings in the
- * database, its leaf hashes cached here (read again from the database before each answer, so
- * that the instances of a cluster serve one log), and a head signed by the server key whenever
- * the tree has grown.
+ * database, and a head signed by the server key whenever the tree has grown. The tree is kept
+ * here with its subtree hashes (L70: a root or proof of any size costs O(log n) hashes, never a
+ * walk over the log), built from the database at start and brought up to it before each answer
+ * by reading only the leaves it lacks, so that the instances of a cluster serve one log.
  */
 @Injectable()
-export class KeyLogService {
-  private readonly hashes: Hash[] = [];
+export class KeyLogService implements OnModuleInit {
+  private readonly tree = new MerkleTree();
   private head?: TreeHeadPayload;
   /** Reads from the database one at a time: two answers never append the same leaves twice. */
   private catchingUp: Promise<void> = Promise.resolve();
@@ -41,6 +39,11 @@ export class KeyLogService {
     private readonly leaves: KeyLogRepository,
     private readonly crypto: CryptoService,
   ) {}
+
+  /** Builds the tree from the stored leaves before the first request asks for it. */
+  async onModuleInit(): Promise<void> {
+    await this.catchUp();
+  }
 
   /**
    * Appends a binding, found later by `nameKey` (the folded name: a proof asked for any spelling
@@ -56,7 +59,7 @@ export class KeyLogService {
     if (this.head?.size === size) return this.head;
     const unsigned = {
       size,
-      rootHash: hex(await treeHash(this.hashes.slice(0, size))),
+      rootHash: hex(await this.tree.root(size)),
       timestamp: new Date().toISOString(),
     };
     const signature = await this.crypto.sign(treeHeadBytes(unsigned));
@@ -77,10 +80,7 @@ export class KeyLogService {
         ErrorCode.NotFound,
         'The log holds no binding for this name.',
       );
-    const path = await inclusionProof(
-      latest.index,
-      this.hashes.slice(0, treeSize),
-    );
+    const path = await this.tree.inclusionProof(latest.index, treeSize);
     return {
       index: latest.index,
       size: treeSize,
@@ -102,7 +102,7 @@ export class KeyLogService {
         'from must not be larger than to.',
         'from',
       );
-    const path = await consistencyProof(from, this.hashes.slice(0, to));
+    const path = await this.tree.consistencyProof(from, to);
     return { from, to, path: path.map(hex) };
   }
 
@@ -131,13 +131,16 @@ export class KeyLogService {
     return size;
   }
 
-  /** Brings the cached leaf hashes up to the database; resolves with the tree's size. */
+  /**
+   * Brings the kept tree up to the database (the leaves any instance appended since it last
+   * looked, and no others); resolves with the tree's size.
+   */
   private catchUp(): Promise<number> {
     const done = this.catchingUp.then(async () => {
-      for (const row of await this.leaves.from(this.hashes.length))
-        if (row.index === this.hashes.length)
-          this.hashes.push(await leafHash(fromBase64(row.leaf)));
-      return this.hashes.length;
+      for (const row of await this.leaves.from(this.tree.size))
+        if (row.index === this.tree.size)
+          await this.tree.append(await leafHash(fromBase64(row.leaf)));
+      return this.tree.size;
     });
     this.catchingUp = done.then(
       () => undefined,

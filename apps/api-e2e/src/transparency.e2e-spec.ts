@@ -242,3 +242,118 @@ describe('key transparency log (public REST)', () => {
     }
   });
 });
+
+describe('key transparency log: requests per address (L70)', () => {
+  const LIMIT = 12;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // loopback is the proxy: X-Forwarded-For names each test client's address
+    server = await startServer({
+      RATE_KEY_LOG_PER_MINUTE: String(LIMIT),
+      TRUSTED_PROXIES: 'loopback',
+    });
+    const log = server.app.get(KeyLogService);
+    for (let i = 0; i < 40; i++)
+      await log.append(
+        {
+          kind: 'bind',
+          name: `user${i}`,
+          key: toBase64(Uint8Array.of(i)),
+          at: new Date().toISOString(),
+        },
+        typedNameKey(`user${i}`),
+      );
+  });
+  afterAll(() => server.close());
+
+  async function get<T>(
+    address: string,
+    path: string,
+  ): Promise<{ status: number; body: T; retryAfter: string | null }> {
+    const response = await fetch(`${server.url}/api/transparency/${path}`, {
+      headers: { 'X-Forwarded-For': address },
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as T,
+      retryAfter: response.headers.get('retry-after'),
+    };
+  }
+
+  it('L70: one address past RATE_KEY_LOG_PER_MINUTE gets 429 with a reason; its proofs before were correct, and other addresses are still served', async () => {
+    const greedy = '198.51.100.7';
+    const head = await get<TreeHeadPayload>(greedy, 'head');
+    expect(head).toMatchObject({ status: 200, body: { size: 40 } });
+    const root = fromHex(head.body.rootHash);
+    // the rest of the minute's requests: proofs against the head and its older sizes, all valid
+    for (let i = 1; i < LIMIT; i++) {
+      if (i % 2 === 1) {
+        const name = `user${(i * 7) % 40}`;
+        const { status, body } = await get<InclusionProofPayload>(
+          greedy,
+          `proof?name=${name}`,
+        );
+        expect(status).toBe(200);
+        expect(
+          await verifyInclusion(
+            body.index,
+            body.size,
+            await leafHash(fromBase64(body.leaf)),
+            body.path.map(fromHex),
+            root,
+          ),
+        ).toBe(true);
+      } else {
+        const from = i * 3;
+        const { status, body } = await get<ConsistencyProofPayload>(
+          greedy,
+          `consistency?from=${from}&to=40`,
+        );
+        expect(status).toBe(200);
+        const entries = (
+          await get<LogEntriesPayload>(
+            '203.0.113.99',
+            `entries?start=0&end=${from}`,
+          )
+        ).body.entries;
+        const fromRoot = await treeHash(
+          await Promise.all(entries.map((e) => leafHash(fromBase64(e)))),
+        );
+        expect(
+          await verifyConsistency(
+            from,
+            40,
+            fromRoot,
+            root,
+            body.path.map(fromHex),
+          ),
+        ).toBe(true);
+      }
+    }
+    // one more, of any kind, is refused: a JSON reason, and when to come back
+    for (const path of [
+      'proof?name=user1',
+      'consistency?from=1&to=40',
+      'head',
+      'entries?start=0&end=1',
+    ]) {
+      const refused = await get<{ code: string; message: string }>(
+        greedy,
+        path,
+      );
+      expect(refused).toMatchObject({
+        status: 429,
+        body: { code: ErrorCode.RateLimited },
+        retryAfter: '60',
+      });
+      expect(refused.body.message).toMatch(/too many key-log requests/i);
+    }
+    // the limit is the address's, not everyone's
+    const other = await get<InclusionProofPayload>(
+      '198.51.100.8',
+      'proof?name=user3',
+    );
+    expect(other).toMatchObject({ status: 200, body: { index: 3, size: 40 } });
+  });
+});

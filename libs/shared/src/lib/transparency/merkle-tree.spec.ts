@@ -61,7 +61,11 @@ describe('MerkleTree (kept subtree hashes)', () => {
       const consistencies: string[][] = [];
       for (let from = 0; from <= m; from++)
         consistencies.push(hexes(await consistencyProof(from, old)));
-      expected.push({ root: hex(await treeHash(old)), inclusions, consistencies });
+      expected.push({
+        root: hex(await treeHash(old)),
+        inclusions,
+        consistencies,
+      });
     }
     const tree = new MerkleTree();
     for (let n = 0; n <= 70; n++) {

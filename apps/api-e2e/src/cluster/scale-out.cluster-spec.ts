@@ -7,12 +7,18 @@ import {
   type AdminUserPayload,
   type ChainReportPayload,
   ClientEvent,
+  type ConsistencyProofPayload,
   ErrorCode,
+  type InclusionProofPayload,
   ServerEvent,
+  type TreeHeadPayload,
   createIdentityKey,
   fromBase64,
   fromUtf8,
+  leafHash,
   utf8,
+  verifyConsistency,
+  verifyInclusion,
 } from '@app/shared';
 import { e2eePayload } from '@app/shared/e2ee';
 import {
@@ -379,6 +385,62 @@ describe('Two instances on PostgreSQL and Redis (real services, built servers)',
       "SELECT COUNT(*) AS n FROM audit_events WHERE type = 'key_package_claimed' AND actor = 'carol'",
     );
     expect(Number(audit[0].n)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('L70: both instances serve one key log from their kept trees, each catching up with the leaves the other appended', async () => {
+    const transparency = async <T>(server: RunningServer, path: string) => {
+      const response = await fetch(`${server.url}/api/transparency/${path}`);
+      expect(response.status).toBe(200);
+      return (await response.json()) as T;
+    };
+    const first = await transparency<TreeHeadPayload>(a, 'head');
+    // first logins append bindings: two on A, then two on B
+    await login(a, 'kt-ann');
+    await login(a, 'kt-al');
+    const onB = await transparency<TreeHeadPayload>(b, 'head');
+    expect(onB.size).toBe(first.size + 2);
+    await login(b, 'kt-bea');
+    await login(b, 'kt-bo');
+    const [headA, headB] = await Promise.all([
+      transparency<TreeHeadPayload>(a, 'head'),
+      transparency<TreeHeadPayload>(b, 'head'),
+    ]);
+    expect(headA.size).toBe(first.size + 4);
+    expect([headB.size, headB.rootHash]).toEqual([headA.size, headA.rootHash]);
+    const root = Uint8Array.from(Buffer.from(headA.rootHash, 'hex'));
+    // A proves what B appended, and B proves what A appended in the head B signed before
+    for (const [server, name, size, rootHash] of [
+      [a, 'kt-bo', headA.size, headA.rootHash],
+      [b, 'kt-al', onB.size, onB.rootHash],
+    ] as const) {
+      const proof = await transparency<InclusionProofPayload>(
+        server,
+        `proof?name=${name}&size=${size}`,
+      );
+      expect(
+        await verifyInclusion(
+          proof.index,
+          proof.size,
+          await leafHash(fromBase64(proof.leaf)),
+          proof.path.map((h) => Uint8Array.from(Buffer.from(h, 'hex'))),
+          Uint8Array.from(Buffer.from(rootHash, 'hex')),
+        ),
+      ).toBe(true);
+    }
+    // B's older head is a prefix of the latest, as A proves it
+    const step = await transparency<ConsistencyProofPayload>(
+      a,
+      `consistency?from=${onB.size}&to=${headA.size}`,
+    );
+    expect(
+      await verifyConsistency(
+        onB.size,
+        headA.size,
+        Uint8Array.from(Buffer.from(onB.rootHash, 'hex')),
+        root,
+        step.path.map((h) => Uint8Array.from(Buffer.from(h, 'hex'))),
+      ),
+    ).toBe(true);
   });
 
   it('an instance taken for dead by mistake (a late heartbeat) takes its users back', async () => {

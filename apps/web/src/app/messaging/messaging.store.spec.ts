@@ -27,8 +27,10 @@ describe('MessagingStore', () => {
       text: '',
       e2ee: sealed,
     })),
-    reveal: jest.fn(),
+    // opened as it came (the engine has tests of its own)
+    reveal: jest.fn(async (m: unknown) => ({ message: m })),
   };
+  const settle = () => new Promise((resolve) => setTimeout(resolve));
   const message = (id: number, text: string, at: string) => ({
     id,
     clientId: `c${id}`,
@@ -68,7 +70,7 @@ describe('MessagingStore', () => {
     store = TestBed.inject(MessagingStore);
   });
 
-  it('folds history, new messages, private messages and presence into one ordered list', () => {
+  it('folds history, new messages, private messages and presence into one ordered list', async () => {
     socket.emit(ServerEvent.SessionJoined, {
       username: 'bob',
       resumeToken: 't',
@@ -95,8 +97,10 @@ describe('MessagingStore', () => {
       from: 'bob',
       to: 'alice',
       text: 'psst',
+      e2ee: sealed,
       at: '2026-01-01T10:00:03.000Z',
     });
+    await settle();
     socket.emit(ServerEvent.UserLeft, {
       username: 'carol',
       at: '2026-01-01T10:00:04.000Z',
@@ -293,8 +297,10 @@ describe('MessagingStore', () => {
       from: 'alice',
       to: 'bob',
       text: 'psst',
+      e2ee: sealed,
       at: '2026-01-01T10:00:03.000Z',
     });
+    await settle();
     const entry = store.entries().find((e) => e.privateId === 'p1');
     if (!entry) throw new Error('no private entry');
     store.react(entry, '❤️');
@@ -325,6 +331,25 @@ describe('MessagingStore', () => {
       { emoji: '👍', count: 1, mine: false, users: ['alice'], others: 0 },
     ]);
     expect(store.entries().filter((e) => e.kind === 'private')).toHaveLength(1);
+  });
+
+  it('E63: a private message without end-to-end encryption is shown as from no one, and said so', async () => {
+    joinAs('bob');
+    for (const from of ['alice', 'bob'])
+      socket.emit(ServerEvent.PrivateMessageCreated, {
+        id: `p-${from}`,
+        clientId: `x-${from}`,
+        from,
+        to: from === 'bob' ? 'alice' : 'bob',
+        text: 'trust me',
+        at: '2026-01-01T10:00:03.000Z',
+      });
+    await settle();
+    expect(store.entries().filter((e) => e.kind === 'private')).toEqual([]);
+    expect(notify.error).toHaveBeenCalledWith(
+      'A private message said to be from alice arrived without end-to-end encryption; it was not shown.',
+    );
+    expect(notify.error).toHaveBeenCalledTimes(2);
   });
 
   it('L69: a reaction history names only a few of shows its full count, and live changes keep it', () => {

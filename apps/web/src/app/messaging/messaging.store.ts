@@ -212,7 +212,7 @@ export class MessagingStore {
                   `A private message from ${from} could not be decrypted on this browser; ask them to send it again.`,
                 ),
               )
-            : of({ message: m }),
+            : of(this.refusePlaintext(m)),
         ),
         takeUntilDestroyed(this.destroyRef),
       )
@@ -427,6 +427,17 @@ export class MessagingStore {
         return next;
       });
     this.merge(messages.map((m) => publicEntry(m, me)));
+  }
+
+  /**
+   * This client sends every private message end to end; one that arrives without it was made or
+   * relabelled by the server, so it is never shown as coming from anyone (E63).
+   */
+  private refusePlaintext(m: PrivateMessagePayload): undefined {
+    this.notify.error(
+      `A private message said to be from ${m.from.slice(0, 32)} arrived without end-to-end encryption; it was not shown.`,
+    );
+    return undefined;
   }
 
   private receivePrivate(m: PrivateMessagePayload): void {

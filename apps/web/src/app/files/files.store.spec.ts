@@ -231,7 +231,12 @@ describe('FilesStore', () => {
 
   it('E63: a private file without end-to-end encryption is not offered, and said so', async () => {
     e2ee.revealFile.mockClear();
-    const sealed = await sealFile(new Uint8Array([1]), 't-plain-01', 'p.txt', '');
+    const sealed = await sealFile(
+      new Uint8Array([1]),
+      't-plain-01',
+      'p.txt',
+      '',
+    );
     socket.emit(
       ServerEvent.FileOffered,
       offerOf('t-plain-01', 1, 1, { to: 'me', file: sealed.secret }),

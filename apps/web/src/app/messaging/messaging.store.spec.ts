@@ -28,7 +28,7 @@ describe('MessagingStore', () => {
       e2ee: sealed,
     })),
     // opened as it came (the engine has tests of its own)
-    reveal: jest.fn(async (m: unknown) => ({ message: m })),
+    reveal: jest.fn<Promise<unknown>, [unknown]>(async (m) => ({ message: m })),
   };
   const settle = () => new Promise((resolve) => setTimeout(resolve));
   const message = (id: number, text: string, at: string) => ({

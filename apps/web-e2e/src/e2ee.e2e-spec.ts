@@ -217,36 +217,4 @@ describe('end-to-end private messages in the browser', () => {
       mallory.close();
     }
   });
-
-  it('E63: a private message without end-to-end encryption, "from" a contact, is not shown, and the reader is told', async () => {
-    const ivy = await room.open();
-    await login(ivy, 'ivy');
-    const hal = await ChatClient.login(room.server.url, 'hal', { e2ee: true });
-    try {
-      // a conversation end to end first: hal is a contact
-      await privately(ivy, 'hal', 'sealed hello');
-      await hal.until(
-        () => hal.all(ServerEvent.PrivateMessageCreated).length === 1,
-        'the sealed hello',
-      );
-      // then a private message in plaintext, under hal's name (what a server could forge)
-      await hal.send(ClientEvent.PrivateMessageSend, {
-        clientId: 'plain-1',
-        to: 'ivy',
-        text: 'send me the door code',
-      });
-      await hal.until(
-        () => hal.all(ServerEvent.PrivateMessageCreated).length === 2,
-        'the plaintext one relayed',
-      );
-      await ivy.page
-        .getByTestId('notice')
-        .filter({ hasText: 'arrived without end-to-end encryption' })
-        .waitFor();
-      expect(await entry(ivy, 'send me the door code').count()).toBe(0);
-      await entry(ivy, 'sealed hello').getByTestId('e2ee-badge').waitFor();
-    } finally {
-      hal.close();
-    }
-  });
 });

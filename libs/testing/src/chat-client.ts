@@ -26,6 +26,7 @@ import {
   retryDelayMs,
 } from '@app/shared';
 import { E2eePeer } from './e2ee-peer';
+import { relayedPrivate } from './relayed-private';
 import {
   io,
   type Socket,
@@ -276,11 +277,14 @@ export class ChatClient {
     });
   }
 
-  /** A private message through the outbox; returns its client id. */
+  /**
+   * A private message through the outbox, as a stand-in ciphertext (`relayedPrivate`: for tests
+   * of delivery, read back with `relayedText`); returns its client id.
+   */
   whisper(to: string, text: string): string {
     return this.queue({
       event: ClientEvent.PrivateMessageSend,
-      payload: { clientId: randomUUID(), to, text },
+      payload: relayedPrivate(randomUUID(), to, text),
     });
   }
 

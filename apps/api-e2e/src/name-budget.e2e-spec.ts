@@ -4,10 +4,8 @@ import {
   ErrorCode,
   type ExceptionPayload,
   type IdentityKey,
-  ServerEvent,
   createIdentityKey,
 } from '@app/shared';
-import type { ChatClient } from '@app/testing';
 
 import { type ChatRoom, useChatRoom } from './support/chat-room';
 import { auditRows, sleep } from './support/test-server';
@@ -16,26 +14,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** NAMES_PER_KEY_MAX's default. */
 const PER_KEY = 5;
-
-/** Logs in under `username`: `joined`, or the refusal the server answered with. */
-async function attempt(
-  client: ChatClient,
-  username: string,
-): Promise<'joined' | ExceptionPayload> {
-  const joins = client.all(ServerEvent.SessionJoined).length;
-  const refusals = client.all(ServerEvent.Exception).length;
-  await client.requestLogin(username);
-  await client.until(
-    () =>
-      client.all(ServerEvent.SessionJoined).length > joins ||
-      client.all(ServerEvent.Exception).length > refusals,
-    `an answer to ${username}'s login`,
-    15_000,
-  );
-  return client.all(ServerEvent.SessionJoined).length > joins
-    ? 'joined'
-    : client.all(ServerEvent.Exception)[refusals];
-}
 
 async function keyLogLeaves(room: ChatRoom): Promise<number> {
   const [{ n }] = (await room.server.db.query(
@@ -64,7 +42,7 @@ describe('names one identity key may hold (A71)', () => {
     for (let i = 0; i < 50; i++) {
       // two commands a round, well within the connection's rate (L30)
       await sleep(100);
-      const answer = await attempt(client, `hoard${pad(i)}`);
+      const answer = await client.tryLogin(`hoard${pad(i)}`);
       if (answer !== 'joined') {
         refusal = answer;
         break;
@@ -85,7 +63,7 @@ describe('names one identity key may hold (A71)', () => {
 
     // its own names cost nothing to log in with again, on the same connection
     await sleep(100);
-    expect(await attempt(client, 'hoard00')).toBe('joined');
+    expect(await client.tryLogin('hoard00')).toBe('joined');
     expect((await keyLogLeaves(room)) - leaves).toBe(PER_KEY);
     // another browser behind the same address is not held back
     await room.login('neighbour');
@@ -103,7 +81,7 @@ describe('new names one address may claim in a day (A71)', () => {
     for (let i = 0; i < 30 && !refusal; i++) {
       const identity = await createIdentityKey();
       const client = await room.connect({ identity, reconnection: false });
-      const answer = await attempt(client, `crowd${pad(i)}`);
+      const answer = await client.tryLogin(`crowd${pad(i)}`);
       if (answer === 'joined') {
         keys.push(identity);
         await client.send(ClientEvent.SessionLogout, {});
@@ -126,12 +104,12 @@ describe('new names one address may claim in a day (A71)', () => {
       identity: await createIdentityKey(),
       reconnection: false,
     });
-    expect(await attempt(latecomer, 'latecomer')).toMatchObject({
+    expect(await latecomer.tryLogin('latecomer')).toMatchObject({
       code: ErrorCode.NewNamesLimited,
     });
     // a name already claimed is its key's to log in with again
     const back = await room.connect({ identity: keys[0], reconnection: false });
-    expect(await attempt(back, 'crowd00')).toBe('joined');
+    expect(await back.tryLogin('crowd00')).toBe('joined');
     expect((await keyLogLeaves(room)) - leaves).toBe(PER_DAY);
   }, 60_000);
 });

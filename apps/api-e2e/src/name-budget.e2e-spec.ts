@@ -56,7 +56,9 @@ describe('names one identity key may hold (A71)', () => {
     expect(refusal).toMatchObject({
       code: ErrorCode.NameLimit,
       event: ClientEvent.SessionLogin,
-      message: expect.stringContaining(`already holds ${PER_KEY} names`) as string,
+      message: expect.stringContaining(
+        `already holds ${PER_KEY} names`,
+      ) as string,
     });
     expect((await keyLogLeaves(room)) - leaves).toBe(PER_KEY);
     expect(await refusedFor(room)).toContain(ErrorCode.NameLimit);

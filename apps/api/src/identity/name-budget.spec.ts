@@ -52,7 +52,9 @@ function memoryBindings() {
       async (boundFrom: string, since: number) =>
         [...rows.values()].filter(
           (r) =>
-            r.boundFrom === boundFrom && r.boundAt !== null && r.boundAt >= since,
+            r.boundFrom === boundFrom &&
+            r.boundAt !== null &&
+            r.boundAt >= since,
         ).length,
     ),
   };

@@ -50,7 +50,11 @@ export class NameBudget {
    * Throws when `identityKey` may not take one more name now, from `address` (its keyed
    * hash): a refusal costs two counts, before anything is written or logged.
    */
-  async check(identityKey: string, address: string, now: number): Promise<void> {
+  async check(
+    identityKey: string,
+    address: string,
+    now: number,
+  ): Promise<void> {
     const { names, nameReservationDays } = this.configService.config;
     const held = await this.bindings.heldBy(
       identityKey,

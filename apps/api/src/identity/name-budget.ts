@@ -7,12 +7,15 @@ import { NameBindingsRepository } from './name-bindings.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const names = (count: number, kind = '') =>
+  `${count} ${kind}name${count === 1 ? '' : 's'}`;
+
 /** The identity key already holds as many names as one key may (A71). */
 export class NameLimitException extends DomainException {
   constructor(limit: number) {
     super(
       ErrorCode.NameLimit,
-      `This browser's identity key already holds ${limit} names; log in with one of them, or ask an administrator to release one.`,
+      `This browser's identity key already holds ${names(limit)}; log in with one of them, or ask an administrator to release one.`,
       'username',
     );
   }
@@ -23,7 +26,7 @@ export class NewNamesLimitedException extends DomainException {
   constructor(limit: number) {
     super(
       ErrorCode.NewNamesLimited,
-      `Your network has claimed ${limit} new names in the last 24 hours; log in with a name you already have, or try again tomorrow.`,
+      `Your network has claimed ${names(limit, 'new ')} in the last 24 hours; log in with a name you already have, or try again tomorrow.`,
       'username',
     );
   }

@@ -118,7 +118,8 @@ export class AppConfigSchema {
   NAME_RESERVATION_DAYS?: number;
 
   /**
-   * Names one identity key may hold at once (default 5, A71): a further new name is refused
+   * Names one identity key may hold at once (default 20, A71; keys cost nothing to make, so the
+   * per-address budget below is the real bound, this one keeps one browser's hoard small): a further new name is refused
    * until one of them is released or unused for the reservation period.
    */
   @IsOptional()

@@ -39,7 +39,7 @@ describe('loadConfig: one instance unless REDIS_URL is set', () => {
   });
 
   it('A71: bounds the names of one key and the new names of one address a day, with defaults a NAT never meets', () => {
-    expect(loadConfig({}).names).toEqual({ perKey: 5, perAddressPerDay: 500 });
+    expect(loadConfig({}).names).toEqual({ perKey: 20, perAddressPerDay: 500 });
     expect(
       loadConfig({ NAMES_PER_KEY_MAX: '2', NAMES_PER_ADDRESS_PER_DAY: '30' })
         .names,

@@ -178,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     kickBanMs: (schema.KICK_BAN_SECONDS ?? 600) * 1000,
     nameReservationDays: schema.NAME_RESERVATION_DAYS ?? 30,
     names: {
-      perKey: schema.NAMES_PER_KEY_MAX ?? 5,
+      perKey: schema.NAMES_PER_KEY_MAX ?? 20,
       perAddressPerDay: schema.NAMES_PER_ADDRESS_PER_DAY ?? 500,
     },
     files: {

@@ -77,8 +77,7 @@ export class RecipientStore {
       });
     // signed out (or removed, or the session is gone): the next sign-in starts with no choice
     effect(() => {
-      if (this.session.username() === undefined)
-        untracked(() => this.clear());
+      if (this.session.username() === undefined) untracked(() => this.clear());
     });
   }
 
@@ -135,7 +134,10 @@ export class RecipientStore {
    * The user list as shown: `users` (in the list's order) with the chosen person kept in it
    * while offline, where they belong (unless the filter leaves them out).
    */
-  listed(users: readonly UserPayload[], filter: string): readonly UserPayload[] {
+  listed(
+    users: readonly UserPayload[],
+    filter: string,
+  ): readonly UserPayload[] {
     const chosen = this.chosen();
     if (!chosen || chosen.online) return users;
     if (filter.trim() && !usernameMatches(chosen.name, filter.trim()))

@@ -75,8 +75,11 @@ const AHEAD = 10;
                 ? 'You'
                 : chosen
                   ? (away
-                      ? user.username + ' is offline; messages to them are refused. '
-                      : 'Your private conversation with ' + user.username + '. ') +
+                      ? user.username +
+                        ' is offline; messages to them are refused. '
+                      : 'Your private conversation with ' +
+                        user.username +
+                        '. ') +
                     'Use “Send publicly instead” to message everyone.'
                   : 'Send ' + user.username + ' a private message'
             "

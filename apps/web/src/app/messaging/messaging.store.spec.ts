@@ -8,6 +8,7 @@ import { SocketService } from '../core/realtime/socket.service';
 import { E2eeService } from '../e2ee/e2ee.service';
 import { SessionStore } from '../sessions/session.store';
 import { MessagingStore } from './messaging.store';
+import { RecipientStore } from './recipient.store';
 
 describe('MessagingStore', () => {
   let socket: FakeSocketService;
@@ -31,6 +32,7 @@ describe('MessagingStore', () => {
     reveal: jest.fn<Promise<unknown>, [unknown]>(async (m) => ({ message: m })),
   };
   const settle = () => new Promise((resolve) => setTimeout(resolve));
+  const recipients = () => TestBed.inject(RecipientStore);
   const message = (id: number, text: string, at: string) => ({
     id,
     clientId: `c${id}`,
@@ -140,7 +142,7 @@ describe('MessagingStore', () => {
       text: 'hello all',
     });
 
-    store.toggleRecipient('carol');
+    recipients().choose('carol');
     await store.submit('just you');
     expect(socket.send).toHaveBeenLastCalledWith(
       ClientEvent.PrivateMessageSend,
@@ -151,7 +153,6 @@ describe('MessagingStore', () => {
       },
     );
 
-    store.toggleRecipient('carol');
     await store.submit('/w dave hi dave');
     expect(socket.send).toHaveBeenLastCalledWith(
       ClientEvent.PrivateMessageSend,
@@ -161,6 +162,8 @@ describe('MessagingStore', () => {
         text: 'hi dave',
       },
     );
+    // a whisper never touches the choice
+    expect(recipients().name()).toBe('carol');
   });
 
   it('turns shortcodes into emoji in what it sends, public or private', async () => {
@@ -390,13 +393,30 @@ describe('MessagingStore', () => {
     expect(view()).toMatchObject({ count: 820, mine: true, others: 811 });
   });
 
-  it('drops the private recipient when they leave', () => {
-    store.toggleRecipient('carol');
+  it('I30: keeps the private recipient when they leave; a message to them is refused, nothing goes out', async () => {
+    joinAs('bob');
+    recipients().choose('carol');
     socket.emit(ServerEvent.UserLeft, {
       username: 'carol',
       at: '2026-01-01T10:00:00.000Z',
       reason: 'logout',
     });
-    expect(store.recipient()).toBeUndefined();
+    expect(recipients().current()).toEqual({ name: 'carol', online: false });
+    socket.send.mockClear();
+    expect(await store.submit('for carol only')).toBe(false);
+    expect(socket.send).not.toHaveBeenCalled();
+    expect(notify.error).toHaveBeenCalledWith(
+      'carol is not online; the message was not sent.',
+    );
+    expect(store.entries().some((e) => e.text === 'for carol only')).toBe(
+      false,
+    );
+    // only the user's own action widens it
+    recipients().sendPublicly();
+    expect(await store.submit('for everyone')).toBe(true);
+    expect(socket.send).toHaveBeenLastCalledWith(ClientEvent.MessageSend, {
+      clientId: expect.any(String),
+      text: 'for everyone',
+    });
   });
 });

@@ -27,7 +27,11 @@ import {
   encodeE2eeContent,
   tsMlsEngine,
 } from '@app/shared/e2ee';
-import { claimKeyPackage, nodeCryptoChannels } from '@app/testing';
+import {
+  claimKeyPackage,
+  nodeCryptoChannels,
+  relayedPrivate,
+} from '@app/testing';
 import { io, type Socket } from 'socket.io-client';
 
 import { LightSocket } from './light-socket';
@@ -51,7 +55,7 @@ export type ClientSpec =
       kind: 'ours';
       /** Client i logs in to urls[i % urls.length] (a cluster spreads its clients). */
       urls: string[];
-      /** Private messages end to end (MLS), or readable by the server (the path before). */
+      /** Private messages end to end (MLS), or stand-in ciphertext (no conversation founded). */
       endToEnd: boolean;
     }
   | { kind: 'plain'; url: string };
@@ -186,12 +190,13 @@ async function ourClient(
       }),
     whisper: (to, text) => {
       const pool = pools.get(to);
+      // no conversation founded: a stand-in ciphertext of the text's size (no MLS work here;
+      // the server relays it as it relays any, E63)
       if (!pool)
-        return void client.send(ClientEvent.PrivateMessageSend, {
-          clientId: randomUUID(),
-          to,
-          text,
-        });
+        return void client.send(
+          ClientEvent.PrivateMessageSend,
+          relayedPrivate(text, to, text),
+        );
       void client.send(ClientEvent.PrivateMessageSend, {
         clientId: text,
         to,

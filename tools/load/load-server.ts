@@ -39,6 +39,8 @@ export function startLoadServer(
       MAX_UNAUTHENTICATED: '10000000',
       RATE_ADDRESS_EVENTS_PER_SECOND: '10000000',
       ROOM_DELIVERIES_PER_SECOND: '100000000',
+      // thousands of new names a run, all from 127.0.0.1 (A71)
+      NAMES_PER_ADDRESS_PER_DAY: '10000000',
       ...options.env,
     },
   });

@@ -12,7 +12,7 @@ import {
   ServerEvent,
 } from '@app/shared';
 
-import { ChatClient } from '@app/testing';
+import { ChatClient, relayedPrivate } from '@app/testing';
 import {
   ADMIN_TOKEN,
   type TestServer,
@@ -296,11 +296,10 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
       '<script>alert(1)</script>\r\nINJECTED\u001b[31mred\u001b[0m';
     await alice.send(ClientEvent.MessageSend, { clientId: 'h', text: hostile });
     await bob.next(ServerEvent.MessageCreated);
-    await alice.send(ClientEvent.PrivateMessageSend, {
-      clientId: 'p',
-      to: 'bob',
-      text: 'private words 7731',
-    });
+    await alice.send(
+      ClientEvent.PrivateMessageSend,
+      relayedPrivate('p', 'bob', 'private words 7731'),
+    );
     await bob.next(ServerEvent.PrivateMessageCreated);
     await sleep(100);
 
@@ -321,6 +320,10 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
       JSON.stringify(await server.db.query('SELECT * FROM sessions')) +
       JSON.stringify(await server.db.query('SELECT * FROM messages'));
     expect(dump).not.toContain('private words 7731');
+    // nor its ciphertext: the server relays it and keeps only its size
+    expect(dump).not.toContain(
+      relayedPrivate('p', 'bob', 'private words 7731').e2ee?.mls,
+    );
     expect(dump).not.toContain(ADMIN_TOKEN);
     expect(dump).not.toContain(alice.resumeToken!);
     expect(dump).not.toMatch(/BEGIN (RSA )?PRIVATE KEY/);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { AuditService, RealtimeService } from '@app/api';
 import Database from 'better-sqlite3';
+import { relayedPrivate } from '@app/testing';
 import {
   ClientEvent,
   ErrorCode,
@@ -106,7 +107,7 @@ describe('delivery: at-least-once, exactly-once stored (R35)', () => {
   it('R35: a private message resent after a drop reaches its recipient once', async () => {
     const alice = await room.login('alice', { resilient: true });
     const bob = await room.login('bob');
-    const payload = { clientId: randomUUID(), to: 'bob', text: 'psst' };
+    const payload = relayedPrivate(randomUUID(), 'bob', 'psst');
     await alice.send(ClientEvent.PrivateMessageSend, payload);
     const original = await alice.next(ServerEvent.PrivateMessageCreated);
     await alice.send(ClientEvent.PrivateMessageSend, payload);
@@ -120,7 +121,7 @@ describe('delivery: at-least-once, exactly-once stored (R35)', () => {
   it('R35: a resend racing the first attempt (before its audit row is committed) reaches the recipient once', async () => {
     const alice = await room.login('alice');
     const bob = await room.login('bob');
-    const payload = { clientId: randomUUID(), to: 'bob', text: 'twice?' };
+    const payload = relayedPrivate(randomUUID(), 'bob', 'twice?');
     // both sent before either is answered: the second arrives while the first awaits its audit row
     await Promise.all([
       alice.send(ClientEvent.PrivateMessageSend, payload),
@@ -135,10 +136,10 @@ describe('delivery: at-least-once, exactly-once stored (R35)', () => {
     await sleep(100);
     expect(bob.all(ServerEvent.PrivateMessageCreated)).toEqual([first]);
     // the same id with other text is refused, not delivered
-    await alice.send(ClientEvent.PrivateMessageSend, {
-      ...payload,
-      text: 'something else',
-    });
+    await alice.send(
+      ClientEvent.PrivateMessageSend,
+      relayedPrivate(payload.clientId, 'bob', 'something else'),
+    );
     expect(await alice.nextError(ClientEvent.PrivateMessageSend)).toMatchObject(
       { code: ErrorCode.InvalidPayload, field: 'clientId' },
     );
@@ -183,11 +184,10 @@ describe('presence before words', () => {
 
     const carol = await room.login('carol');
     const psst = randomUUID();
-    await carol.send(ClientEvent.PrivateMessageSend, {
-      clientId: psst,
-      to: 'alice',
-      text: 'psst',
-    });
+    await carol.send(
+      ClientEvent.PrivateMessageSend,
+      relayedPrivate(psst, 'alice', 'psst'),
+    );
     await alice.next(
       ServerEvent.PrivateMessageCreated,
       (m) => m.clientId === psst,

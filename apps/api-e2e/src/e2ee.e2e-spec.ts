@@ -98,6 +98,33 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
     await client.send(ClientEvent.KeyPackagesPublish, { packages });
   }
 
+  it('E63: a private message in the clear is refused with a reason, and reaches no one', async () => {
+    const alice = await room.login('amos');
+    const bob = await room.login('bea');
+    const audited = (await auditRows(server(), 'message_private')).length;
+    for (const payload of [
+      { clientId: 'plain-1', to: 'bea', text: 'trust me, I am amos' },
+      { clientId: 'plain-2', to: 'bea', text: '' },
+    ]) {
+      await alice.send(ClientEvent.PrivateMessageSend, payload);
+      const error = await alice.nextError(ClientEvent.PrivateMessageSend);
+      expect(error).toMatchObject({
+        code: ErrorCode.InvalidPayload,
+        field: 'e2ee',
+        clientId: payload.clientId,
+      });
+      expect(error.message).toContain('travels end to end');
+    }
+    // the session goes on: a message after them is delivered, and it is the only one
+    const after = alice.say('after the refusals');
+    await bob.until(
+      () => bob.publicMessages().some((m) => m.clientId === after),
+      'the public message',
+    );
+    expect(bob.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
+    expect(await auditRows(server(), 'message_private')).toHaveLength(audited);
+  });
+
   it('E55: a conversation is founded and used through the server, which relays ciphertext it cannot read', async () => {
     const alice = await person('alice', aliceKey);
     const bob = await person('bob', bobKey);

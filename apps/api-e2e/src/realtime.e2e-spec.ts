@@ -13,7 +13,12 @@ import {
   e2eePayload,
   encodeE2eeReaction,
 } from '@app/shared/e2ee';
-import { foundConversation, nodeCryptoChannels } from '@app/testing';
+import {
+  foundConversation,
+  nodeCryptoChannels,
+  relayedPrivate,
+  relayedText,
+} from '@app/testing';
 
 import { useChatRoom } from './support/chat-room';
 import {
@@ -105,21 +110,17 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     const bob = await login('bob');
     const carol = await login('carol');
 
-    await alice.send(ClientEvent.PrivateMessageSend, {
-      clientId: 'p-1',
-      to: 'BOB',
-      text: 'psst secret-42',
-    });
+    await alice.send(
+      ClientEvent.PrivateMessageSend,
+      relayedPrivate('p-1', 'BOB', 'psst secret-42'),
+    );
 
     const atBob = await bob.next(ServerEvent.PrivateMessageCreated);
-    expect(atBob).toMatchObject({
-      from: 'alice',
-      to: 'bob',
-      text: 'psst secret-42',
-    });
+    expect(atBob).toMatchObject({ from: 'alice', to: 'bob', text: '' });
+    expect(relayedText(atBob)).toBe('psst secret-42');
     await alice.next(
       ServerEvent.PrivateMessageCreated,
-      (m) => m.text === 'psst secret-42',
+      (m) => relayedText(m) === 'psst secret-42',
     );
     await sleep(300);
     expect(carol.all(ServerEvent.PrivateMessageCreated)).toHaveLength(0);
@@ -133,17 +134,17 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     expect(row).toMatchObject({ actor: 'alice', target: 'bob' });
     expect(row.detail).not.toContain('secret-42');
     expect(JSON.parse(row.detail)).toMatchObject({
-      length: 'psst secret-42'.length,
+      e2ee: 'message',
+      bytes: atBob.e2ee?.mls.length,
     });
   });
 
   it('tells the sender when the private recipient is unknown or offline', async () => {
     const alice = await login('alice');
-    await alice.send(ClientEvent.PrivateMessageSend, {
-      clientId: 'p-2',
-      to: 'nobody',
-      text: 'hi',
-    });
+    await alice.send(
+      ClientEvent.PrivateMessageSend,
+      relayedPrivate('p-2', 'nobody', 'hi'),
+    );
     const error = await alice.nextError(ClientEvent.PrivateMessageSend);
     expect(error).toMatchObject({
       code: ErrorCode.RecipientUnavailable,
@@ -390,11 +391,10 @@ describe('chat over the encrypted session (real app, real SQLite, real socket.io
     );
     // the same for a private conversation
     await alice.send(ClientEvent.Typing, { to: 'bob' });
-    await alice.send(ClientEvent.PrivateMessageSend, {
-      clientId: 'p1',
-      to: 'bob',
-      text: 'psst',
-    });
+    await alice.send(
+      ClientEvent.PrivateMessageSend,
+      relayedPrivate('p1', 'bob', 'psst'),
+    );
     await bob.next(ServerEvent.PrivateMessageCreated);
     await alice.send(ClientEvent.Typing, { to: 'bob' });
     await bob.until(

@@ -11,3 +11,5 @@ export { CryptoService } from './crypto/crypto.service';
 export { typedNameKey } from './identity/name-identity';
 export { KeyLogService } from './transparency/key-log.service';
 export { verifyKeyLog } from './transparency/key-log-verify';
+export { DeliveryService } from './realtime/delivery.service';
+export { Roster } from './sessions/roster';

@@ -26,6 +26,7 @@ import {
   retryDelayMs,
 } from '@app/shared';
 import { E2eePeer } from './e2ee-peer';
+import { relayedPrivate } from './relayed-private';
 import {
   io,
   type Socket,
@@ -268,6 +269,26 @@ export class ChatClient {
     return this.secure.login({ username, lastMessageId }, identity);
   }
 
+  /** Logs in under `username` on this connection: `joined`, or the refusal the server sent. */
+  async tryLogin(
+    username: string,
+    timeoutMs = 15_000,
+  ): Promise<'joined' | ExceptionPayload> {
+    const joins = this.all(ServerEvent.SessionJoined).length;
+    const refusals = this.all(ServerEvent.Exception).length;
+    await this.requestLogin(username);
+    await this.until(
+      () =>
+        this.all(ServerEvent.SessionJoined).length > joins ||
+        this.all(ServerEvent.Exception).length > refusals,
+      `an answer to ${username}'s login`,
+      timeoutMs,
+    );
+    return this.all(ServerEvent.SessionJoined).length > joins
+      ? 'joined'
+      : this.all(ServerEvent.Exception)[refusals];
+  }
+
   /** A public message through the outbox (at-least-once); returns its client id. */
   say(text: string): string {
     return this.queue({
@@ -276,11 +297,14 @@ export class ChatClient {
     });
   }
 
-  /** A private message through the outbox; returns its client id. */
+  /**
+   * A private message through the outbox, as a stand-in ciphertext (`relayedPrivate`: for tests
+   * of delivery, read back with `relayedText`); returns its client id.
+   */
   whisper(to: string, text: string): string {
     return this.queue({
       event: ClientEvent.PrivateMessageSend,
-      payload: { clientId: randomUUID(), to, text },
+      payload: relayedPrivate(randomUUID(), to, text),
     });
   }
 

@@ -3,6 +3,7 @@ export * from './built-server';
 export * from './chat-client';
 export * from './eventually';
 export * from './postgres';
+export * from './relayed-private';
 export * from './tcp-proxy';
 export {
   type FoundedConversation,

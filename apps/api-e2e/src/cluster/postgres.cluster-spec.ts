@@ -3,6 +3,7 @@ import {
   ClientEvent,
   ErrorCode,
   ServerEvent,
+  createIdentityKey,
 } from '@app/shared';
 import {
   ADMIN_TOKEN,
@@ -240,5 +241,43 @@ describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
     const report = (await response.json()) as ChainReportPayload;
     expect(report).toMatchObject({ intact: true, checkpointProblems: [] });
     expect(report.checkpointsChecked).toBeGreaterThan(0);
+  });
+
+  it('A71: the names one key holds and the new names one address claimed are counted in PostgreSQL, across a restart', async () => {
+    const hoarder = await ChatClient.connect(server.url, {
+      identity: await createIdentityKey(),
+      reconnection: false,
+    });
+    clients.push(hoarder);
+    const answers: (string | undefined)[] = [];
+    for (let i = 0; i < 21; i++) {
+      // two commands a round, well within the connection's rate (L30)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answer = await hoarder.tryLogin(`hoard${i}x`);
+      answers.push(answer === 'joined' ? answer : answer.code);
+      if (answer === 'joined')
+        await hoarder.send(ClientEvent.SessionLogout, {});
+    }
+    // NAMES_PER_KEY_MAX's default
+    expect(answers).toEqual([...Array(20).fill('joined'), ErrorCode.NameLimit]);
+
+    // every name so far was claimed from 127.0.0.1: with a budget of one a day, no new name
+    hoarder.close();
+    await server.stop();
+    server = await startBuiltServer({
+      dir: server.dir,
+      port: server.port,
+      env: { ...env(), NAMES_PER_ADDRESS_PER_DAY: '1' },
+    });
+    const latecomer = await ChatClient.connect(server.url, {
+      identity: await createIdentityKey(),
+      reconnection: false,
+    });
+    clients.push(latecomer);
+    expect(await latecomer.tryLogin('latecomer')).toMatchObject({
+      code: ErrorCode.NewNamesLimited,
+    });
+    // a name already claimed costs nothing
+    clients.push(await login('alice'));
   });
 });

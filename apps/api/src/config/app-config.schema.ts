@@ -117,6 +117,29 @@ export class AppConfigSchema {
   @Max(3650)
   NAME_RESERVATION_DAYS?: number;
 
+  /**
+   * Names one identity key may hold at once (default 20, A71; keys cost nothing to make, so the
+   * per-address budget below is the real bound, this one keeps one browser's hoard small): a further new name is refused
+   * until one of them is released or unused for the reservation period.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  NAMES_PER_KEY_MAX?: number;
+
+  /**
+   * New names (bindings to an identity key) one client address may claim in 24 hours (default
+   * 500, as many as it may hold connections, A71): each is a key-log leaf kept for good.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  NAMES_PER_ADDRESS_PER_DAY?: number;
+
   /** Largest file accepted for sharing, in MB (default 20). */
   @IsOptional()
   @Type(() => Number)

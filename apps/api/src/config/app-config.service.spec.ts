@@ -37,4 +37,15 @@ describe('loadConfig: one instance unless REDIS_URL is set', () => {
       }),
     ).toThrow(/REDIS_PREFIX/);
   });
+
+  it('A71: bounds the names of one key and the new names of one address a day, with defaults a NAT never meets', () => {
+    expect(loadConfig({}).names).toEqual({ perKey: 20, perAddressPerDay: 500 });
+    expect(
+      loadConfig({ NAMES_PER_KEY_MAX: '2', NAMES_PER_ADDRESS_PER_DAY: '30' })
+        .names,
+    ).toEqual({ perKey: 2, perAddressPerDay: 30 });
+    expect(() => loadConfig({ NAMES_PER_KEY_MAX: '0' })).toThrow(
+      /NAMES_PER_KEY_MAX/,
+    );
+  });
 });

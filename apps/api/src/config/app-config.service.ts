@@ -31,6 +31,8 @@ export interface AppConfig {
   nameReservationDays: number;
   /** Requests to the public key-log endpoints per client address per minute (L70). */
   keyLogPerMinute: number;
+  /** What claiming names costs (A71). */
+  names: NameBudgetConfig;
   audit: { checkpointEvery: number; checkpointSeconds: number };
   /** Abuse limits (L30, L31): per socket, per address and overall. */
   limits: ConnectionLimits;
@@ -40,6 +42,14 @@ export interface AppConfig {
   /** Standard output goes to the systemd journal (JOURNAL_STREAM set), which keeps it. */
   stdoutJournaled: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+/** Bounds on new names, so one client cannot grow the key log without end (A71). */
+export interface NameBudgetConfig {
+  /** Names one identity key holds at once (bound, not released, not expired). */
+  perKey: number;
+  /** New names claimed from one client address in any 24 hours. */
+  perAddressPerDay: number;
 }
 
 export interface ClusterConfig {
@@ -170,6 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     kickBanMs: (schema.KICK_BAN_SECONDS ?? 600) * 1000,
     nameReservationDays: schema.NAME_RESERVATION_DAYS ?? 30,
     keyLogPerMinute: schema.RATE_KEY_LOG_PER_MINUTE ?? 600,
+    names: {
+      perKey: schema.NAMES_PER_KEY_MAX ?? 20,
+      perAddressPerDay: schema.NAMES_PER_ADDRESS_PER_DAY ?? 500,
+    },
     files: {
       maxBytes: (schema.MAX_FILE_MB ?? 20) * MB,
       dir: resolve(schema.FILES_DIR ?? 'data/files'),

@@ -18,6 +18,7 @@ import { KeyLogHeadEntity } from '../transparency/key-log-head.entity';
 import { KeyLogLeafEntity } from '../transparency/key-log-leaf.entity';
 import { KeyLog1764800000000 } from './migrations/1764800000000-key-log';
 import { NameBindings1764900000000 } from './migrations/1764900000000-name-bindings';
+import { NameClaimBudget1765000000000 } from './migrations/1765000000000-name-claim-budget';
 import { NameBindingEntity } from '../identity/name-binding.entity';
 
 export const ENTITIES = [
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   Reactions1764700000000,
   KeyLog1764800000000,
   NameBindings1764900000000,
+  NameClaimBudget1765000000000,
 ];
 
 /** TypeORM options for the configured database; the schema comes only from migrations. */

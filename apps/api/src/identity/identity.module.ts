@@ -6,6 +6,7 @@ import { TransparencyModule } from '../transparency/transparency.module';
 import { IdentityService } from './identity.service';
 import { NameBindingEntity } from './name-binding.entity';
 import { NameBindingsRepository } from './name-bindings.repository';
+import { NameBudget } from './name-budget';
 
 @Module({
   imports: [
@@ -13,7 +14,7 @@ import { NameBindingsRepository } from './name-bindings.repository';
     AuditModule,
     TransparencyModule,
   ],
-  providers: [NameBindingsRepository, IdentityService],
+  providers: [NameBindingsRepository, NameBudget, IdentityService],
   exports: [IdentityService],
 })
 export class IdentityModule {}

@@ -17,6 +17,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { KeyLogService } from '../transparency/key-log.service';
 import type { NameBindingEntity } from './name-binding.entity';
 import { NameBindingsRepository } from './name-bindings.repository';
+import { NameBudget } from './name-budget';
 
 /** A login whose identity proof does not hold: a bad key, a bad signature, another connection's. */
 export class IdentityProofException extends DomainException {
@@ -62,6 +63,7 @@ export class IdentityService implements OnModuleInit {
     private readonly keyLog: KeyLogService,
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
+    private readonly budget: NameBudget,
   ) {}
 
   /** A change whose leaf was never appended (the process stopped in between) is logged now. */
@@ -111,20 +113,42 @@ export class IdentityService implements OnModuleInit {
   /**
    * Claims the name for `identityKey`: binds it when free (never held, released, or unused for
    * the reservation period), or confirms the key already owns it. Throws `NameOwnedException`
-   * when another key owns it.
+   * when another key owns it, and a budget's exception when a new name would exceed what one
+   * key may hold or one address (`address`, its keyed hash) may claim in a day (A71).
    */
   async claim(
     nameKey: string,
     username: string,
     identityKey: string,
+    address: string,
+  ): Promise<OwnedName> {
+    const binding = await this.bindings.find(nameKey);
+    // the key's own name again: no new leaf, nothing spent
+    if (binding?.identityKey === identityKey) {
+      await this.bindings.touch(nameKey, Date.now());
+      return { username: binding.username, identityKey };
+    }
+    return this.budget.inTurn(address, identityKey, () =>
+      this.bind(nameKey, username, identityKey, address),
+    );
+  }
+
+  private async bind(
+    nameKey: string,
+    username: string,
+    identityKey: string,
+    address: string,
   ): Promise<OwnedName> {
     const now = Date.now();
+    // the claim's cost, noted on the binding so that any instance counts it (A71)
+    const spent = { boundAt: now, boundFrom: address };
     for (;;) {
       const binding = await this.bindings.find(nameKey);
       if (!binding) {
+        await this.budget.check(identityKey, address, now);
         const next = { nameKey, username, identityKey, lastUsedAt: now };
-        if (!(await this.bindings.create(next))) continue; // bound meanwhile: read again
-        await this.log({ ...next, leafIndex: null }, 'bind');
+        if (!(await this.bindings.create({ ...next, ...spent }))) continue; // bound meanwhile: read again
+        await this.log({ ...next, ...spent, leafIndex: null }, 'bind');
         return { username, identityKey };
       }
       if (binding.identityKey === identityKey) {
@@ -137,8 +161,10 @@ export class IdentityService implements OnModuleInit {
           now - this.configService.config.nameReservationDays * DAY_MS;
       if (binding.identityKey !== null && !expired)
         throw new NameOwnedException(binding.username);
+      await this.budget.check(identityKey, address, now);
       const next = { username, identityKey, lastUsedAt: now };
-      if (!(await this.bindings.replace(binding, next))) continue;
+      if (!(await this.bindings.replace(binding, { ...next, ...spent })))
+        continue;
       if (expired) {
         const release = {
           kind: 'release',
@@ -152,7 +178,10 @@ export class IdentityService implements OnModuleInit {
           detail: { reason: 'expired' },
         });
       }
-      await this.log({ ...binding, ...next, leafIndex: null }, 'bind');
+      await this.log(
+        { ...binding, ...next, ...spent, leafIndex: null },
+        'bind',
+      );
       return { username, identityKey };
     }
   }

@@ -27,6 +27,17 @@ export class NameBindingEntity {
   @Column({ name: 'last_used_at', type: 'bigint' })
   lastUsedAt!: number;
 
+  /**
+   * Epoch ms when the current key claimed the name (A71); null for bindings older than the
+   * budget. Kept through a release, so the claim stays counted for its day.
+   */
+  @Column({ name: 'bound_at', type: 'bigint', nullable: true })
+  boundAt!: number | null;
+
+  /** Keyed hash of the client address that claimed it (A71), as in the audit log. */
+  @Column({ name: 'bound_from', type: 'varchar', length: 64, nullable: true })
+  boundFrom!: string | null;
+
   /** The key-log leaf recording this state; null until it is appended. */
   @Column({ name: 'leaf_index', type: 'integer', nullable: true })
   leafIndex!: number | null;

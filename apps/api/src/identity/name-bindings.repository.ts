@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, type Repository } from 'typeorm';
+import { IsNull, MoreThanOrEqual, Not, type Repository } from 'typeorm';
 
 import { isUniqueViolation } from '../common/database-errors';
 import { NameBindingEntity } from './name-binding.entity';
@@ -36,7 +36,8 @@ export class NameBindingsRepository {
   /** Hands the name to another key (or to none), if it is still in the state `was` read. */
   async replace(
     was: NameBindingEntity,
-    next: Pick<NameBindingEntity, 'username' | 'identityKey' | 'lastUsedAt'>,
+    next: Pick<NameBindingEntity, 'username' | 'identityKey' | 'lastUsedAt'> &
+      Partial<Pick<NameBindingEntity, 'boundAt' | 'boundFrom'>>,
   ): Promise<boolean> {
     const result = await this.repository.update(
       {
@@ -47,6 +48,22 @@ export class NameBindingsRepository {
       { ...next, leafIndex: null },
     );
     return result.affected === 1;
+  }
+
+  /** Names `identityKey` holds: bound to it and used since `usedSince` (not expired). */
+  heldBy(identityKey: string, usedSince: number): Promise<number> {
+    return this.repository.countBy({
+      identityKey,
+      lastUsedAt: MoreThanOrEqual(usedSince),
+    });
+  }
+
+  /** Names claimed from the client address `boundFrom` since `since` (epoch ms). */
+  claimedFrom(boundFrom: string, since: number): Promise<number> {
+    return this.repository.countBy({
+      boundFrom,
+      boundAt: MoreThanOrEqual(since),
+    });
   }
 
   /** The owner used the name (a login or a leave): its reservation starts again. */

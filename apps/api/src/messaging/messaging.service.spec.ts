@@ -1,4 +1,4 @@
-import { ServerEvent } from '@app/shared';
+import { ErrorCode, ServerEvent } from '@app/shared';
 
 import type { AuditService } from '../audit/audit.service';
 import type { ClusterService } from '../cluster/cluster.service';
@@ -20,6 +20,16 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
   });
   const alice = member('alice');
   const bob = member('bob');
+  /** As the server sees every private message: ciphertext it cannot read. */
+  const sealed = (mls: string) => ({
+    text: '',
+    e2ee: {
+      v: 1 as const,
+      kind: 'message' as const,
+      conversation: 'AAAAAAAAAAAAAAAAAAAAAA==',
+      mls,
+    },
+  });
 
   function service() {
     const committed: (() => void)[] = [];
@@ -49,8 +59,13 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
 
   it('a resend that arrives while the first attempt awaits its audit row is delivered once', async () => {
     const { messaging, delivery, commit } = service();
-    const first = messaging.sendPrivate(alice, 'c1', 'bob', { text: 'psst' });
-    const resend = messaging.sendPrivate(alice, 'c1', 'bob', { text: 'psst' });
+    const first = messaging.sendPrivate(alice, 'c1', 'bob', sealed('cHNzdA=='));
+    const resend = messaging.sendPrivate(
+      alice,
+      'c1',
+      'bob',
+      sealed('cHNzdA=='),
+    );
     await Promise.resolve();
     commit();
     await Promise.all([first, resend]);
@@ -67,11 +82,26 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
     ]);
   });
 
-  it('keeps no private text in memory for resends, only its metadata', async () => {
-    const { messaging, commit } = service();
-    const sent = messaging.sendPrivate(alice, 'c2', 'bob', {
-      text: 'the secret plan',
+  it('E63: a private message in the clear is refused before anything is delivered or audited', async () => {
+    const { messaging, delivery } = service();
+    await expect(
+      messaging.sendPrivate(alice, 'c0', 'bob', { text: 'trust me' }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.InvalidPayload,
+      field: 'e2ee',
     });
+    expect(delivery.toMembers).not.toHaveBeenCalled();
+    expect(delivery.toMember).not.toHaveBeenCalled();
+  });
+
+  it('keeps no private ciphertext in memory for resends, only its metadata', async () => {
+    const { messaging, commit } = service();
+    const sent = messaging.sendPrivate(
+      alice,
+      'c2',
+      'bob',
+      sealed('c2VjcmV0IHBsYW4='),
+    );
     await Promise.resolve();
     commit();
     await sent;
@@ -81,6 +111,6 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
         value instanceof Map ? [...value.entries()] : value,
     );
     expect(memory).toContain('c2');
-    expect(memory).not.toContain('secret');
+    expect(memory).not.toContain('c2VjcmV0IHBsYW4=');
   });
 });

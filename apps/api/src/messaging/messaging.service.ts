@@ -66,7 +66,7 @@ const TEXT_KEY = randomBytes(32);
 const textHash = (text: string) =>
   createHmac('sha256', TEXT_KEY).update(text).digest('hex');
 
-/** What a private message says: its text, or (end to end) an MLS message the server cannot read. */
+/** A private message as sent: its text must be empty, its words an MLS message in `e2ee`. */
 export interface PrivateContent {
   text: string;
   e2ee?: E2eePayload;
@@ -76,22 +76,21 @@ function privateMessage(
   sender: Member,
   clientId: string,
   to: string,
-  content: PrivateContent,
+  e2ee: E2eePayload,
 ): PrivateMessagePayload {
   return {
     id: randomUUID(),
     clientId,
     from: sender.username,
     to,
-    text: content.text,
-    ...(content.e2ee && { e2ee: content.e2ee }),
+    text: '',
+    e2ee,
     at: new Date().toISOString(),
   };
 }
 
-/** What a resend is compared by: the text, or the end-to-end ciphertext. */
-const contentHash = (content: PrivateContent) =>
-  textHash(content.e2ee ? JSON.stringify(content.e2ee) : content.text);
+/** What a resend is compared by: the end-to-end ciphertext. */
+const contentHash = (e2ee: E2eePayload) => textHash(JSON.stringify(e2ee));
 
 /**
  * Where a member's public timeline stands. While the catch-up reads the database, live messages
@@ -235,16 +234,33 @@ export class MessagingService implements OnModuleInit {
     to: string,
     content: PrivateContent,
   ): Promise<void> {
-    if (!content.e2ee) this.checkText(content.text);
-    else if (content.text !== '')
+    // the server relays only what it cannot read: a private message in the clear is refused,
+    // so no client can be shown one "from" a contact by an honest server (E63)
+    const { e2ee } = content;
+    if (!e2ee)
+      throw new MessagingException(
+        ErrorCode.InvalidPayload,
+        'A private message travels end to end: its words go in e2ee, never in the clear; nothing was sent.',
+        'e2ee',
+      );
+    if (content.text !== '')
       throw new MessagingException(
         ErrorCode.InvalidPayload,
         'An end-to-end message carries no text beside its ciphertext.',
         'text',
       );
+    return this.relayPrivate(sender, clientId, to, e2ee);
+  }
+
+  private async relayPrivate(
+    sender: Member,
+    clientId: string,
+    to: string,
+    e2ee: E2eePayload,
+  ): Promise<void> {
     const key = `${sender.key}\n${clientId}`;
     const earlier = this.recentPrivate.get(key);
-    if (earlier) return this.answerResend(sender, key, earlier, to, content);
+    if (earlier) return this.answerResend(sender, key, earlier, to, e2ee);
     // connected here, or else to another instance
     const { here, there, username: recipient } = this.roster.locate(to) ?? {};
     if (recipient === undefined) {
@@ -261,12 +277,12 @@ export class MessagingService implements OnModuleInit {
         'to',
       );
     }
-    const message = privateMessage(sender, clientId, recipient, content);
+    const message = privateMessage(sender, clientId, recipient, e2ee);
     // taken before any await: a resend that arrives meanwhile waits for this outcome (no race)
     let settle!: (delivered: boolean) => void;
     this.recentPrivate.set(key, {
       message: { ...message, text: undefined, e2ee: undefined },
-      textHash: contentHash(content),
+      textHash: contentHash(e2ee),
       delivered: new Promise((done) => (settle = done)),
     });
     try {
@@ -283,18 +299,18 @@ export class MessagingService implements OnModuleInit {
   /**
    * A private message sent again under its client id: once the first attempt is through, the
    * sender gets its acknowledgement again (the recipient nothing). Only its metadata and a hash
-   * of its text are kept for this; the text comes from the resend itself.
+   * of its ciphertext are kept for this; the ciphertext comes from the resend itself.
    */
   private async answerResend(
     sender: Member,
     key: string,
     earlier: SentPrivate,
     to: string,
-    content: PrivateContent,
+    e2ee: E2eePayload,
   ): Promise<void> {
     if (!(await earlier.delivered))
-      return this.sendPrivate(sender, earlier.message.clientId, to, content);
-    if (earlier.textHash !== contentHash(content)) {
+      return this.relayPrivate(sender, earlier.message.clientId, to, e2ee);
+    if (earlier.textHash !== contentHash(e2ee)) {
       throw new MessagingException(
         ErrorCode.InvalidPayload,
         'A different message was already sent under this id.',
@@ -307,7 +323,8 @@ export class MessagingService implements OnModuleInit {
       ServerEvent.PrivateMessageCreated,
       {
         ...earlier.message,
-        ...content,
+        text: '',
+        e2ee,
       },
     );
   }
@@ -354,7 +371,7 @@ export class MessagingService implements OnModuleInit {
     );
   }
 
-  /** Audited: metadata only, its text never reaches the database. */
+  /** Audited: metadata only, its ciphertext never reaches the database. */
   private async logPrivate(
     sender: Member,
     message: PrivateMessagePayload,
@@ -363,13 +380,11 @@ export class MessagingService implements OnModuleInit {
       actor: sender.username,
       target: message.to,
       // end to end: the size of the ciphertext, all the server knows
-      detail: message.e2ee
-        ? {
-            id: message.id,
-            e2ee: message.e2ee.kind,
-            bytes: message.e2ee.mls.length,
-          }
-        : { id: message.id, length: Array.from(message.text).length },
+      detail: {
+        id: message.id,
+        e2ee: message.e2ee?.kind,
+        bytes: message.e2ee?.mls.length,
+      },
     });
   }
 

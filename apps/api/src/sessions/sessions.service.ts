@@ -23,6 +23,10 @@ import {
   IdentityService,
   NameOwnedException,
 } from '../identity/identity.service';
+import {
+  NameLimitException,
+  NewNamesLimitedException,
+} from '../identity/name-budget';
 import { ConnectionGuard } from '../realtime/connection-guard';
 import { DeliveryService } from '../realtime/delivery.service';
 import { RealtimeService } from '../realtime/realtime.service';
@@ -182,7 +186,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The name for this login, as its identity key bound it: the proof must verify on this
-   * connection, and the name must be free or already this key's (E60).
+   * connection, and the name must be free or already this key's (E60), and a new name within
+   * the key's and the address's budget (A71).
    */
   private async own(
     socket: ChatSocket,
@@ -208,8 +213,23 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       throw error;
     }
     try {
-      return (await this.identity.claim(key, username, identityKey)).username;
+      return (
+        await this.identity.claim(
+          key,
+          username,
+          identityKey,
+          socket.data.addressHash,
+        )
+      ).username;
     } catch (error) {
+      // a key or an address past its budget of names (A71): refused like any login
+      if (
+        error instanceof NameLimitException ||
+        error instanceof NewNamesLimitedException
+      ) {
+        await reject(error.code);
+        throw error;
+      }
       if (!(error instanceof NameOwnedException)) throw error;
       // someone is using it now: that is what the user needs to hear first
       const online = this.roster.byKey(key) ?? this.roster.directory.byKey(key);

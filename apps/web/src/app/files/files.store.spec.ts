@@ -229,6 +229,26 @@ describe('FilesStore', () => {
     expect(store.transfers().has('t-e2e-002')).toBe(false);
   });
 
+  it('E63: a private file without end-to-end encryption is not offered, and said so', async () => {
+    e2ee.revealFile.mockClear();
+    const sealed = await sealFile(
+      new Uint8Array([1]),
+      't-plain-01',
+      'p.txt',
+      '',
+    );
+    socket.emit(
+      ServerEvent.FileOffered,
+      offerOf('t-plain-01', 1, 1, { to: 'me', file: sealed.secret }),
+    );
+    await until(() => notify.error.mock.calls.length > 0);
+    expect(notify.error).toHaveBeenCalledWith(
+      'A private file said to be from alice arrived without end-to-end encryption; it was not offered.',
+    );
+    expect(store.transfers().has('t-plain-01')).toBe(false);
+    expect(e2ee.revealFile).not.toHaveBeenCalled();
+  });
+
   it('saves nothing when a box was changed on the way', async () => {
     const sealed = await sealFile(
       new Uint8Array([1, 2, 3, 4]),

@@ -262,6 +262,13 @@ export class FilesStore {
   }
 
   private async onOffered(offer: FileOfferedPayload): Promise<void> {
+    // this client offers every private file end to end: one without it is not from a contact (E63)
+    if (offer.to && !offer.e2ee) {
+      this.notify.error(
+        `A private file said to be from ${offer.from.slice(0, 32)} arrived without end-to-end encryption; it was not offered.`,
+      );
+      return;
+    }
     const secret = offer.e2ee
       ? await this.e2ee.revealFile(offer, this.session.username())
       : asFileSecret(offer.file);

@@ -6,6 +6,7 @@ import {
   signal,
 } from '@angular/core';
 import { MatButton } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatToolbar } from '@angular/material/toolbar';
 
 import { ContactBarComponent } from '../contacts/contact-bar.component';
@@ -15,6 +16,10 @@ import { SocketService } from '../core/realtime/socket.service';
 import { ThemeToggleComponent } from '../core/theme/theme-toggle.component';
 import { EmojiService } from '../emoji/emoji.service';
 import type { FileAction } from '../files/components/file-card.component';
+import {
+  type PublicFileData,
+  PublicFileDialogComponent,
+} from '../files/components/public-file-dialog.component';
 import { FilesStore } from '../files/files.store';
 import { ConnectionStatusComponent } from '../sessions/connection-status.component';
 import { SessionStore } from '../sessions/session.store';
@@ -23,6 +28,7 @@ import { MessageListComponent } from './components/message-list.component';
 import { OnlineStore } from '../sessions/online.store';
 import { UserListComponent } from './components/user-list.component';
 import { MessagingStore } from './messaging.store';
+import { RecipientStore } from './recipient.store';
 import { TypingStore } from './typing.store';
 
 @Component({
@@ -57,15 +63,16 @@ import { TypingStore } from './typing.store';
       <div class="body">
         <aside class="people">
           <app-user-list
-            [users]="online.shown()"
+            [users]="listed()"
             [online]="online.online()"
             [filter]="online.filter()"
             [searching]="online.searching()"
             (find)="online.find($event)"
             (more)="online.more()"
             [me]="session.username()"
-            [selected]="store.recipient()"
-            (choose)="store.toggleRecipient($event)"
+            [selected]="recipients.name()"
+            [selectedOnline]="recipients.current()?.online ?? true"
+            (choose)="recipients.choose($event)"
           />
         </aside>
         <section
@@ -78,8 +85,8 @@ import { TypingStore } from './typing.store';
             <div class="drop-hint" aria-hidden="true">
               Drop to send
               {{
-                store.recipient()
-                  ? 'to ' + store.recipient() + ' privately'
+                recipients.name()
+                  ? 'to ' + recipients.name() + ' privately'
                   : 'to everyone'
               }}
             </div>
@@ -98,21 +105,22 @@ import { TypingStore } from './typing.store';
               <span data-testid="typing-indicator">{{ notice }}</span>
             }
           </div>
-          @if (store.recipient(); as to) {
+          @if (recipients.name(); as to) {
             <app-contact-bar [name]="to" [me]="session.username() ?? ''" />
           }
           <app-compose-box
             class="compose"
-            [recipient]="store.recipient()"
+            [recipient]="recipients.name()"
+            [recipientOnline]="recipients.current()?.online ?? true"
             [shortcodes]="emoji.shortcodes()"
             [disabled]="
               socket.status() === 'untrusted' || socket.status() === 'failed'
             "
             [offline]="socket.status() !== 'connected'"
             (send)="send($event)"
-            (clearRecipient)="store.recipient.set(undefined)"
+            (clearRecipient)="recipients.sendPublicly()"
             (file)="sendFiles([$event])"
-            (typing)="typing.typed($event, store.recipient())"
+            (typing)="typing.typed($event, recipients.name())"
             [users]="others()"
           />
         </section>
@@ -216,6 +224,8 @@ export class MessagingPageComponent {
   readonly session = inject(SessionStore);
   readonly online = inject(OnlineStore);
   readonly store = inject(MessagingStore);
+  readonly recipients = inject(RecipientStore);
+  private readonly dialog = inject(MatDialog);
   readonly socket = inject(SocketService);
   readonly emoji = inject(EmojiService);
   readonly files = inject(FilesStore);
@@ -223,6 +233,10 @@ export class MessagingPageComponent {
   private readonly notify = inject(NotifyService);
   /** Files are being dragged over the chat. */
   readonly dragging = signal(false);
+  /** Who is listed: those online, and the chosen person while they are offline. */
+  readonly listed = computed(() =>
+    this.recipients.listed(this.online.shown(), this.online.filter()),
+  );
   /** Who an @ can mention. */
   readonly others = computed(() => {
     const me = this.session.username();
@@ -244,8 +258,29 @@ export class MessagingPageComponent {
       this.notify.error('Not connected to the server; the file was not sent.');
       return;
     }
-    for (const file of files)
-      void this.files.send(file, this.store.recipient());
+    const to = this.recipients.name();
+    if (to !== undefined) {
+      // the chosen person went offline: refused, never offered to anyone else (issue 30)
+      if (this.recipients.refuses(to, 'file')) return;
+      for (const file of files) void this.files.send(file, to);
+      return;
+    }
+    if (!this.recipients.confirmsPublicFile()) {
+      for (const file of files) void this.files.send(file);
+      return;
+    }
+    // a private conversation was open a moment ago: the room gets it only when confirmed
+    this.dialog
+      .open<PublicFileDialogComponent, PublicFileData, boolean>(
+        PublicFileDialogComponent,
+        { data: { names: files.map((f) => f.name) } },
+      )
+      .afterClosed()
+      .subscribe((confirmed) => {
+        if (!confirmed || this.recipients.name() !== undefined) return;
+        this.recipients.publicConfirmed();
+        this.sendFiles(files);
+      });
   }
 
   onDragOver(event: DragEvent): void {

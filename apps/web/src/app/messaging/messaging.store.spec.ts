@@ -8,6 +8,7 @@ import { SocketService } from '../core/realtime/socket.service';
 import { E2eeService } from '../e2ee/e2ee.service';
 import { SessionStore } from '../sessions/session.store';
 import { MessagingStore } from './messaging.store';
+import { RecipientStore } from './recipient.store';
 
 describe('MessagingStore', () => {
   let socket: FakeSocketService;
@@ -27,8 +28,11 @@ describe('MessagingStore', () => {
       text: '',
       e2ee: sealed,
     })),
-    reveal: jest.fn(),
+    // opened as it came (the engine has tests of its own)
+    reveal: jest.fn<Promise<unknown>, [unknown]>(async (m) => ({ message: m })),
   };
+  const settle = () => new Promise((resolve) => setTimeout(resolve));
+  const recipients = () => TestBed.inject(RecipientStore);
   const message = (id: number, text: string, at: string) => ({
     id,
     clientId: `c${id}`,
@@ -68,7 +72,7 @@ describe('MessagingStore', () => {
     store = TestBed.inject(MessagingStore);
   });
 
-  it('folds history, new messages, private messages and presence into one ordered list', () => {
+  it('folds history, new messages, private messages and presence into one ordered list', async () => {
     socket.emit(ServerEvent.SessionJoined, {
       username: 'bob',
       resumeToken: 't',
@@ -95,8 +99,10 @@ describe('MessagingStore', () => {
       from: 'bob',
       to: 'alice',
       text: 'psst',
+      e2ee: sealed,
       at: '2026-01-01T10:00:03.000Z',
     });
+    await settle();
     socket.emit(ServerEvent.UserLeft, {
       username: 'carol',
       at: '2026-01-01T10:00:04.000Z',
@@ -136,7 +142,7 @@ describe('MessagingStore', () => {
       text: 'hello all',
     });
 
-    store.toggleRecipient('carol');
+    recipients().choose('carol');
     await store.submit('just you');
     expect(socket.send).toHaveBeenLastCalledWith(
       ClientEvent.PrivateMessageSend,
@@ -147,7 +153,6 @@ describe('MessagingStore', () => {
       },
     );
 
-    store.toggleRecipient('carol');
     await store.submit('/w dave hi dave');
     expect(socket.send).toHaveBeenLastCalledWith(
       ClientEvent.PrivateMessageSend,
@@ -157,6 +162,8 @@ describe('MessagingStore', () => {
         text: 'hi dave',
       },
     );
+    // a whisper never touches the choice
+    expect(recipients().name()).toBe('carol');
   });
 
   it('turns shortcodes into emoji in what it sends, public or private', async () => {
@@ -293,8 +300,10 @@ describe('MessagingStore', () => {
       from: 'alice',
       to: 'bob',
       text: 'psst',
+      e2ee: sealed,
       at: '2026-01-01T10:00:03.000Z',
     });
+    await settle();
     const entry = store.entries().find((e) => e.privateId === 'p1');
     if (!entry) throw new Error('no private entry');
     store.react(entry, '❤️');
@@ -325,6 +334,25 @@ describe('MessagingStore', () => {
       { emoji: '👍', count: 1, mine: false, users: ['alice'], others: 0 },
     ]);
     expect(store.entries().filter((e) => e.kind === 'private')).toHaveLength(1);
+  });
+
+  it('E63: a private message without end-to-end encryption is shown as from no one, and said so', async () => {
+    joinAs('bob');
+    for (const from of ['alice', 'bob'])
+      socket.emit(ServerEvent.PrivateMessageCreated, {
+        id: `p-${from}`,
+        clientId: `x-${from}`,
+        from,
+        to: from === 'bob' ? 'alice' : 'bob',
+        text: 'trust me',
+        at: '2026-01-01T10:00:03.000Z',
+      });
+    await settle();
+    expect(store.entries().filter((e) => e.kind === 'private')).toEqual([]);
+    expect(notify.error).toHaveBeenCalledWith(
+      'A private message said to be from alice arrived without end-to-end encryption; it was not shown.',
+    );
+    expect(notify.error).toHaveBeenCalledTimes(2);
   });
 
   it('L69: a reaction history names only a few of shows its full count, and live changes keep it', () => {
@@ -365,13 +393,30 @@ describe('MessagingStore', () => {
     expect(view()).toMatchObject({ count: 820, mine: true, others: 811 });
   });
 
-  it('drops the private recipient when they leave', () => {
-    store.toggleRecipient('carol');
+  it('I30: keeps the private recipient when they leave; a message to them is refused, nothing goes out', async () => {
+    joinAs('bob');
+    recipients().choose('carol');
     socket.emit(ServerEvent.UserLeft, {
       username: 'carol',
       at: '2026-01-01T10:00:00.000Z',
       reason: 'logout',
     });
-    expect(store.recipient()).toBeUndefined();
+    expect(recipients().current()).toEqual({ name: 'carol', online: false });
+    socket.send.mockClear();
+    expect(await store.submit('for carol only')).toBe(false);
+    expect(socket.send).not.toHaveBeenCalled();
+    expect(notify.error).toHaveBeenCalledWith(
+      'carol is not online; the message was not sent.',
+    );
+    expect(store.entries().some((e) => e.text === 'for carol only')).toBe(
+      false,
+    );
+    // only the user's own action widens it
+    recipients().sendPublicly();
+    expect(await store.submit('for everyone')).toBe(true);
+    expect(socket.send).toHaveBeenLastCalledWith(ClientEvent.MessageSend, {
+      clientId: expect.any(String),
+      text: 'for everyone',
+    });
   });
 });

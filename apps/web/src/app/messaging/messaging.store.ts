@@ -32,6 +32,7 @@ import { FilesStore } from '../files/files.store';
 import { SessionStore } from '../sessions/session.store';
 import type { ChatEntry, ReactionView } from './chat-entry.model';
 import { mentions } from './mentions';
+import { RecipientStore } from './recipient.store';
 
 /** Bounds a long session's history (the list renders only the rows in view, so 10,000 stay smooth). */
 const MAX_ENTRIES = 10_000;
@@ -173,8 +174,8 @@ export class MessagingStore {
     }
     return views;
   });
-  /** The user a plain message goes to privately, chosen in the user list. */
-  readonly recipient = signal<string | undefined>(undefined);
+  /** Who a plain message goes to (the rule that it never widens on its own is there). */
+  private readonly recipients = inject(RecipientStore);
 
   constructor() {
     this.socket
@@ -212,7 +213,7 @@ export class MessagingStore {
                   `A private message from ${from} could not be decrypted on this browser; ask them to send it again.`,
                 ),
               )
-            : of({ message: m }),
+            : of(this.refusePlaintext(m)),
         ),
         takeUntilDestroyed(this.destroyRef),
       )
@@ -266,18 +267,21 @@ export class MessagingStore {
             ? `${username} lost the connection and left`
             : `${username} left the chat`,
         );
-        if (this.recipient() === username) this.recipient.set(undefined);
       });
   }
 
   /** Sends what the compose box holds; returns whether it went out (so the box can clear). */
   async submit(input: string): Promise<boolean> {
-    const command = parseComposeCommand(input, this.recipient());
+    const command = parseComposeCommand(input, this.recipients.name());
     if (command.kind === 'invalid') {
       this.notify.error(command.reason);
       return false;
     }
-    if (command.kind === 'private' && this.contacts.refuses(command.to))
+    if (
+      command.kind === 'private' &&
+      (this.recipients.refuses(command.to, 'message') ||
+        this.contacts.refuses(command.to))
+    )
       return false;
     const length = Array.from(command.text).length;
     if (length > Limits.messageMaxChars) {
@@ -367,20 +371,12 @@ export class MessagingStore {
     );
   }
 
-  toggleRecipient(username: string): void {
-    this.recipient.update((current) =>
-      current === username || username === this.session.username()
-        ? undefined
-        : username,
-    );
-  }
-
   clear(): void {
     for (const item of this.outbox.pending())
       this.outbox.discard(item.payload.clientId);
     this.entries.set([]);
     this.reactionSets.set(new Map());
-    this.recipient.set(undefined);
+    this.recipients.clear();
   }
 
   /** Only once joined on the current channel: before, messages wait in the outbox. */
@@ -427,6 +423,17 @@ export class MessagingStore {
         return next;
       });
     this.merge(messages.map((m) => publicEntry(m, me)));
+  }
+
+  /**
+   * This client sends every private message end to end; one that arrives without it was made or
+   * relabelled by the server, so it is never shown as coming from anyone (E63).
+   */
+  private refusePlaintext(m: PrivateMessagePayload): undefined {
+    this.notify.error(
+      `A private message said to be from ${m.from.slice(0, 32)} arrived without end-to-end encryption; it was not shown.`,
+    );
+    return undefined;
   }
 
   private receivePrivate(m: PrivateMessagePayload): void {

@@ -15,6 +15,10 @@ export const ErrorCode = {
   NameOwned: 'name_owned',
   /** A login's identity proof did not verify. */
   IdentityInvalid: 'identity_invalid',
+  /** This identity key already holds as many names as one key may (A71). */
+  NameLimit: 'name_limit',
+  /** This address claimed as many new names today as one address may (A71). */
+  NewNamesLimited: 'new_names_limited',
   ResumeFailed: 'resume_failed',
   MessageTooLong: 'message_too_long',
   MessageEmpty: 'message_empty',

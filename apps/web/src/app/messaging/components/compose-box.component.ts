@@ -56,9 +56,17 @@ interface Suggestion {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (recipient(); as to) {
-      <div class="to">
-        Private to <bdi>{{ to }}</bdi>
-        <button mat-button type="button" (click)="clearRecipient.emit()">
+      <div class="to" [class.away]="!recipientOnline()">
+        <span data-testid="compose-recipient"
+          >Private to <bdi>{{ to }}</bdi
+          >{{ recipientOnline() ? '' : ' (offline)' }}</span
+        >
+        <button
+          mat-button
+          type="button"
+          data-testid="send-public-instead"
+          (click)="clearRecipient.emit()"
+        >
           Send publicly instead
         </button>
       </div>
@@ -178,6 +186,9 @@ interface Suggestion {
       align-items: center;
       gap: 8px;
     }
+    .to.away {
+      color: var(--mat-sys-on-surface-variant);
+    }
     .emoji-button {
       font-size: 22px;
       line-height: 1;
@@ -197,6 +208,8 @@ interface Suggestion {
 })
 export class ComposeBoxComponent {
   readonly recipient = input<string>();
+  /** Whether the recipient is online (offline, a send to them is refused). */
+  readonly recipientOnline = input(true);
   /** Nothing can be sent (the server is not trusted, or the channel failed). */
   readonly disabled = input(false);
   /** Reconnecting: messages still go (into the outbox), files wait for the connection. */

@@ -3,6 +3,7 @@ import {
   Component,
   DestroyRef,
   afterNextRender,
+  computed,
   inject,
   input,
   output,
@@ -19,7 +20,8 @@ import type { UserPayload } from '@app/shared';
 const AHEAD = 10;
 
 /**
- * Who is online. Choosing someone makes the next message private to them. The list may hold
+ * Who is online. Choosing someone makes the next message private to them; they stay listed,
+ * marked offline, while they are away and still chosen (issue 30). The list may hold
  * only the first pages of a large room: nearing its end asks for more (`more`), and the filter
  * box's text goes to the store (`find`), which searches the server when it must.
  */
@@ -54,26 +56,41 @@ const AHEAD = 10;
         <li
           *cdkVirtualFor="let user of users(); trackBy: byName; let i = index"
           [attr.aria-posinset]="i + 1"
-          [attr.aria-setsize]="filter() ? users().length : online()"
+          [attr.aria-setsize]="filter() ? users().length : online() + kept()"
         >
+          @let chosen = user.username === selected();
+          @let away = chosen && !selectedOnline();
           <button
             type="button"
             data-testid="user-item"
             [class.me]="user.username === me()"
-            [class.selected]="user.username === selected()"
-            [attr.aria-pressed]="user.username === selected()"
+            [class.selected]="chosen"
+            [class.away]="away"
+            [attr.data-online]="!away"
+            [attr.aria-pressed]="chosen"
+            [attr.aria-current]="chosen ? 'true' : null"
             [disabled]="user.username === me()"
             [title]="
               user.username === me()
                 ? 'You'
-                : 'Send ' + user.username + ' a private message'
+                : chosen
+                  ? (away
+                      ? user.username +
+                        ' is offline; messages to them are refused. '
+                      : 'Your private conversation with ' +
+                        user.username +
+                        '. ') +
+                    'Use “Send publicly instead” to message everyone.'
+                  : 'Send ' + user.username + ' a private message'
             "
             (click)="choose.emit(user.username)"
           >
             <bdi>{{ user.username }}</bdi>
             @if (user.username === me()) {
               <span class="hint">(you)</span>
-            } @else if (user.username === selected()) {
+            } @else if (away) {
+              <span class="hint">(private, offline)</span>
+            } @else if (chosen) {
               <span class="hint">(private)</span>
             }
           </button>
@@ -153,6 +170,10 @@ const AHEAD = 10;
       color: light-dark(#5b21b6, #ddd6fe);
       font-weight: 600;
     }
+    button.away {
+      font-style: italic;
+      opacity: 0.75;
+    }
     button.me {
       cursor: default;
       font-weight: 600;
@@ -172,13 +193,23 @@ export class UserListComponent {
   readonly filter = input('');
   readonly searching = input(false);
   readonly me = input<string>();
+  /** The chosen person: they stay listed (and chosen) while offline. */
   readonly selected = input<string>();
+  /** Whether the chosen person is online. */
+  readonly selectedOnline = input(true);
   readonly choose = output<string>();
   readonly find = output<string>();
   readonly more = output<void>();
   readonly rowHeight = 34;
   private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
   readonly byName = (_: number, user: UserPayload) => user.username;
+  /** The chosen person listed while offline: one row more than the count of those online. */
+  readonly kept = computed(() =>
+    !this.selectedOnline() &&
+    this.users().some((u) => u.username === this.selected())
+      ? 1
+      : 0,
+  );
 
   constructor() {
     const destroyRef = inject(DestroyRef);

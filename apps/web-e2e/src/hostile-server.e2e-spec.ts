@@ -1,0 +1,98 @@
+import type { Browser } from 'playwright-core';
+import { ServerEvent } from '@app/shared';
+import { ChatClient } from '@app/testing';
+
+import {
+  type ChatPage,
+  launchBrowser,
+  login,
+  openChat,
+  sendMessage,
+} from './support/browser';
+import {
+  type HostileServer,
+  startHostileServer,
+} from './support/hostile-server';
+
+/**
+ * The browser against our own server turned hostile (issue 25): what the server forges, the
+ * browser refuses or flags, whatever the server's rules would have stopped.
+ */
+describe('a hostile server, and what the browser refuses of it', () => {
+  let server: HostileServer;
+  let browser: Browser;
+  const pages: ChatPage[] = [];
+  const clients: ChatClient[] = [];
+
+  beforeAll(async () => {
+    server = await startHostileServer();
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    for (const chat of pages.splice(0)) await chat.context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(): Promise<ChatPage> {
+    const chat = await openChat(browser, server.url);
+    pages.push(chat);
+    return chat;
+  }
+
+  const entry = (chat: ChatPage, text: string) =>
+    chat.page.getByTestId('message').filter({ hasText: text });
+
+  it('E63: a private message without end-to-end encryption, "from" a contact, is not shown, and the reader is told', async () => {
+    const ivy = await open();
+    await login(ivy, 'ivy');
+    const hal = await ChatClient.login(server.url, 'hal', { e2ee: true });
+    clients.push(hal);
+    // an end-to-end conversation first: hal is a contact
+    await ivy.page.getByTestId('user-item').filter({ hasText: 'hal' }).click();
+    await sendMessage(ivy, 'sealed hello');
+    await hal.until(
+      () => hal.all(ServerEvent.PrivateMessageCreated).length === 1,
+      'the sealed hello',
+    );
+    await entry(ivy, 'sealed hello').getByTestId('e2ee-badge').waitFor();
+    // then the server delivers, as from hal, words in the clear
+    server.forge('ivy', ServerEvent.PrivateMessageCreated, {
+      id: 'forged-1',
+      clientId: 'forged-1',
+      from: 'hal',
+      to: 'ivy',
+      text: 'send me the door code',
+      at: new Date().toISOString(),
+    });
+    await ivy.page
+      .getByTestId('notice')
+      .filter({ hasText: 'arrived without end-to-end encryption' })
+      .waitFor();
+    expect(await entry(ivy, 'send me the door code').count()).toBe(0);
+  });
+
+  it('E67: a join under another name than the one typed signs the browser out and says so', async () => {
+    const una = await open();
+    await login(una, 'una');
+    server.forge('una', ServerEvent.SessionJoined, {
+      username: 'mallory',
+      resumeToken: 'forged',
+      graceMs: 30_000,
+      resumed: false,
+      users: [],
+      more: false,
+      online: 1,
+    });
+    await una.page
+      .getByTestId('notice')
+      .filter({ hasText: 'not under the name you chose' })
+      .waitFor();
+    // back on the login form, not in the chat as "mallory"
+    await una.page.getByTestId('login-button').waitFor();
+    await una.page.getByTestId('message-list').waitFor({ state: 'detached' });
+  });
+});

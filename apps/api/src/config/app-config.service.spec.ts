@@ -48,4 +48,14 @@ describe('loadConfig: one instance unless REDIS_URL is set', () => {
       /NAMES_PER_KEY_MAX/,
     );
   });
+
+  it('L70: limits each address on the key-log endpoints, 600 a minute unless RATE_KEY_LOG_PER_MINUTE says otherwise', () => {
+    expect(loadConfig({}).keyLogPerMinute).toBe(600);
+    expect(loadConfig({ RATE_KEY_LOG_PER_MINUTE: '20' }).keyLogPerMinute).toBe(
+      20,
+    );
+    expect(() => loadConfig({ RATE_KEY_LOG_PER_MINUTE: '0' })).toThrow(
+      /RATE_KEY_LOG_PER_MINUTE/,
+    );
+  });
 });

@@ -16,6 +16,7 @@ const limits: ConnectionLimits = {
   maxUnauthenticatedPerAddress: 100,
   loginTimeoutMs: 60_000,
   roomDeliveriesPerSecond: 20_000,
+  roomAddressSharePercent: 20,
   unsentBytesPerConnection: 4096 * 1024,
   loginRefusalsPerConnection: 5,
 };

@@ -84,6 +84,12 @@ export class TokenBucket {
 
 /** A key that has not asked for the budget for this long no longer holds a share of it. */
 const ACTIVE_MS = 2000;
+/**
+ * How long the sum of a key's children's unused shares is reused: a flood of requests past
+ * their share costs one pass over the siblings per this, not one each (the sum only drifts by
+ * what refills meanwhile; a spend within a share recounts it).
+ */
+const RESERVE_REUSE_MS = 100;
 
 /** One key of a fair-share budget (a sender's address, or a sender within it). */
 interface ShareNode {
@@ -94,6 +100,8 @@ interface ShareNode {
   parent?: ShareNode;
   name: string;
   children: Map<string, ShareNode>;
+  /** The children's unused shares as counted at `at`. */
+  unused?: { sum: number; at: number };
 }
 
 /**
@@ -141,7 +149,11 @@ export class FairShareBudget {
     const floor = within ? -this.rate : this.reserve(nodes, now);
     if (this.pool - cost < floor) return false;
     this.pool -= cost;
-    if (within) for (const node of nodes) node.tokens -= cost;
+    if (within)
+      for (const node of nodes) {
+        node.tokens -= cost;
+        if (node.parent) node.parent.unused = undefined;
+      }
     return true;
   }
 
@@ -176,11 +188,15 @@ export class FairShareBudget {
     let reserve = 0;
     let parent = this.root;
     for (const node of nodes) {
-      for (const other of parent.children.values()) {
-        if (other === node) continue;
-        this.refill(other, now);
-        reserve += Math.max(0, other.tokens);
+      if (!parent.unused || now - parent.unused.at >= RESERVE_REUSE_MS) {
+        let sum = 0;
+        for (const child of parent.children.values()) {
+          this.refill(child, now);
+          sum += Math.max(0, child.tokens);
+        }
+        parent.unused = { sum, at: now };
       }
+      reserve += Math.max(0, parent.unused.sum - Math.max(0, node.tokens));
       parent = node;
     }
     return reserve;
@@ -194,6 +210,7 @@ export class FairShareBudget {
       if (!node) {
         node = this.node(name, parent, now);
         parent.children.set(name, node);
+        parent.unused = undefined;
         // a newcomer starts with a full share
         node.tokens = this.share(node);
       }
@@ -223,7 +240,9 @@ export class FairShareBudget {
   private forget(node: ShareNode): void {
     for (const child of node.children.values()) this.forget(child);
     this.seen.delete(node);
-    node.parent?.children.delete(node.name);
+    if (!node.parent) return;
+    node.parent.children.delete(node.name);
+    node.parent.unused = undefined;
   }
 
   private node(

@@ -304,6 +304,18 @@ export class AppConfigSchema {
   ROOM_DELIVERIES_PER_SECOND?: number;
 
   /**
+   * The most of the room's deliveries one address may take while others want some (default 20;
+   * alone it may take all): its senders share its part, so a few connections cannot crowd out
+   * everyone else's messages (L74).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  ROOM_ADDRESS_SHARE_PERCENT?: number;
+
+  /**
    * What one connection may have queued and not yet taken, in KB (default 4096): past it the
    * server closes the connection (its client resumes), so a reader that stalls cannot fill the
    * server's memory (L68).

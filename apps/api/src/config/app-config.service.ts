@@ -82,6 +82,8 @@ export interface ConnectionLimits {
   loginTimeoutMs: number;
   /** Public-message deliveries (messages × room size) accepted per second (L48). */
   roomDeliveriesPerSecond: number;
+  /** The most of it one address may take while others want some, in percent (L74). */
+  roomAddressSharePercent: number;
   /** Bytes queued for one connection and not yet taken before it is closed (L68). */
   unsentBytesPerConnection: number;
   /** Logins and resumes refused on one connection before it is closed (L72). */
@@ -212,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         Math.max(1, Math.floor(maxUnauthenticated / 10)),
       loginTimeoutMs: schema.LOGIN_TIMEOUT_MS ?? 60_000,
       roomDeliveriesPerSecond: schema.ROOM_DELIVERIES_PER_SECOND ?? 20_000,
+      roomAddressSharePercent: schema.ROOM_ADDRESS_SHARE_PERCENT ?? 20,
       unsentBytesPerConnection:
         (schema.CONNECTION_UNSENT_MAX_KB ?? 4096) * 1024,
       loginRefusalsPerConnection: schema.LOGIN_REFUSALS_PER_CONNECTION ?? 5,

@@ -51,7 +51,7 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
       audit as unknown as AuditService,
       { enabled: false } as unknown as ClusterService,
       new AppConfigService({
-        limits: { roomDeliveriesPerSecond: 1000 },
+        limits: { roomDeliveriesPerSecond: 1000, roomAddressSharePercent: 20 },
       } as AppConfig),
     );
     return { messaging, delivery, commit: () => committed.forEach((c) => c()) };

@@ -21,7 +21,7 @@ import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
 import { ReactionsRepository } from './reactions.repository';
 import { RecentMessages } from './recent-messages';
-import { FixedWindowLimiter, TokenBucket } from '../common/rate-limiter';
+import { FairShareBudget, FixedWindowLimiter } from '../common/rate-limiter';
 import { AppConfigService } from '../config/app-config.service';
 
 /** Full catch-ups per client address per minute; past it a join gets only the newest few (L48). */
@@ -109,9 +109,10 @@ interface Reader {
 export class MessagingService implements OnModuleInit {
   /**
    * Deliveries (messages × recipients) the room may cost per second: a public message costs
-   * one seal per member, so the rate it is accepted at falls as the room grows (L48).
+   * one seal per member, so the rate it is accepted at falls as the room grows (L48). Shared
+   * fairly by addresses and their senders, so a few connections cannot use it all up (L74).
    */
-  private readonly roomDeliveries: TokenBucket;
+  private readonly roomDeliveries: FairShareBudget;
   private readonly catchUps = new FixedWindowLimiter(
     CATCH_UPS_PER_MINUTE,
     60_000,
@@ -140,8 +141,12 @@ export class MessagingService implements OnModuleInit {
     private readonly cluster: ClusterService,
     configService: AppConfigService,
   ) {
-    const perSecond = configService.config.limits.roomDeliveriesPerSecond;
-    this.roomDeliveries = new TokenBucket(perSecond, perSecond);
+    const { roomDeliveriesPerSecond, roomAddressSharePercent } =
+      configService.config.limits;
+    this.roomDeliveries = new FairShareBudget(
+      roomDeliveriesPerSecond,
+      roomAddressSharePercent,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -169,7 +174,12 @@ export class MessagingService implements OnModuleInit {
     text: string,
   ): Promise<void> {
     this.checkText(text);
-    if (!this.roomDeliveries.take(Date.now(), this.roster.size))
+    if (
+      !this.roomDeliveries.take(
+        [sender.addressHash, sender.key],
+        this.roster.size,
+      )
+    )
       throw new MessagingException(
         ErrorCode.RateLimited,
         'The room is busy; your message will be sent in a moment.',

@@ -3,7 +3,11 @@ import { ClientEvent } from '@app/shared';
 import type { ConnectionLimits } from '../config/app-config.service';
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from './chat-socket';
-import { ConnectionGuard, SocketRateLimit } from './connection-guard';
+import {
+  ConnectionGuard,
+  EVICTED_NOTICE,
+  SocketRateLimit,
+} from './connection-guard';
 
 const limits: ConnectionLimits = {
   eventsPerSecond: 10,
@@ -16,6 +20,7 @@ const limits: ConnectionLimits = {
   maxUnauthenticatedPerAddress: 100,
   loginTimeoutMs: 60_000,
   roomDeliveriesPerSecond: 20_000,
+  roomAddressSharePercent: 20,
   unsentBytesPerConnection: 4096 * 1024,
   loginRefusalsPerConnection: 5,
 };
@@ -110,8 +115,8 @@ describe('ConnectionGuard (L30, L31)', () => {
     expect(g.admit('10.0.0.1')).toBe('rate_limited');
     expect(g.admit('10.0.0.3')).toBeUndefined();
     g.opened(socket('10.0.0.3'), () => undefined);
-    // three not logged in: the cap, for every address
-    expect(g.admit('10.0.0.4')).toBe('rate_limited');
+    // three not logged in: the cap (10.0.0.3 holds too many to take another's place, L75)
+    expect(g.admit('10.0.0.3')).toBe('rate_limited');
     g.authenticated(sockets[0]);
     expect(g.admit('10.0.0.4')).toBeUndefined();
     g.closed(sockets[1]);
@@ -149,6 +154,85 @@ describe('ConnectionGuard (L30, L31)', () => {
     expect(g.admit('10.0.0.9')).toBeUndefined();
   });
 
+  describe('L75: the pool of connections not logged in is shared fairly', () => {
+    const pool = (maxUnauthenticated: number, perAddress: number) =>
+      new ConnectionGuard(
+        new AppConfigService({
+          ...loadConfig({}),
+          limits: {
+            ...limits,
+            maxUnauthenticated,
+            maxUnauthenticatedPerAddress: perAddress,
+          },
+        }),
+      );
+    /** Opens connections from `address` until one is refused; returns those admitted. */
+    const fill = (g: ConnectionGuard, address: string, close = jest.fn()) => {
+      const admitted: ChatSocket[] = [];
+      while (admitted.length < 1000 && g.admit(address) === undefined) {
+        const s = socket(address);
+        g.opened(s, close);
+        admitted.push(s);
+      }
+      return admitted;
+    };
+
+    it('L75: shares shrink as the pool fills: ten addresses cannot fill it, an eleventh gets in', () => {
+      const g = pool(1000, 100);
+      const held = Array.from({ length: 10 }, (_, i) => fill(g, `10.0.1.${i}`));
+      // the first got nearly its tenth; later ones less, as the pool filled
+      expect(held[0].length).toBeGreaterThan(90);
+      expect(held[9].length).toBeLessThan(held[0].length / 2);
+      const total = held.reduce((sum, h) => sum + h.length, 0);
+      expect(total).toBeLessThan(1000);
+      expect(g.admit('10.0.2.1')).toBeUndefined();
+      // none of them can take more
+      for (let i = 0; i < 10; i++)
+        expect(g.admit(`10.0.1.${i}`)).toBe('rate_limited');
+    });
+
+    it("L75: a full pool: a newcomer takes the place of the fullest address's oldest idle connection, told why", () => {
+      const g = pool(4, 4);
+      const close = jest.fn();
+      const [oldest, second] = fill(g, '10.0.0.1', close);
+      // shares shrink: with two of four places taken, an address may hold two
+      expect(second).toBeDefined();
+      expect(g.admit('10.0.0.1')).toBe('rate_limited');
+      open(g, socket('10.0.0.2'));
+      open(g, socket('10.0.0.3'));
+      // full: 10.0.0.4 holds none, 10.0.0.1 two, its oldest makes room
+      expect(g.admit('10.0.0.4')).toBeUndefined();
+      expect(close).toHaveBeenCalledTimes(1);
+      expect(close).toHaveBeenCalledWith(EVICTED_NOTICE);
+      // the evicted one's close frees nothing twice: the pool is still full
+      g.closed(oldest);
+      g.opened(socket('10.0.0.4'), () => undefined);
+      // everyone holds one now: nobody's place is taken any more
+      expect(g.admit('10.0.0.5')).toBe('rate_limited');
+      expect(close).toHaveBeenCalledTimes(1);
+      g.closed(second);
+      expect(g.admit('10.0.0.5')).toBeUndefined();
+    });
+
+    it('L75: a connection that logged in, or a handshake under way, is never evicted', () => {
+      const g = pool(3, 3);
+      const close = jest.fn();
+      const [a, b] = [socket('10.0.0.1'), socket('10.0.0.1')];
+      expect(g.admit('10.0.0.1')).toBeUndefined();
+      g.opened(a, close);
+      g.authenticated(a);
+      // two handshakes under way from 10.0.0.1, one idle from 10.0.0.2: full
+      expect(g.admit('10.0.0.1')).toBeUndefined();
+      expect(g.admit('10.0.0.1')).toBeUndefined();
+      open(g, socket('10.0.0.2'));
+      expect(g.admit('10.0.0.3')).toBe('rate_limited');
+      // once one of them is idle, it is the one that goes
+      g.opened(b, close);
+      expect(g.admit('10.0.0.3')).toBeUndefined();
+      expect(close).toHaveBeenCalledTimes(1);
+    });
+  });
+
   it('L41: frames that fail to open cost the budget, and the third closes the connection', () => {
     const g = guard();
     const s = socket('10.0.0.5');
@@ -170,7 +254,7 @@ describe('ConnectionGuard (L30, L31)', () => {
       open(g, b, patient);
       g.authenticated(b);
       jest.advanceTimersByTime(limits.loginTimeoutMs);
-      expect(idle).toHaveBeenCalledTimes(1);
+      expect(idle).toHaveBeenCalledWith('Closed: no login in time.');
       expect(patient).not.toHaveBeenCalled();
     } finally {
       jest.useRealTimers();

@@ -57,10 +57,17 @@ export class SocketRateLimit {
   }
 }
 
+/** What a connection that has not logged in is told when it is closed. */
+export const LOGIN_TIMEOUT_NOTICE = 'Closed: no login in time.';
+export const EVICTED_NOTICE =
+  'Closed: not logged in, and the server needed the place.';
+
 interface GuardState {
   rate: SocketRateLimit;
   authenticated: boolean;
   loginTimer?: NodeJS.Timeout;
+  /** Closes the connection with a notice; set while it holds a place in the pool. */
+  close?: (notice: string) => void;
 }
 
 /**
@@ -68,6 +75,10 @@ interface GuardState {
  * address, connections not logged in (all together, and each for at most the login timeout),
  * and every socket's event rate. All state is per open socket or bounded, so a flood of
  * handshakes cannot grow memory without limit.
+ *
+ * The pool of connections not logged in is shared fairly (L75): an address's share shrinks as
+ * the pool fills, so a few addresses cannot fill it; when it is full all the same, a newcomer
+ * from an address holding fewer takes the place of the fullest address's oldest idle one.
  */
 @Injectable()
 export class ConnectionGuard {
@@ -78,6 +89,8 @@ export class ConnectionGuard {
   private readonly openPerAddress = new KeyCounts();
   /** Connections not logged in yet, per address: each address gets a share of the pool (L43). */
   private readonly unauthenticatedPerAddress = new KeyCounts();
+  /** Open connections not logged in, per address, oldest first: who makes room when it is full. */
+  private readonly idle = new Map<string, Set<ChatSocket>>();
   private readonly states = new WeakMap<ChatSocket, GuardState>();
   private unauthenticated = 0;
 
@@ -100,18 +113,59 @@ export class ConnectionGuard {
    */
   admit(address: string): ErrorCode | undefined {
     if (!this.handshakes.take(address)) return ErrorCode.RateLimited;
+    const held = this.unauthenticatedPerAddress.get(address);
     if (
       this.openPerAddress.get(address) >=
         this.limits.maxConnectionsPerAddress ||
-      this.unauthenticatedPerAddress.get(address) >=
-        this.limits.maxUnauthenticatedPerAddress ||
-      this.unauthenticated >= this.limits.maxUnauthenticated
+      held >= this.poolShare()
+    )
+      return ErrorCode.RateLimited;
+    if (
+      this.unauthenticated >= this.limits.maxUnauthenticated &&
+      !this.makeRoom(held)
     )
       return ErrorCode.RateLimited;
     this.openPerAddress.add(address, 1);
     this.unauthenticatedPerAddress.add(address, 1);
     this.unauthenticated++;
     return undefined;
+  }
+
+  /**
+   * What one address may hold of the pool of connections not logged in: its share
+   * (MAX_UNAUTHENTICATED_PER_ADDRESS) times the part of the pool still free, at least one. Ten
+   * addresses together fill about half of it, so the eleventh still gets in (L75).
+   */
+  private poolShare(): number {
+    const { maxUnauthenticated, maxUnauthenticatedPerAddress } = this.limits;
+    const free = Math.max(0, maxUnauthenticated - this.unauthenticated);
+    return Math.max(
+      1,
+      Math.ceil((maxUnauthenticatedPerAddress * free) / maxUnauthenticated),
+    );
+  }
+
+  /**
+   * The pool is full: an address holding `held` takes the place of the oldest idle connection of
+   * the fullest address, if that holds at least two more (so two addresses cannot take turns
+   * evicting each other). Handshakes under way are not idle yet: they are left alone.
+   */
+  private makeRoom(held: number): boolean {
+    let fullest: Set<ChatSocket> | undefined;
+    let most = held + 1;
+    for (const [address, sockets] of this.idle) {
+      const count = this.unauthenticatedPerAddress.get(address);
+      if (count > most && sockets.size > 0) {
+        fullest = sockets;
+        most = count;
+      }
+    }
+    const oldest = fullest?.values().next().value;
+    if (!oldest) return false;
+    const close = this.states.get(oldest)?.close;
+    this.leavePool(oldest);
+    close?.(EVICTED_NOTICE);
+    return true;
   }
 
   /** An admitted handshake failed, or its client left before the connection existed. */
@@ -121,17 +175,25 @@ export class ConnectionGuard {
     this.openPerAddress.add(address, -1);
   }
 
-  /** An admitted handshake became a connection; `onLoginTimeout` runs if it has not logged in in time. */
-  opened(socket: ChatSocket, onLoginTimeout: () => void): void {
+  /**
+   * An admitted handshake became a connection. `close` tells it why and closes it: when it has
+   * not logged in in time, or when a newcomer needs its place in the pool.
+   */
+  opened(socket: ChatSocket, close: (notice: string) => void): void {
     const state: GuardState = {
       rate: new SocketRateLimit(this.limits),
       authenticated: false,
+      close,
     };
     state.loginTimer = setTimeout(() => {
-      if (!state.authenticated) onLoginTimeout();
+      if (!state.authenticated) close(LOGIN_TIMEOUT_NOTICE);
     }, this.limits.loginTimeoutMs);
     state.loginTimer.unref();
     this.states.set(socket, state);
+    const address = socket.data.address;
+    let sockets = this.idle.get(address);
+    if (!sockets) this.idle.set(address, (sockets = new Set()));
+    sockets.add(socket);
   }
 
   /** The socket logged in or resumed a session. */
@@ -139,21 +201,30 @@ export class ConnectionGuard {
     const state = this.states.get(socket);
     if (!state || state.authenticated) return;
     state.authenticated = true;
-    this.unauthenticated--;
-    this.unauthenticatedPerAddress.add(socket.data.address, -1);
     clearTimeout(state.loginTimer);
+    this.leavePool(socket);
   }
 
   closed(socket: ChatSocket): void {
     const state = this.states.get(socket);
     if (!state) return;
-    this.states.delete(socket);
     clearTimeout(state.loginTimer);
-    if (!state.authenticated) {
-      this.unauthenticated--;
-      this.unauthenticatedPerAddress.add(socket.data.address, -1);
-    }
+    this.leavePool(socket);
+    this.states.delete(socket);
     this.openPerAddress.add(socket.data.address, -1);
+  }
+
+  /** Gives up the socket's place among the connections not logged in, once. */
+  private leavePool(socket: ChatSocket): void {
+    const state = this.states.get(socket);
+    if (!state?.close) return;
+    state.close = undefined;
+    this.unauthenticated--;
+    const address = socket.data.address;
+    this.unauthenticatedPerAddress.add(address, -1);
+    const sockets = this.idle.get(address);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.idle.delete(address);
   }
 
   /** A frame from this socket failed to open; true when the socket should be closed (L41). */

@@ -76,15 +76,16 @@ export class RealtimeGateway
     this.guard.closed(socket);
   }
 
-  /** No login within the timeout: an idle unauthenticated socket only holds resources (L31). */
-  private closeIdle(socket: ChatSocket): void {
+  /**
+   * No login within the timeout, or its place in the pool given to a newcomer: an idle
+   * unauthenticated socket only holds resources (L31, L75).
+   */
+  private closeIdle(socket: ChatSocket, notice: string): void {
     rejectRequest(
       this.realtime,
       this.audit,
       socket,
-      exceptionPayload(
-        new DomainException(ErrorCode.NotLoggedIn, 'Closed: no login in time.'),
-      ),
+      exceptionPayload(new DomainException(ErrorCode.NotLoggedIn, notice)),
     );
     socket.disconnect(true);
   }
@@ -117,7 +118,7 @@ export class RealtimeGateway
   }
 
   handleConnection(socket: ChatSocket): void {
-    this.guard.opened(socket, () => this.closeIdle(socket));
+    this.guard.opened(socket, (notice) => this.closeIdle(socket, notice));
     boundOutput(
       socket,
       this.config.config.limits.unsentBytesPerConnection,

@@ -164,7 +164,9 @@ import {
       </button>
     }
     @if (pickerFor(); as picking) {
-      @defer {
+      <!-- loaded once asked for: a bare @defer waits for an idle moment, which a busy or
+           background tab may not have for many seconds -->
+      @defer (on immediate) {
         <div
           class="reaction-picker"
           (keydown.escape)="pickerFor.set(undefined)"

@@ -381,10 +381,11 @@ export class ChatClient {
   }
 
   /** The next `exception` for the given command. */
-  nextError(event?: string): Promise<ExceptionPayload> {
+  nextError(event?: string, timeoutMs?: number): Promise<ExceptionPayload> {
     return this.next(
       ServerEvent.Exception,
       (e) => event === undefined || e.event === event,
+      timeoutMs,
     );
   }
 

@@ -171,7 +171,9 @@ describe('PostgreSQL by configuration (real PostgreSQL, built server)', () => {
       );
       relay.setDown(true);
       const lost = erin.say('said while the database is away');
-      const refusal = await erin.nextError(ClientEvent.MessageSend);
+      // the pool notices the cut connections, then fails to reconnect: on a loaded machine this
+      // took over 5 s once
+      const refusal = await erin.nextError(ClientEvent.MessageSend, 20_000);
       expect(refusal.code).toBe(ErrorCode.Unavailable);
       expect(refusal.message).toMatch(/temporarily unavailable/);
       expect(erin.outbox.pending().map((p) => p.payload.clientId)).toContain(

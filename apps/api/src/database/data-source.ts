@@ -56,7 +56,14 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     logging: false,
   };
   if (database.type === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url };
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      // a database that does not answer a connection within 5 s is away: the write fails as
+      // "temporarily unavailable" (R39) instead of waiting on the pool for ever
+      connectTimeoutMS: 5_000,
+    };
   }
   return {
     ...common,

@@ -69,7 +69,7 @@ function pagesByCursor(): MatPaginatorIntl {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-toolbar class="bar">
-      <span class="brand">FUV Secure Chat · Admin</span>
+      <h1 class="brand">FUV Secure Chat · Admin</h1>
       <span class="spacer"></span>
       <app-theme-toggle />
       @if (api.signedIn()) {
@@ -247,7 +247,10 @@ function pagesByCursor(): MatPaginatorIntl {
     .bar {
       gap: 12px;
     }
+    /* the page's one level-one heading, sized as the toolbar's title */
     .brand {
+      margin: 0;
+      font: inherit;
       font-weight: 700;
     }
     .spacer {

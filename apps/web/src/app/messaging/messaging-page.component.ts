@@ -48,7 +48,7 @@ import { TypingStore } from './typing.store';
   template: `
     <div class="page">
       <mat-toolbar class="bar">
-        <span class="brand">FUV Secure Chat</span>
+        <h1 class="brand">FUV Secure Chat</h1>
         <span class="me"
           >Signed in as <bdi>{{ session.username() }}</bdi></span
         >
@@ -75,7 +75,7 @@ import { TypingStore } from './typing.store';
             (choose)="recipients.choose($event)"
           />
         </aside>
-        <section
+        <main
           class="chat"
           (dragover)="onDragOver($event)"
           (dragleave)="onDragLeave($event)"
@@ -123,7 +123,7 @@ import { TypingStore } from './typing.store';
             (typing)="typing.typed($event, recipients.name())"
             [users]="others()"
           />
-        </section>
+        </main>
       </div>
     </div>
   `,
@@ -139,7 +139,10 @@ import { TypingStore } from './typing.store';
       height: auto;
       min-height: 56px;
     }
+    /* the page's one level-one heading, sized as the toolbar's title */
     .brand {
+      margin: 0;
+      font: inherit;
       font-weight: 700;
     }
     .me {

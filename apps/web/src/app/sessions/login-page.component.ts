@@ -30,7 +30,7 @@ import { SessionStore } from './session.store';
       <app-theme-toggle class="theme" />
       <mat-card appearance="outlined">
         <mat-card-header>
-          <mat-card-title>FUV Secure Chat</mat-card-title>
+          <h1 mat-card-title>FUV Secure Chat</h1>
           <mat-card-subtitle>Pick a name to join the room</mat-card-subtitle>
         </mat-card-header>
         <mat-card-content>

@@ -205,6 +205,8 @@ import {
               [attr.aria-pressed]="reaction.mine"
               [attr.aria-label]="
                 reaction.emoji +
+                ' ' +
+                reaction.count +
                 ' from ' +
                 givers(reaction) +
                 (reaction.mine ? ' (yours: take it back)' : ' (add yours)')

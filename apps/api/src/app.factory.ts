@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { INestApplication, LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ErrorCode } from '@app/shared';
@@ -12,6 +12,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config.service';
 import { HttpExceptionsFilter } from './common/filters/http-exceptions.filter';
+import { createAppLogger } from './common/logging/app-logger';
 import { createValidationPipe } from './common/validation';
 import {
   ClientAddressService,
@@ -57,8 +58,6 @@ function securityHeaders() {
   });
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
-
 /** Builds the whole server (REST under /api, Socket.IO, the web client) without listening. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.database.type === 'sqlite')
@@ -72,7 +71,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     AppModule.forRoot(config),
     http,
     {
-      logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+      logger: createAppLogger(config),
       bodyParser: false,
     },
   );

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 
 import { createApp } from './app.factory';
+import { startupSummary } from './common/logging/startup-summary';
 import { loadConfig } from './config/app-config.service';
+import { CryptoService } from './crypto/crypto.service';
 import { webClientDigest } from './edge/web-client-digest';
 
 /** A graceful shutdown (final audit checkpoint, database closed) gets this long, then we exit anyway. */
@@ -17,9 +19,8 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const logger = new Logger('Main');
-  logger.log(
-    `FUV Secure Chat listening on http://${config.host}:${config.port}`,
-  );
+  for (const line of startupSummary(config, app.get(CryptoService).fingerprint))
+    logger.log(line);
   if (existsSync(join(config.webRoot, 'index.html')))
     logger.log(
       `Web client digest (npm run build:hashes): ${webClientDigest(config.webRoot).digest}`,

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Logger } from '@nestjs/common';
+
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import { AdminTokenService } from './admin-token.service';
 
@@ -9,6 +11,7 @@ describe('AdminTokenService: a generated token is shown once, and never kept by 
   let dir: string;
   let printed: string[];
   let log: jest.SpyInstance;
+  let logged: jest.SpyInstance;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'fuv-admin-token-'));
@@ -16,9 +19,13 @@ describe('AdminTokenService: a generated token is shown once, and never kept by 
     log = jest
       .spyOn(console, 'log')
       .mockImplementation((line: string) => void printed.push(line));
+    logged = jest
+      .spyOn(Logger.prototype, 'log')
+      .mockImplementation((line: unknown) => void printed.push(String(line)));
   });
   afterEach(() => {
     log.mockRestore();
+    logged.mockRestore();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -41,13 +48,19 @@ describe('AdminTokenService: a generated token is shown once, and never kept by 
     expect(printed).toHaveLength(1);
   });
 
-  it('when standard output goes to the journal: not printed, left in a file only the server user can read', async () => {
-    const service = await start({ JOURNAL_STREAM: '8:12345' });
-    const file = join(dir, 'admin-token.once');
-    const token = readFileSync(file, 'utf8').trim();
-    expect(service.matches(token)).toBe(true);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(printed.join('\n')).not.toContain(token);
-    expect(printed.join('\n')).toContain(file);
-  });
+  it.each([
+    ['standard output goes to the journal', { JOURNAL_STREAM: '8:12345' }],
+    ['the log is JSON for a collector', { LOG_FORMAT: 'json' }],
+  ])(
+    'when %s: not printed, left in a file only the server user can read',
+    async (_, env) => {
+      const service = await start(env);
+      const file = join(dir, 'admin-token.once');
+      const token = readFileSync(file, 'utf8').trim();
+      expect(service.matches(token)).toBe(true);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(printed.join('\n')).not.toContain(token);
+      expect(printed.join('\n')).toContain(file);
+    },
+  );
 });

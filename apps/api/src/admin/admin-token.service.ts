@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 
 import { AppConfigService } from '../config/app-config.service';
 
@@ -19,6 +19,7 @@ const digest = (token: string) =>
  */
 @Injectable()
 export class AdminTokenService implements OnModuleInit {
+  private readonly log = new Logger('Admin');
   private expected?: Buffer;
 
   constructor(private readonly configService: AppConfigService) {}
@@ -40,13 +41,15 @@ export class AdminTokenService implements OnModuleInit {
     this.expected = digest(token);
     await writeFile(file, this.expected.toString('hex'), { mode: 0o600 });
     const lost = `Lost it? Delete ${file} and restart for a new one, or set ADMIN_TOKEN.`;
-    if (this.configService.config.stdoutJournaled) {
-      // the journal would keep a printed token for good: it waits in a file only we can read
+    const { stdoutJournaled, logFormat } = this.configService.config;
+    if (stdoutJournaled || logFormat === 'json') {
+      // a journal or a log collector would keep a printed token for good: it waits in a file
+      // only we can read
       const once = join(keysDir, TOKEN_ONCE_FILE);
       await writeFile(once, `${token}\n`, { mode: 0o600, flag: 'w' });
       await chmod(once, 0o600);
-      console.log(
-        `\n  Admin token generated: read it from ${once} (mode 0600), then delete that file.\n  ${lost}\n`,
+      this.log.log(
+        `Admin token generated: read it from ${once} (mode 0600), then delete that file. ${lost}`,
       );
       return;
     }

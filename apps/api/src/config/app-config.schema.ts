@@ -354,4 +354,9 @@ export class AppConfigSchema {
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug';
+
+  /** `json`: one JSON object per line, for log collectors (default: lines for people). */
+  @IsOptional()
+  @IsIn(['text', 'json'])
+  LOG_FORMAT?: 'text' | 'json';
 }

@@ -58,4 +58,10 @@ describe('loadConfig: one instance unless REDIS_URL is set', () => {
       /RATE_KEY_LOG_PER_MINUTE/,
     );
   });
+
+  it('logs lines for people unless LOG_FORMAT=json asks for one JSON object per line', () => {
+    expect(loadConfig({}).logFormat).toBe('text');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+  });
 });

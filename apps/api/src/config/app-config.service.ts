@@ -42,6 +42,7 @@ export interface AppConfig {
   /** Standard output goes to the systemd journal (JOURNAL_STREAM set), which keeps it. */
   stdoutJournaled: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  logFormat: 'text' | 'json';
 }
 
 /** Bounds on new names, so one client cannot grow the key log without end (A71). */
@@ -222,5 +223,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     adminToken: schema.ADMIN_TOKEN,
     stdoutJournaled: Boolean(schema.JOURNAL_STREAM),
     logLevel: schema.LOG_LEVEL ?? 'log',
+    logFormat: schema.LOG_FORMAT ?? 'text',
   };
 }

@@ -1,7 +1,6 @@
 import {
   Logger,
   type OnModuleDestroy,
-  type OnModuleInit,
 } from '@nestjs/common';
 import {
   type OnGatewayConnection,
@@ -35,7 +34,6 @@ export class RealtimeGateway
     OnGatewayInit,
     OnGatewayConnection,
     OnGatewayDisconnect,
-    OnModuleInit,
     OnModuleDestroy
 {
   private readonly log = new Logger('Realtime');
@@ -50,12 +48,6 @@ export class RealtimeGateway
     private readonly addresses: ClientAddressService,
     private readonly config: AppConfigService,
   ) {}
-
-  onModuleInit(): void {
-    this.log.log(
-      `Server key fingerprint (SHA-256): ${this.crypto.fingerprint}`,
-    );
-  }
 
   afterInit(server: ChatServer): void {
     this.server = server;

@@ -7,10 +7,11 @@ import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { AdminTokenService } from './admin-token.service';
 import { AdminController } from './admin.controller';
+import { MetricsController } from './metrics.controller';
 
 @Module({
   imports: [AuditModule, CryptoModule, SessionsModule],
-  controllers: [AdminController],
+  controllers: [AdminController, MetricsController],
   providers: [AdminTokenService, AdminAuthGuard, AdminAuditInterceptor],
 })
 export class AdminModule {}

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import { Subject } from 'rxjs';
 
 import {
@@ -6,6 +11,7 @@ import {
   isUniqueViolation,
 } from '../common/database-errors';
 import type { HashedRow } from './audit-chain';
+import { MetricsService } from '../metrics/metrics.service';
 import { AuditRepeats } from './audit-repeats';
 import { AuditRepository } from './audit.repository';
 
@@ -93,7 +99,17 @@ export class AuditService implements OnModuleDestroy {
   /** Rows as committed, in chain order. */
   readonly appended$ = new Subject<HashedRow[]>();
 
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    // absent where a test builds the service on its own
+    @Optional() metrics?: MetricsService,
+  ) {
+    metrics?.gauge(
+      'fuv_audit_queue_depth',
+      'Audit events waiting to be written (clients are pushed back past a bound, L41)',
+      () => this.pending.length,
+    );
+  }
 
   /**
    * Appends one event; resolves once it is committed. Never throws: while the database is

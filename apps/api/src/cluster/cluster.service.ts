@@ -16,6 +16,7 @@ import { loadSecret } from '../crypto/secret-file';
 import { guardAdapter } from './adapter-guard';
 import { ClusterSeal, type SealedClusterEvent } from './cluster-seal';
 import type { ClusterEvents, ClusterRequests } from './cluster-events';
+import { MetricsService } from '../metrics/metrics.service';
 import { InstancesRepository } from './instances.repository';
 
 /** Missed heartbeats after which an instance counts as gone. */
@@ -53,9 +54,12 @@ export class ClusterService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly configService: AppConfigService,
     private readonly instances: InstancesRepository,
+    metrics: MetricsService,
   ) {
     const cluster = configService.config.cluster;
     if (!cluster) return;
+    // each instance is scraped on its own; its figures say which one they are
+    metrics.label(this.instanceId);
     this.seal = new ClusterSeal(
       loadSecret(configService.config.keysDir, 'cluster.key'),
       this.instanceId,

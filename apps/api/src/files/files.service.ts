@@ -20,6 +20,7 @@ import {
   sealedChunkBytes,
 } from '@app/shared';
 
+import { MetricsService } from '../metrics/metrics.service';
 import { AuditService } from '../audit/audit.service';
 import { ClusterService } from '../cluster/cluster.service';
 import { AppConfigService } from '../config/app-config.service';
@@ -87,7 +88,17 @@ export class FilesService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly configService: AppConfigService,
     private readonly cluster: ClusterService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.gauge(
+      'fuv_file_bytes_stored',
+      'Bytes of offered files waiting on this instance (sealed, finished or not)',
+      () =>
+        [...this.transfers.values()]
+          .filter((t) => !t.mirror)
+          .reduce((total, t) => total + t.offer.size, 0),
+    );
+  }
 
   private get limits() {
     return this.configService.config.files;

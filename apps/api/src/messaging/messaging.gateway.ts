@@ -11,6 +11,7 @@ import { Roster } from '../sessions/roster';
 import { SendMessageDto, SendPrivateMessageDto } from './dto/send-message.dto';
 import { ReactDto } from './dto/react.dto';
 import { TypingDto } from './dto/typing.dto';
+import { MetricsService } from '../metrics/metrics.service';
 import { MessagingService } from './messaging.service';
 import { ReactionsService } from './reactions.service';
 import { TypingService } from './typing.service';
@@ -23,6 +24,7 @@ export class MessagingGateway {
     private readonly roster: Roster,
     private readonly typingNotices: TypingService,
     private readonly reactions: ReactionsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   @SubscribeMessage(ClientEvent.ReactionSend)
@@ -40,6 +42,7 @@ export class MessagingGateway {
   ): Promise<void> {
     const sender = this.roster.require(socket);
     await this.messaging.sendPublic(sender, dto.clientId, dto.text);
+    this.metrics.messages.inc({ kind: 'public' });
     this.typingNotices.sent(sender);
   }
 
@@ -53,6 +56,7 @@ export class MessagingGateway {
       text: dto.text,
       e2ee: dto.e2ee,
     });
+    this.metrics.messages.inc({ kind: 'private' });
     this.typingNotices.sent(sender, dto.to);
   }
 

@@ -1,7 +1,4 @@
-import {
-  Logger,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,

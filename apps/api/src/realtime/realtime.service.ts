@@ -11,6 +11,7 @@ import {
 } from '@app/shared';
 import { RoomSealer } from '@app/shared/node';
 
+import { MetricsService } from '../metrics/metrics.service';
 import type { ChatServer, ChatSocket } from './chat-socket';
 
 /** The Socket.IO room of this instance's logged-in members: room frames go to it. */
@@ -44,6 +45,19 @@ export class RealtimeService {
   private readonly room = new RoomSealer();
   private readonly retireOnDrop = () => this.room.retire();
 
+  constructor(readonly metrics: MetricsService) {
+    metrics.gauge(
+      'fuv_connections',
+      'Open Socket.IO connections on this instance, logged in or not',
+      () => this.server?.engine.clientsCount ?? 0,
+    );
+    metrics.gauge(
+      'fuv_members',
+      'Logged-in members connected to this instance',
+      () => this.server?.of('/').adapter.rooms.get(MEMBERS)?.size ?? 0,
+    );
+  }
+
   bind(server: ChatServer): void {
     this.server = server;
   }
@@ -63,12 +77,15 @@ export class RealtimeService {
     payload: ServerEventMap[E],
   ): void {
     let plaintext: Uint8Array | undefined;
+    let sent = 0;
     for (const socket of sockets) {
       plaintext ??= encodePayload(event, payload);
       if (this.oversized(event, plaintext)) return;
       const envelope = socket.data.channel.sealEncoded(event, plaintext);
       emitTo(socket, event, toWire(envelope));
+      sent += 1;
     }
+    if (sent > 0) this.metrics.deliveries.inc({ event }, sent);
   }
 
   /**
@@ -113,11 +130,13 @@ export class RealtimeService {
     const plaintext = encodePayload(event, payload);
     if (this.oversized(event, plaintext)) return;
     const envelope = this.room.seal(event, plaintext);
+    const skipped = new Set([...except].map((socket) => socket.id));
+    let delivered = members.size;
+    for (const id of skipped) if (members.has(id)) delivered -= 1;
+    this.metrics.deliveries.inc({ event }, delivered);
     // `local`: other instances seal for their own members (a cluster hop carries the payload)
     emitTo(
-      this.server.local
-        .to(MEMBERS)
-        .except([...except].map((socket) => socket.id)),
+      this.server.local.to(MEMBERS).except([...skipped]),
       event,
       toWire(envelope),
     );

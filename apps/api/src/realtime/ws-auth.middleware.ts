@@ -87,6 +87,9 @@ export function createHandshakeMiddleware(
     void handshake(socket).then((error) => {
       next(error);
       if (!error) return;
+      realtime.metrics.handshakeFailures.inc({
+        reason: error instanceof HandshakeError ? error.data.code : 'error',
+      });
       const count = (refusals.get(socket.conn) ?? 0) + 1;
       refusals.set(socket.conn, count);
       // closed after the refusal is written, so the client still learns why

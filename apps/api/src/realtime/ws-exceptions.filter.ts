@@ -97,6 +97,7 @@ export function rejectRequest(
   payload: ExceptionPayload,
 ): void {
   if (socket.connected) realtime.send(socket, ServerEvent.Exception, payload);
+  realtime.metrics.refusals.inc({ code: payload.code });
   const place = { address: socket.data.addressHash, connection: socket.id };
   void audit.recordRepeatable('request_rejected', place, {
     actor: socket.data.username ?? null,

@@ -5,6 +5,7 @@ import { DatabaseUnavailableException } from '../common/database-errors';
 import { AppConfigService, loadConfig } from '../config/app-config.service';
 import type { ChatSocket } from '../realtime/chat-socket';
 import type { RealtimeService } from '../realtime/realtime.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { LoginRefusals } from './login-refusals';
 import { SessionsException } from './sessions.exception';
 
@@ -16,7 +17,7 @@ describe('LoginRefusals (L72)', () => {
       data: { addressHash: 'h' },
       disconnect: jest.fn(),
     }) as unknown as ChatSocket & { disconnect: jest.Mock };
-  const realtime = { send: jest.fn() };
+  const realtime = { send: jest.fn(), metrics: new MetricsService() };
   const audit = { recordRepeatable: jest.fn(() => Promise.resolve()) };
   const refusals = new LoginRefusals(
     realtime as unknown as RealtimeService,

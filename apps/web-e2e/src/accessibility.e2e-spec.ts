@@ -9,6 +9,9 @@ import { ADMIN_TOKEN } from '@app/testing';
 /** axe-core's browser bundle, evaluated in the page (DevTools evaluation, not a page script). */
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+/** Best-practice rules, moderate in axe's scale, that a screen-reader user navigates by. */
+const LANDMARKS = ['landmark-one-main', 'page-has-heading-one'];
+
 interface Violation {
   id: string;
   impact: string | null;

@@ -109,7 +109,8 @@ export async function startBuiltServer(
     },
     stop: () =>
       new Promise<void>((done, fail) => {
-        if (child.exitCode !== null) return done();
+        // stopped already (a signal ends it without an exit code)
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         // the server bounds its own graceful shutdown; past that, something is wrong
         const timer = setTimeout(() => {
           child.kill('SIGKILL');

@@ -69,8 +69,9 @@ export async function startBuiltServer(
         WEB_ROOT: join(root, 'dist/apps/web/browser'),
         RESUME_GRACE_MS: '3000',
         ADMIN_TOKEN,
-        // test machines may be short of disk; the floor itself has its own test (F42)
+        // test machines may be short of disk; the floors have their own tests (F42, L76)
         FILES_MIN_FREE_MB: '0',
+        DATABASE_MIN_FREE_MB: '0',
         // every test client comes from 127.0.0.1: a kick would keep them all out (A51 has its own test)
         KICK_BAN_SECONDS: '0',
         ...options.env,

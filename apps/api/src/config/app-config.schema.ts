@@ -194,6 +194,36 @@ export class AppConfigSchema {
   @Max(10_000_000)
   FILES_MIN_FREE_MB?: number;
 
+  /**
+   * Public messages one name may store in 24 hours, in KB of text (default 4096, L76): a day's
+   * worth at once, then refilled steadily over the day.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(16)
+  @Max(10_000_000)
+  MESSAGES_USER_KB_PER_DAY?: number;
+
+  /** …and all the names of one client address together (default 32768, L76). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(16)
+  @Max(10_000_000)
+  MESSAGES_ADDRESS_KB_PER_DAY?: number;
+
+  /**
+   * Public messages are refused while the SQLite database's disk has less than this free, in
+   * MB (default 256, L76); PostgreSQL watches its own disk.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  DATABASE_MIN_FREE_MB?: number;
+
   /** Sign the audit chain head after this many events… */
   @IsOptional()
   @Type(() => Number)

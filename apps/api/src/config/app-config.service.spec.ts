@@ -49,6 +49,29 @@ describe('loadConfig: one instance unless REDIS_URL is set', () => {
     );
   });
 
+  it('L76: bounds the public text a name and an address store a day, and keeps a free-disk floor for the database', () => {
+    expect(loadConfig({}).messages).toEqual({
+      userBytesPerDay: 4096 * 1024,
+      addressBytesPerDay: 32_768 * 1024,
+      minFreeBytes: 256 * 1024 * 1024,
+    });
+    expect(
+      loadConfig({
+        MESSAGES_USER_KB_PER_DAY: '64',
+        MESSAGES_ADDRESS_KB_PER_DAY: '128',
+        DATABASE_MIN_FREE_MB: '0',
+      }).messages,
+    ).toEqual({
+      userBytesPerDay: 64 * 1024,
+      addressBytesPerDay: 128 * 1024,
+      minFreeBytes: 0,
+    });
+    // below one message's worth: every long message would be refused
+    expect(() => loadConfig({ MESSAGES_USER_KB_PER_DAY: '8' })).toThrow(
+      /MESSAGES_USER_KB_PER_DAY/,
+    );
+  });
+
   it('L70: limits each address on the key-log endpoints, 600 a minute unless RATE_KEY_LOG_PER_MINUTE says otherwise', () => {
     expect(loadConfig({}).keyLogPerMinute).toBe(600);
     expect(loadConfig({ RATE_KEY_LOG_PER_MINUTE: '20' }).keyLogPerMinute).toBe(

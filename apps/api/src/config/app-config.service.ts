@@ -37,6 +37,8 @@ export interface AppConfig {
   /** Abuse limits (L30, L31): per socket, per address and overall. */
   limits: ConnectionLimits;
   files: { maxBytes: number; dir: string; ttlMs: number; quota: FileQuota };
+  /** What public messages may add to the database (L76). */
+  messages: MessageQuota;
   /** From ADMIN_TOKEN; undefined means use (or create) the stored token hash in the keys folder. */
   adminToken?: string;
   /** Standard output goes to the systemd journal (JOURNAL_STREAM set), which keeps it. */
@@ -68,6 +70,15 @@ export interface FileQuota {
   addressBytes: number;
   totalBytes: number;
   /** Offers are refused while the disk has less than this free. */
+  minFreeBytes: number;
+}
+
+/** Bytes of public message text stored per day, and the database's free-disk floor (L76). */
+export interface MessageQuota {
+  userBytesPerDay: number;
+  /** All the names of one client address together. */
+  addressBytesPerDay: number;
+  /** Public messages are refused while the SQLite database's disk has less than this free. */
   minFreeBytes: number;
 }
 
@@ -197,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         totalBytes: (schema.FILES_TOTAL_QUOTA_MB ?? 2048) * MB,
         minFreeBytes: (schema.FILES_MIN_FREE_MB ?? 512) * MB,
       },
+    },
+    messages: {
+      userBytesPerDay: (schema.MESSAGES_USER_KB_PER_DAY ?? 4096) * 1024,
+      addressBytesPerDay: (schema.MESSAGES_ADDRESS_KB_PER_DAY ?? 32_768) * 1024,
+      minFreeBytes: (schema.DATABASE_MIN_FREE_MB ?? 256) * MB,
     },
     audit: {
       checkpointEvery: schema.AUDIT_CHECKPOINT_EVERY ?? 100,

@@ -23,7 +23,7 @@ export class MessagesRepository {
    * unique index decides, so two resends racing on different connections still store one row.
    */
   async append(message: Omit<MessageEntity, 'id'>): Promise<Appended> {
-    const existing = await this.find(message.sender, message.clientId);
+    const existing = await this.stored(message.sender, message.clientId);
     if (existing) return { row: existing, duplicate: true };
     try {
       const result = await this.repository.insert(message);
@@ -31,7 +31,7 @@ export class MessagesRepository {
       return { row: { ...message, id }, duplicate: false };
     } catch (error) {
       const raced = isUniqueViolation(error)
-        ? await this.find(message.sender, message.clientId)
+        ? await this.stored(message.sender, message.clientId)
         : null;
       if (!raced) throw error;
       return { row: raced, duplicate: true };
@@ -81,7 +81,8 @@ export class MessagesRepository {
     return this.repository.existsBy({ id });
   }
 
-  private async find(
+  /** The message `sender` stored under `clientId`, if any. */
+  async stored(
     sender: string,
     clientId: string,
   ): Promise<MessageEntity | null> {

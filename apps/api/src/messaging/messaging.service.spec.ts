@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { ErrorCode, ServerEvent } from '@app/shared';
 
 import type { AuditService } from '../audit/audit.service';
@@ -9,6 +11,12 @@ import type { SessionsService } from '../sessions/sessions.service';
 import type { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
 import type { ReactionsRepository } from './reactions.repository';
+
+const QUOTA = {
+  userBytesPerDay: 40 * 1024,
+  addressBytesPerDay: 1024 * 1024,
+  minFreeBytes: 0,
+};
 
 describe('MessagingService private messages (roster, delivery and audit mocked)', () => {
   const member = (name: string): Member => ({
@@ -52,6 +60,8 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
       { enabled: false } as unknown as ClusterService,
       new AppConfigService({
         limits: { roomDeliveriesPerSecond: 1000, roomAddressSharePercent: 20 },
+        messages: QUOTA,
+        database: { type: 'postgres', url: 'postgres://unused' },
       } as AppConfig),
     );
     return { messaging, delivery, commit: () => committed.forEach((c) => c()) };
@@ -112,5 +122,94 @@ describe('MessagingService private messages (roster, delivery and audit mocked)'
     );
     expect(memory).toContain('c2');
     expect(memory).not.toContain('c2VjcmV0IHBsYW4=');
+  });
+});
+
+describe('MessagingService public messages (repository, roster, delivery and audit mocked)', () => {
+  const alice: Member = {
+    sessionId: 's-alice',
+    username: 'alice',
+    key: 'alice',
+    since: '',
+    addressHash: 'h',
+  };
+
+  function service() {
+    const stored = new Map<string, { id: number; clientId: string }>();
+    const repository = {
+      stored: jest.fn(async (_sender: string, clientId: string) => {
+        const earlier = stored.get(clientId);
+        return earlier && { ...earlier, sender: 'alice', text: '', at: '' };
+      }),
+      append: jest.fn(
+        async (row: { clientId: string; sender: string; text: string }) => {
+          const earlier = stored.get(row.clientId);
+          if (earlier)
+            return { row: { ...row, ...earlier, at: '' }, duplicate: true };
+          const id = stored.size + 1;
+          stored.set(row.clientId, { id, clientId: row.clientId });
+          return { row: { ...row, id, at: '' }, duplicate: false };
+        },
+      ),
+    };
+    const audit = { record: jest.fn(async () => undefined) };
+    const messaging = new MessagingService(
+      repository as unknown as MessagesRepository,
+      {} as ReactionsRepository,
+      {} as SessionsService,
+      {
+        size: 2,
+        connected: () => [],
+        isConnected: () => false,
+      } as unknown as Roster,
+      { toRoom: jest.fn(), toMember: jest.fn() } as unknown as DeliveryService,
+      audit as unknown as AuditService,
+      { enabled: false, publish: jest.fn() } as unknown as ClusterService,
+      new AppConfigService({
+        limits: { roomDeliveriesPerSecond: 1000, roomAddressSharePercent: 20 },
+        messages: QUOTA,
+        database: { type: 'postgres', url: 'postgres://unused' },
+      } as AppConfig),
+    );
+    return { messaging, repository, audit };
+  }
+
+  it('L76: the audit row proves the text by its digest and size, and holds no second copy', async () => {
+    const { messaging, audit } = service();
+    const text = 'a public word, kept once';
+    await messaging.sendPublic(alice, 'c1', text);
+    const [[type, row]] = audit.record.mock.calls as unknown as [
+      [string, { detail: Record<string, unknown> }],
+    ];
+    expect(type).toBe('message_public');
+    expect(row.detail).toEqual({
+      id: 1,
+      bytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(text).digest('hex'),
+    });
+    expect(JSON.stringify(row)).not.toContain(text);
+  });
+
+  it("L76: a name's day of text is spent by what is stored, not by resends of it", async () => {
+    const { messaging, repository } = service();
+    const long = 'x'.repeat(4000); // 4,000 bytes: ten fit in 40 KB
+    await messaging.sendPublic(alice, 'c0', long);
+    // resends of a stored message cost nothing: without their refund c5 would not fit
+    for (let i = 0; i < 5; i++) await messaging.sendPublic(alice, 'c0', long);
+    for (let i = 1; i < 10; i++)
+      await messaging.sendPublic(alice, `c${i}`, long);
+    await expect(
+      messaging.sendPublic(alice, 'c10', long),
+    ).rejects.toMatchObject({
+      code: ErrorCode.QuotaExceeded,
+      field: 'text',
+      message: expect.stringMatching(/a day allows \(40 KB\).*fits again in/),
+    });
+    // refused before it reached the database
+    expect(repository.append).toHaveBeenCalledTimes(15);
+    // once the day is spent, a resend is still answered, from what is stored
+    await messaging.sendPublic(alice, 'c3', long);
+    expect(repository.append).toHaveBeenCalledTimes(15);
+    expect(repository.stored).toHaveBeenCalledTimes(2);
   });
 });

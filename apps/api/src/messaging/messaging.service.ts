@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
@@ -17,6 +17,7 @@ import { DeliveryService } from '../realtime/delivery.service';
 import { type Member, Roster } from '../sessions/roster';
 import { type Joined, SessionsService } from '../sessions/sessions.service';
 import type { MessageEntity } from './message.entity';
+import { MessageStorageQuota } from './message-quota';
 import { MessagingException } from './messaging.exception';
 import { MessagesRepository } from './messages.repository';
 import { ReactionsRepository } from './reactions.repository';
@@ -113,6 +114,8 @@ export class MessagingService implements OnModuleInit {
    * fairly by addresses and their senders, so a few connections cannot use it all up (L74).
    */
   private readonly roomDeliveries: FairShareBudget;
+  /** What public messages may add to the database per name and address, and the disk floor (L76). */
+  private readonly storage: MessageStorageQuota;
   private readonly catchUps = new FixedWindowLimiter(
     CATCH_UPS_PER_MINUTE,
     60_000,
@@ -146,6 +149,10 @@ export class MessagingService implements OnModuleInit {
     this.roomDeliveries = new FairShareBudget(
       roomDeliveriesPerSecond,
       roomAddressSharePercent,
+    );
+    this.storage = new MessageStorageQuota(
+      configService.config.messages,
+      configService.config.database,
     );
   }
 
@@ -184,21 +191,45 @@ export class MessagingService implements OnModuleInit {
         ErrorCode.RateLimited,
         'The room is busy; your message will be sent in a moment.',
       );
-    const { row, duplicate } = await this.repository.append({
-      clientId,
-      sender: sender.username,
-      text,
-      at: new Date().toISOString(),
-    });
+    const bytes = Buffer.byteLength(text);
+    try {
+      await this.storage.spend(sender, bytes);
+    } catch (error) {
+      // a resend of what was stored before the allowance ran out is answered, not refused
+      const earlier = await this.repository.stored(sender.username, clientId);
+      if (!earlier) throw error;
+      this.deliver(sender, toPayload(earlier));
+      return;
+    }
+    let stored: Awaited<ReturnType<MessagesRepository['append']>>;
+    try {
+      stored = await this.repository.append({
+        clientId,
+        sender: sender.username,
+        text,
+        at: new Date().toISOString(),
+      });
+    } catch (error) {
+      this.storage.refund(sender, bytes);
+      throw error;
+    }
+    const { row, duplicate } = stored;
     const message = toPayload(row);
     if (duplicate) {
-      // the first attempt was stored; everyone else has it or reads it at their next join
+      // the first attempt was stored (and paid for); everyone else has it or reads it at their
+      // next join
+      this.storage.refund(sender, bytes);
       this.deliver(sender, message);
       return;
     }
+    // the text is kept once, in the message; the tamper-evident row proves it by its digest (L76)
     await this.audit.record('message_public', {
       actor: sender.username,
-      detail: { id: row.id, text },
+      detail: {
+        id: row.id,
+        bytes,
+        sha256: createHash('sha256').update(text).digest('hex'),
+      },
     });
     this.broadcast(message);
     this.cluster.publish('message', message);

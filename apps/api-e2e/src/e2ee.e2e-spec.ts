@@ -457,6 +457,21 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       code: ErrorCode.InvalidPayload,
       field: 'packages',
     });
+    // E73: a last-resort package is checked like each single-use one
+    for (const lastResort of [
+      'not base64!',
+      'A'.repeat(Limits.keyPackageMaxChars + 4),
+      7,
+    ]) {
+      alice.client.received.splice(0);
+      await alice.client.sendRaw(ClientEvent.KeyPackagesPublish, {
+        packages: [],
+        lastResort,
+      });
+      expect(
+        await alice.client.nextError(ClientEvent.KeyPackagesPublish),
+      ).toMatchObject({ code: ErrorCode.InvalidPayload, field: 'lastResort' });
+    }
     // bob published none: a clear refusal, and for a name nobody uses as well
     for (const name of ['bob', 'nobody']) {
       await alice.client.send(ClientEvent.KeyPackageClaim, { name });

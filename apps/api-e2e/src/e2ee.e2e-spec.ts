@@ -91,11 +91,82 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
     return { client, device };
   }
 
+  /** Publishes `count` single-use key packages and a last-resort one, which it returns. */
   async function publish(client: ChatClient, device: E2eeDevice, count = 3) {
     const packages: string[] = [];
     for (let i = 0; i < count; i++)
       packages.push(toBase64(await device.keyPackage()));
-    await client.send(ClientEvent.KeyPackagesPublish, { packages });
+    const lastResort = toBase64(await device.lastResortPackage());
+    await client.send(ClientEvent.KeyPackagesPublish, { packages, lastResort });
+    return lastResort;
+  }
+
+  /** One claim: the package handed out, or the refusal. */
+  async function claim(
+    client: ChatClient,
+    name: string,
+  ): Promise<{ package?: string; refused?: string }> {
+    await client.send(ClientEvent.KeyPackageClaim, { name });
+    const answered = () =>
+      client.received.find(
+        (r) =>
+          !r.taken &&
+          (r.event === ServerEvent.KeyPackage ||
+            (r.event === ServerEvent.Exception &&
+              (r.payload as { event?: string }).event ===
+                ClientEvent.KeyPackageClaim)),
+      );
+    await client.until(() => answered() !== undefined, `${name}'s package`);
+    const answer = answered()!;
+    answer.taken = true;
+    return answer.event === ServerEvent.KeyPackage
+      ? { package: (answer.payload as { package: string }).package }
+      : { refused: (answer.payload as { code: string }).code };
+  }
+
+  /** `from` founds a conversation with `to` from `keyPackage`; `to` joins it, a message opens. */
+  async function converse(
+    from: Awaited<ReturnType<typeof person>>,
+    to: Awaited<ReturnType<typeof person>>,
+    keyPackage: string,
+    text: string,
+  ) {
+    const [fromName, toName] = [from.client.username!, to.client.username!];
+    const id = crypto.getRandomValues(new Uint8Array(16));
+    const { conversation, welcome } = await from.device.start(
+      id,
+      fromBase64(keyPackage),
+      toName,
+    );
+    const [w, m] = [crypto.randomUUID(), crypto.randomUUID()];
+    await from.client.send(ClientEvent.PrivateMessageSend, {
+      clientId: w,
+      to: toName,
+      text: '',
+      e2ee: e2eePayload('welcome', id, welcome),
+    });
+    await from.client.send(ClientEvent.PrivateMessageSend, {
+      clientId: m,
+      to: toName,
+      text: '',
+      e2ee: e2eePayload('message', id, await conversation.seal(utf8(text))),
+    });
+    const founding = await to.client.next(
+      ServerEvent.PrivateMessageCreated,
+      (p) => p.clientId === w,
+    );
+    const joined = await to.device.join(
+      fromBase64(founding.e2ee!.mls),
+      fromName,
+    );
+    expect(joined.peer.name).toBe(fromName);
+    const sealed = await to.client.next(
+      ServerEvent.PrivateMessageCreated,
+      (p) => p.clientId === m,
+    );
+    expect(fromUtf8(await joined.open(fromBase64(sealed.e2ee!.mls)))).toBe(
+      text,
+    );
   }
 
   it('E63: a private message in the clear is refused with a reason, and reaches no one', async () => {
@@ -386,6 +457,21 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       code: ErrorCode.InvalidPayload,
       field: 'packages',
     });
+    // E73: a last-resort package is checked like each single-use one
+    for (const lastResort of [
+      'not base64!',
+      'A'.repeat(Limits.keyPackageMaxChars + 4),
+      7,
+    ]) {
+      alice.client.received.splice(0);
+      await alice.client.sendRaw(ClientEvent.KeyPackagesPublish, {
+        packages: [],
+        lastResort,
+      });
+      expect(
+        await alice.client.nextError(ClientEvent.KeyPackagesPublish),
+      ).toMatchObject({ code: ErrorCode.InvalidPayload, field: 'lastResort' });
+    }
     // bob published none: a clear refusal, and for a name nobody uses as well
     for (const name of ['bob', 'nobody']) {
       await alice.client.send(ClientEvent.KeyPackageClaim, { name });
@@ -419,4 +505,119 @@ describe('end-to-end private messages (real app, real MLS, real clients)', () =>
       atBob.open(utf8(JSON.stringify(envelope))),
     ).rejects.toMatchObject({ reason: 'bad_message' });
   });
+
+  it("E73: a member claiming someone's key packages over and over gets one single-use package, then the last-resort one; others still start conversations", async () => {
+    const [victorKey, malloryKey, trentKey] = await Promise.all([
+      createIdentityKey(),
+      createIdentityKey(),
+      createIdentityKey(),
+    ]);
+    const victor = await person('victor', victorKey);
+    const mallory = await person('mallory', malloryKey);
+    const trent = await person('trent', trentKey);
+    const lastResort = await publish(victor.client, victor.device, 5);
+
+    const got: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const answer = await claim(mallory.client, 'victor');
+      expect(answer.refused).toBeUndefined();
+      got.push(answer.package!);
+    }
+    expect(got[0]).not.toBe(lastResort);
+    expect(got.slice(1)).toEqual(Array(5).fill(lastResort));
+    // the server audited that a last-resort one went out, never the package
+    const rows = await auditRows(server(), 'key_package_claimed');
+    const mallorys = rows.filter((row) => row.actor === 'mallory');
+    expect(mallorys).toHaveLength(6);
+    expect(mallorys[0].detail).not.toContain('lastResort');
+    for (const row of mallorys.slice(1))
+      expect(row.detail).toContain('"lastResort":true');
+    expect(JSON.stringify(rows)).not.toContain(lastResort);
+
+    // someone else still gets one of victor's packages and starts a conversation
+    const forTrent = await claim(trent.client, 'victor');
+    expect(forTrent.package).toBeDefined();
+    await converse(trent, victor, forTrent.package!, 'first contact');
+    // and the last-resort package serves more than one founder
+    await converse(mallory, victor, lastResort, 'me too');
+  });
+
+  it('E73: past 10 claims a minute a requester is refused with rate_limited, and other requesters are not', async () => {
+    const [vicKey, rickKey] = await Promise.all([
+      createIdentityKey(),
+      createIdentityKey(),
+    ]);
+    const vic = await person('vic', vicKey);
+    const rick = await room.login('rick', { identity: rickKey });
+    const rita = await room.login('rita');
+    const lastResort = await publish(vic.client, vic.device, 5);
+    for (let i = 0; i < 10; i++)
+      expect(await claim(rick, 'vic')).toMatchObject({
+        package: expect.any(String),
+      });
+    const audited = (await auditRows(server(), 'key_package_claimed')).length;
+    expect(await claim(rick, 'vic')).toEqual({
+      refused: ErrorCode.RateLimited,
+    });
+    const refusal = rick
+      .all(ServerEvent.Exception)
+      .find((e) => e.code === ErrorCode.RateLimited);
+    expect(refusal?.message).toContain('Too many key package claims');
+    // nothing was handed out, and the refusal holds for a name that is not online too
+    expect(await auditRows(server(), 'key_package_claimed')).toHaveLength(
+      audited,
+    );
+    expect(await claim(rick, 'nobody')).toEqual({
+      refused: ErrorCode.RateLimited,
+    });
+    // another requester is served: a single-use package, as rick took only one
+    const forRita = await claim(rita, 'vic');
+    expect(forRita.package).toBeDefined();
+    expect(forRita.package).not.toBe(lastResort);
+  });
+
+  it('E73: the owner is told when few key packages are left, and a client replenishes by itself', async () => {
+    const ownerKey = await createIdentityKey();
+    // a test client that publishes 3 single-use packages and a last-resort one at its join
+    const owner = await room.login('olga', { identity: ownerKey, e2ee: true });
+    const requesters = await Promise.all(
+      ['r-a', 'r-b', 'r-c', 'r-d'].map((name) => room.login(name)),
+    );
+    const first = await claimAfterPublish(requesters[0], 'olga');
+    expect(first).toBeDefined();
+    // 2 single-use ones left: the owner is told
+    expect(await owner.next(ServerEvent.KeyPackagesLow)).toEqual({
+      remaining: 2,
+    });
+    // ... and publishes a fresh set by itself (its last-resort one kept)
+    await owner.until(
+      () =>
+        owner.sent.filter(([event]) => event === ClientEvent.KeyPackagesPublish)
+          .length >= 2,
+      'the replenishment',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const answers = [];
+    for (const requester of requesters.slice(1))
+      answers.push(await claim(requester, 'olga'));
+    // three more single-use packages (without the replenishment, the third was the last resort)
+    const packages = answers.map((answer) => answer.package);
+    expect(new Set(packages).size).toBe(3);
+    const rows = await auditRows(server(), 'key_package_claimed');
+    expect(
+      rows.filter(
+        (row) => row.target === 'olga' && row.detail?.includes('lastResort'),
+      ),
+    ).toHaveLength(0);
+  });
+
+  /** A claim retried while the owner's first publication may not be in yet. */
+  async function claimAfterPublish(client: ChatClient, name: string) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const answer = await claim(client, name);
+      if (answer.package) return answer.package;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return undefined;
+  }
 });

@@ -183,6 +183,7 @@ export class ChatClient {
             .then((opened) => opened && this.record(event, opened));
           return;
         }
+        if (event === ServerEvent.KeyPackagesLow) this.e2ee?.low();
         this.record(event, payload);
       },
       onFailure: (reason) => {

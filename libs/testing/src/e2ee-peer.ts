@@ -21,12 +21,13 @@ import type { ChatClient } from './chat-client';
 /** How a test client sends what its end-to-end side needs. */
 type Send = (
   event: typeof ClientEvent.KeyPackagesPublish,
-  payload: { packages: string[] },
+  payload: { packages: string[]; lastResort?: string },
 ) => Promise<void>;
 
 /**
  * The receiving side of end-to-end private messages for a test client: it publishes key
- * packages at each join, joins the conversations browsers found with it and opens their
+ * packages (and a last-resort one) at each join and again when the server says few are left,
+ * joins the conversations browsers found with it and opens their
  * messages, so a browser under test has someone to talk to. It trusts every credential: the
  * checks under test are the browser's.
  */
@@ -48,6 +49,11 @@ export class E2eePeer {
       this.claimed ?? identity,
       async () => true,
     );
+    void this.publish(true);
+  }
+
+  /** The server says few of our key packages are left (E73): fresh ones, as a browser does. */
+  low(): void {
     void this.publish();
   }
 
@@ -79,15 +85,19 @@ export class E2eePeer {
     return revealed.catch(() => undefined);
   }
 
-  private async publish(): Promise<void> {
+  /** Fresh single-use packages; at a join a fresh last-resort one too (kept otherwise). */
+  private async publish(lastResort = false): Promise<void> {
     const device = await this.device;
     if (!device) return;
     const packages: string[] = [];
     for (let i = 0; i < 3; i++)
       packages.push(toBase64(await device.keyPackage()));
-    await this.send(ClientEvent.KeyPackagesPublish, { packages }).catch(
-      () => undefined,
-    );
+    await this.send(ClientEvent.KeyPackagesPublish, {
+      packages,
+      ...(lastResort
+        ? { lastResort: toBase64(await device.lastResortPackage()) }
+        : {}),
+    }).catch(() => undefined);
   }
 }
 
@@ -156,8 +166,10 @@ export async function foundConversation(
     tsMlsEngine.device(from.username ?? '', keys.from, trustAll),
     tsMlsEngine.device(to.username ?? '', keys.to, trustAll),
   ]);
+  // a last-resort one too: the founder may have claimed one of `to`'s before (E73)
   await to.send(ClientEvent.KeyPackagesPublish, {
     packages: [toBase64(await toDevice.keyPackage())],
+    lastResort: toBase64(await toDevice.lastResortPackage()),
   });
   const name = to.username ?? '';
   const claimed = await claimKeyPackage(name, () => claimOnce(from, name));

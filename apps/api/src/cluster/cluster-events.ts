@@ -83,10 +83,15 @@ export interface ClusterRequests {
   };
   /**
    * One of a member's end-to-end key packages, from the instance that holds them (used up
-   * there); null from the others, or when none is left.
+   * there, unless the last-resort one), within the claim limits kept there (E73); null from the
+   * others, or when none is left; `rate_limited` when the requester is past its claims.
    */
   'key-package': {
-    ask: { sessionId: string };
-    answer: string | null;
+    ask: {
+      sessionId: string;
+      /** The requester's folded name: the limits per requester and per pair hold there. */
+      requester: string;
+    };
+    answer: { package: string; lastResort: boolean } | 'rate_limited' | null;
   };
 }

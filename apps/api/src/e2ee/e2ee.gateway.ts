@@ -23,7 +23,11 @@ export class E2eeGateway {
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() dto: KeyPackagesDto,
   ): void {
-    this.keyPackages.publish(this.roster.require(socket), dto.packages);
+    this.keyPackages.publish(
+      this.roster.require(socket),
+      dto.packages,
+      dto.lastResort,
+    );
   }
 
   @SubscribeMessage(ClientEvent.KeyPackageClaim)

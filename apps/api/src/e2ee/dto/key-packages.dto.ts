@@ -7,6 +7,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBase64,
+  IsOptional,
   IsString,
   MaxLength,
 } from 'class-validator';
@@ -19,6 +20,13 @@ export class KeyPackagesDto implements KeyPackagesPayload {
   @IsBase64(undefined, { each: true })
   @MaxLength(Limits.keyPackageMaxChars, { each: true })
   packages!: string[];
+
+  /** The reusable last-resort package (E73): checked like each single-use one. */
+  @IsOptional()
+  @IsString()
+  @IsBase64()
+  @MaxLength(Limits.keyPackageMaxChars)
+  lastResort?: string;
 }
 
 export class KeyPackageClaimDto implements KeyPackageClaimPayload {

@@ -105,9 +105,17 @@ export class E2eeService {
 
   constructor() {
     // only under a name the session confirmed as the one we asked for (E67)
+    const destroyRef = inject(DestroyRef);
     inject(SessionStore)
-      .confirmed$.pipe(takeUntilDestroyed(inject(DestroyRef)))
-      .subscribe((username) => void this.publish(username));
+      .confirmed$.pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((username) => void this.publish(username, true));
+    // others claimed most of them (E73): a fresh set, without the user doing anything
+    this.socket
+      .on(ServerEvent.KeyPackagesLow)
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe(() => {
+        if (this.deviceName) void this.publish(this.deviceName);
+      });
   }
 
   /** The wire form of my private message: sealed once, the same bytes on every resend. */
@@ -292,13 +300,22 @@ export class E2eeService {
     return settled;
   }
 
-  /** Publishes a fresh set of key packages for peers to start conversations with. */
-  private async publish(me: string): Promise<void> {
+  /**
+   * Publishes a fresh set of key packages for peers to start conversations with; at a join a
+   * fresh last-resort one as well (E73), kept by the server through the replenishments after
+   * (a Welcome may be on its way for it).
+   */
+  private async publish(me: string, lastResort = false): Promise<void> {
     const device = await this.deviceFor(me);
     const packages: string[] = [];
     for (let i = 0; i < PUBLISHED; i++)
       packages.push(toBase64(await device.keyPackage()));
-    await this.socket.send(ClientEvent.KeyPackagesPublish, { packages });
+    await this.socket.send(ClientEvent.KeyPackagesPublish, {
+      packages,
+      ...(lastResort
+        ? { lastResort: toBase64(await device.lastResortPackage()) }
+        : {}),
+    });
   }
 
   private async joined(

@@ -50,6 +50,13 @@ export interface E2eeDevice {
   /** A fresh single-use key package to publish (its private keys stay on this device). */
   keyPackage(): Promise<Uint8Array>;
   /**
+   * A fresh "last resort" key package (RFC 9420 §16.8) to publish beside the single-use ones:
+   * the server hands it out, to any number of founders, only when those are gone or a claimer
+   * is past its share (E73). Kept in its own slot: `join` accepts Welcomes for it and never
+   * uses it up; the next call replaces it.
+   */
+  lastResortPackage(): Promise<Uint8Array>;
+  /**
    * Starts the conversation `id` with `peerName`, the holder of `peerKeyPackage`; the Welcome
    * goes to them. The package's credential must name `peerName` (whoever handed it over: E62)
    * and pass the device's check.

@@ -196,6 +196,51 @@ describe('end-to-end conversations on ts-mls (real MLS, real Web Crypto)', () =>
     await expect(bob.join(welcome, 'alice')).resolves.toBeDefined();
   });
 
+  it('E73: two founders start conversations with the same last-resort package; the device joins both, once each, and both carry messages', async () => {
+    const alice = await tsMlsEngine.device('alice', aliceKey, trustLog);
+    const eve = await tsMlsEngine.device('eve', eveKey, trustLog);
+    const bob = await tsMlsEngine.device('bob', bobKey, trustLog);
+    await bob.keyPackage(); // a single-use one beside it, untouched
+    const lastResort = await bob.lastResortPackage();
+    const fromAlice = await alice.start(
+      conversationId('alice+bob'),
+      lastResort,
+      'bob',
+    );
+    const fromEve = await eve.start(
+      conversationId('eve+bob'),
+      lastResort,
+      'bob',
+    );
+    const withAlice = await bob.join(fromAlice.welcome, 'alice');
+    const withEve = await bob.join(fromEve.welcome, 'eve');
+    expect(withAlice.peer.name).toBe('alice');
+    expect(withEve.peer.name).toBe('eve');
+    expect(
+      fromUtf8(
+        await withAlice.open(await fromAlice.conversation.seal(utf8('hi'))),
+      ),
+    ).toBe('hi');
+    expect(
+      fromUtf8(await withEve.open(await fromEve.conversation.seal(utf8('yo')))),
+    ).toBe('yo');
+    expect(
+      fromUtf8(
+        await fromAlice.conversation.open(await withAlice.seal(utf8('hello'))),
+      ),
+    ).toBe('hello');
+    // a Welcome replayed does not found the conversation again
+    await expect(bob.join(fromAlice.welcome, 'alice')).rejects.toMatchObject({
+      reason: 'bad_message',
+    });
+    // a new last-resort package replaces it: a Welcome for the old one is no longer joined
+    await bob.lastResortPackage();
+    const late = await alice.start(conversationId('late'), lastResort, 'bob');
+    await expect(bob.join(late.welcome, 'alice')).rejects.toMatchObject({
+      reason: 'bad_message',
+    });
+  });
+
   it('a saved conversation, restored on a new device object (a page load), goes on both ways', async () => {
     const { atAlice, atBob } = await pair();
     expect(fromUtf8(await atBob.open(await atAlice.seal(utf8('before'))))).toBe(

@@ -152,12 +152,19 @@ class MlsConversation implements E2eeConversation {
   }
 }
 
+/** One of this device's key packages, with its private half. */
+interface OwnPackage {
+  publicPackage: KeyPackage;
+  privatePackage: PrivateKeyPackage;
+}
+
 class MlsDevice implements E2eeDevice {
   /** Key packages published and not yet used, with their private halves. */
-  private readonly unused: {
-    publicPackage: KeyPackage;
-    privatePackage: PrivateKeyPackage;
-  }[] = [];
+  private readonly unused: OwnPackage[] = [];
+  /** The published last-resort key package: reusable, never used up by a join (E73). */
+  private lastResort?: OwnPackage;
+  /** Conversations joined with it: each only once, so a replayed Welcome does not reset one. */
+  private readonly joinedByLastResort = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -168,26 +175,15 @@ class MlsDevice implements E2eeDevice {
   ) {}
 
   async keyPackage(): Promise<Uint8Array> {
-    const signatureKeys = await this.impl.signature.keygen();
-    const credential = await certifyDevice(
-      this.name,
-      this.identity,
-      signatureKeys.publicKey,
-    );
-    const generated = await generateKeyPackageWithKey(
-      { credentialType: 'basic', identity: encodeCredential(credential) },
-      defaultCapabilities(),
-      defaultLifetime,
-      [],
-      signatureKeys,
-      this.impl,
-    );
+    const generated = await this.generate();
     this.unused.push(generated);
-    return encodeMlsMessage({
-      keyPackage: generated.publicPackage,
-      wireformat: 'mls_key_package',
-      version: 'mls10',
-    });
+    return this.encoded(generated);
+  }
+
+  async lastResortPackage(): Promise<Uint8Array> {
+    this.lastResort = await this.generate();
+    this.joinedByLastResort.clear();
+    return this.encoded(this.lastResort);
   }
 
   async start(
@@ -237,7 +233,10 @@ class MlsDevice implements E2eeDevice {
   async join(welcome: Uint8Array, fromName: string): Promise<E2eeConversation> {
     const mls = decoded(welcome);
     if (mls?.wireformat !== 'mls_welcome') throw new E2eeError('bad_message');
-    for (const [i, own] of this.unused.entries()) {
+    const candidates = this.lastResort
+      ? [...this.unused, this.lastResort]
+      : this.unused;
+    for (const own of candidates) {
       let state: ClientState;
       try {
         state = await joinGroup(
@@ -253,7 +252,15 @@ class MlsDevice implements E2eeDevice {
       } catch {
         continue; // encrypted to another of our key packages, or not to us
       }
-      this.unused.splice(i, 1);
+      // a single-use package is gone once used; the last-resort one stays for other Welcomes
+      const used = this.unused.indexOf(own);
+      if (used >= 0) this.unused.splice(used, 1);
+      else {
+        const group = state.groupContext.groupId.join(',');
+        if (this.joinedByLastResort.has(group))
+          throw new E2eeError('bad_message');
+        this.joinedByLastResort.add(group);
+      }
       const others = state.ratchetTree.flatMap((node) =>
         node?.nodeType === 'leaf' &&
         !sameBytes(
@@ -286,11 +293,33 @@ class MlsDevice implements E2eeDevice {
   }
 
   /** Our own leaf for a group we found: a key package that is never published. */
-  private async ownPackage() {
-    await this.keyPackage();
-    const own = this.unused.pop();
-    if (!own) throw new Error('no key package');
-    return own;
+  private ownPackage(): Promise<OwnPackage> {
+    return this.generate();
+  }
+
+  private async generate(): Promise<OwnPackage> {
+    const signatureKeys = await this.impl.signature.keygen();
+    const credential = await certifyDevice(
+      this.name,
+      this.identity,
+      signatureKeys.publicKey,
+    );
+    return generateKeyPackageWithKey(
+      { credentialType: 'basic', identity: encodeCredential(credential) },
+      defaultCapabilities(),
+      defaultLifetime,
+      [],
+      signatureKeys,
+      this.impl,
+    );
+  }
+
+  private encoded(own: OwnPackage): Uint8Array {
+    return encodeMlsMessage({
+      keyPackage: own.publicPackage,
+      wireformat: 'mls_key_package',
+      version: 'mls10',
+    });
   }
 
   /**

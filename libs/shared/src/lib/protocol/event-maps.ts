@@ -6,6 +6,7 @@ import type { AuditCheckpointPayload } from './payloads/audit.payload';
 import type {
   KeyPackageClaimPayload,
   KeyPackagePayload,
+  KeyPackagesLowPayload,
   KeyPackagesPayload,
 } from './payloads/e2ee.payload';
 import type {
@@ -84,6 +85,7 @@ export interface ServerEventMap {
   [ServerEvent.Exception]: ExceptionPayload;
   [ServerEvent.AuditCheckpoint]: AuditCheckpointPayload;
   [ServerEvent.KeyPackage]: KeyPackagePayload;
+  [ServerEvent.KeyPackagesLow]: KeyPackagesLowPayload;
   [ServerEvent.FileUploadProgress]: FileUploadProgressPayload;
   [ServerEvent.FileOffered]: FileOfferedPayload;
   [ServerEvent.FileAnswered]: FileAnsweredPayload;

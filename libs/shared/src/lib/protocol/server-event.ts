@@ -28,6 +28,8 @@ export const ServerEvent = {
   AuditCheckpoint: 'audit:checkpoint',
   /** The key package a `e2e:key-package-claim` asked for. */
   KeyPackage: 'e2e:key-package',
+  /** To a member: few of their key packages are left; publish more (E73). */
+  KeyPackagesLow: 'e2e:key-packages-low',
 } as const;
 
 export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];

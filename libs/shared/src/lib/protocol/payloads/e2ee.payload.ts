@@ -22,6 +22,13 @@ export interface E2eePayload {
 export interface KeyPackagesPayload {
   /** Base64 encoded MLS key packages; they replace any published before. */
   packages: string[];
+  /**
+   * A "last resort" key package (RFC 9420 §16.8), base64: reusable, handed out only when the
+   * single-use ones are gone or a claimer is past its share of them (E73), so first contact
+   * stays possible. Replaces the one published before; absent, that one is kept (a Welcome may
+   * be on its way for it).
+   */
+  lastResort?: string;
 }
 
 /** `e2e:key-package-claim`: one of `name`'s key packages, to start a conversation with them. */
@@ -29,9 +36,18 @@ export interface KeyPackageClaimPayload {
   name: string;
 }
 
-/** `e2e:key-package`: the claimed key package (now used up on the server). */
+/** `e2e:key-package`: the claimed key package (used up on the server, unless the last resort). */
 export interface KeyPackagePayload {
   /** The name as its owner bound it. */
   name: string;
   package: string;
+}
+
+/**
+ * `e2e:key-packages-low`: others claimed most of my single-use key packages (or were handed my
+ * last-resort one): publish a fresh set (E73).
+ */
+export interface KeyPackagesLowPayload {
+  /** Single-use key packages the server has left of mine. */
+  remaining: number;
 }

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 export default {
   displayName: 'web',
   preset: 'jest-preset-angular',
@@ -17,8 +15,9 @@ export default {
   // the MLS engine and its curves ship as ES modules only
   transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|ts-mls|@noble|@hpke))'],
   moduleNameMapper: {
-    '^@app/shared$': join(__dirname, '../../libs/shared/src/index.ts'),
-    '^@app/shared/e2ee$': join(__dirname, '../../libs/shared/src/e2ee.ts'),
+    // <rootDir>, not __dirname: Node 24 loads this file as an ES module
+    '^@app/shared$': '<rootDir>/../../libs/shared/src/index.ts',
+    '^@app/shared/e2ee$': '<rootDir>/../../libs/shared/src/e2ee.ts',
   },
   coverageDirectory: '../../coverage/apps/web',
 };

@@ -162,6 +162,19 @@ describe('admin REST API and the tamper-evident audit log (real app, real SQLite
       type: 'message_public',
       actor: 'alice',
       at: expect.stringMatching(/Z$/),
+      // the words are read from the message, checked against the logged digest
+      detail: { text: 'page 4', textMatches: true },
+    });
+    // a message edited in the database no longer matches what was logged
+    await server.db.query(
+      "UPDATE messages SET text = 'page four' WHERE text = 'page 4'",
+    );
+    const edited = await api<AuditLogPagePayload>(
+      '/admin/logs?type=message_public&limit=1',
+    );
+    expect(edited.body.events[0].detail).toMatchObject({
+      text: 'page four',
+      textMatches: false,
     });
     const second = await api<AuditLogPagePayload>(
       `/admin/logs?type=message_public&limit=2&before=${first.body.nextBefore}`,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { ClientEvent, ErrorCode, ServerEvent } from '@app/shared';
-import type { ChatClient } from '@app/testing';
+import { ChatClient } from '@app/testing';
 
 import { useChatRoom } from './support/chat-room';
 import { auditRows, startServer } from './support/test-server';
@@ -90,7 +90,6 @@ describe('the free-disk floor covers the database (L76)', () => {
   it('L76: while the database’s disk is below DATABASE_MIN_FREE_MB, public messages are refused and nothing is stored', async () => {
     const server = await startServer({ DATABASE_MIN_FREE_MB: '10000000' });
     try {
-      const { ChatClient } = await import('@app/testing');
       const carol = await ChatClient.login(server.url, 'carol');
       const answer = await send(carol, 'hello');
       expect(answer.refusal).toMatchObject({

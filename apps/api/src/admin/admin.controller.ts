@@ -25,11 +25,13 @@ import { AppConfigService } from '../config/app-config.service';
 import { CryptoService } from '../crypto/crypto.service';
 import { IdentityService } from '../identity/identity.service';
 import { typedNameKey } from '../identity/name-identity';
+import { MessagesRepository } from '../messaging/messages.repository';
 import { Roster } from '../sessions/roster';
 import { SessionsService } from '../sessions/sessions.service';
 import { AdminAuditInterceptor } from './admin-audit.interceptor';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { LogsQueryDto } from './dto/logs-query.dto';
+import { publicMessageId, withPublicText } from './public-text';
 
 const toIso = (value: string | undefined) =>
   value ? new Date(value).toISOString() : undefined;
@@ -49,6 +51,7 @@ export class AdminController {
     private readonly crypto: CryptoService,
     private readonly configService: AppConfigService,
     private readonly identity: IdentityService,
+    private readonly messages: MessagesRepository,
   ) {}
 
   @Get('users')
@@ -116,11 +119,15 @@ export class AdminController {
       from: toIso(query.from),
       to: toIso(query.to),
     });
+    const events = rows.map((row) => ({
+      ...row,
+      detail: JSON.parse(row.detail) as Record<string, unknown>,
+    }));
+    const texts = await this.messages.textsOf(
+      events.flatMap((event) => publicMessageId(event) ?? []),
+    );
     return {
-      events: rows.map((row) => ({
-        ...row,
-        detail: JSON.parse(row.detail) as Record<string, unknown>,
-      })),
+      events: events.map((event) => withPublicText(event, texts)),
       nextBefore: rows.length === limit ? rows[rows.length - 1].id : null,
     };
   }

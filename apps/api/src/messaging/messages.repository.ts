@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, type Repository } from 'typeorm';
+import { In, MoreThan, type Repository } from 'typeorm';
 
 import { isUniqueViolation } from '../common/database-errors';
 import { MessageEntity } from './message.entity';
@@ -75,6 +75,16 @@ export class MessagesRepository {
       take: limit,
     });
     return rows.map(withNumericId);
+  }
+
+  /** The texts of the stored messages among `ids`. */
+  async textsOf(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.repository.find({
+      select: { id: true, text: true },
+      where: { id: In([...ids]) },
+    });
+    return new Map(rows.map((row) => [Number(row.id), row.text]));
   }
 
   async exists(id: number): Promise<boolean> {

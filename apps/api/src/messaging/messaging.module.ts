@@ -24,5 +24,7 @@ import { TypingService } from './typing.service';
     ReactionsService,
     MessagingGateway,
   ],
+  // the admin log shows a public message's words beside the digest its audit row keeps
+  exports: [MessagesRepository],
 })
 export class MessagingModule {}

@@ -152,6 +152,9 @@ class MlsConversation implements E2eeConversation {
   }
 }
 
+/** Single-use key packages whose private halves are kept: four published sets of five. */
+const KEPT_UNUSED = 20;
+
 /** One of this device's key packages, with its private half. */
 interface OwnPackage {
   publicPackage: KeyPackage;
@@ -177,6 +180,11 @@ class MlsDevice implements E2eeDevice {
   async keyPackage(): Promise<Uint8Array> {
     const generated = await this.generate();
     this.unused.push(generated);
+    // each publication replaces the server's stock: only a package claimed just before may
+    // still come back in a Welcome, so the oldest private halves go (bounded memory and join
+    // cost however often others make us publish, E73)
+    if (this.unused.length > KEPT_UNUSED)
+      this.unused.splice(0, this.unused.length - KEPT_UNUSED);
     return this.encoded(generated);
   }
 

@@ -70,3 +70,20 @@ describe('a quiet, useful start', () => {
     expect(server.output()).not.toContain(token);
   });
 });
+
+describe('a supported runtime', () => {
+  it('runs on the Node.js LTS line .node-version names (24), as package.json requires', () => {
+    const root = join(__dirname, '../../..');
+    const pinned = readFileSync(join(root, '.node-version'), 'utf8').trim();
+    const major = (version: string) => Number(/^v?(\d+)/.exec(version)?.[1]);
+    expect(major(pinned)).toBe(24);
+    // the suite, and the built server it starts (process.execPath), run on that line
+    expect(major(process.version)).toBe(major(pinned));
+    const engines = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        engines: { node: string };
+      }
+    ).engines.node;
+    expect(engines).toMatch(/^>=24\./);
+  });
+});

@@ -30,6 +30,9 @@ const fingerprint = async (server: RunningServer) =>
     }
   ).fingerprint;
 
+// two server starts and six CLI runs (each `npm run` compiles with tsx): far over the default
+jest.setTimeout(120_000);
+
 describe('backup and restore (the built server, its CLIs)', () => {
   let server: RunningServer | undefined;
   const clients: ChatClient[] = [];

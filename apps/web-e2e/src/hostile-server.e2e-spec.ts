@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { ServerEvent } from '@app/shared';
+import { ServerEvent, type TreeHeadPayload } from '@app/shared';
 import { ChatClient } from '@app/testing';
 
 import {
@@ -73,6 +73,57 @@ describe('a hostile server, and what the browser refuses of it', () => {
       .filter({ hasText: 'arrived without end-to-end encryption' })
       .waitFor();
     expect(await entry(ivy, 'send me the door code').count()).toBe(0);
+  });
+
+  it("E65: a contact's head whose consistency with ours the server does not prove (the proof withheld) is flagged, and nothing goes to them until it is proven", async () => {
+    const wren = await open();
+    await login(wren, 'wren');
+    const kit = await ChatClient.login(server.url, 'kit', { e2ee: true });
+    clients.push(kit);
+    const heard = (text: string) =>
+      kit
+        .all(ServerEvent.PrivateMessageCreated)
+        .some((m) => m.from === 'wren' && m.text === text);
+    await wren.page.getByTestId('user-item').filter({ hasText: 'kit' }).click();
+    await sendMessage(wren, 'first words');
+    await kit.until(() => heard('first words'), 'the first words');
+
+    // the log grows past the head wren's browser holds; kit's browser has the newer head
+    clients.push(await ChatClient.login(server.url, 'latecomer'));
+    const head = (await (
+      await fetch(`${server.url}/api/transparency/head`)
+    ).json()) as TreeHeadPayload;
+    // whoever answers wren's browser withholds the proof that joins the two heads
+    const withheld = '**/api/transparency/consistency**';
+    let asked = 0;
+    await wren.context.route(withheld, (route) => {
+      asked++;
+      return route.fulfill({ status: 404, body: '{"code":"not_found"}' });
+    });
+    await kit.e2ee!.reply('wren', 'with a newer head', head);
+    // the words are shown, and the reader is told at once (a notice lasts 8 s: watched together)
+    await Promise.all([
+      entry(wren, 'with a newer head').waitFor(),
+      wren.page
+        .getByTestId('notice')
+        .filter({ hasText: 'did not prove' })
+        .waitFor(),
+    ]);
+    expect(asked).toBeGreaterThan(0);
+
+    // wren answers: refused in the browser, nothing reaches kit
+    await sendMessage(wren, 'are you there?');
+    await wren.page
+      .getByTestId('notice')
+      .filter({ hasText: 'has not proven' })
+      .waitFor();
+    await wren.page.waitForTimeout(500);
+    expect(heard('are you there?')).toBe(false);
+
+    // the proof comes: the next message goes
+    await wren.context.unroute(withheld);
+    await sendMessage(wren, 'proven now');
+    await kit.until(() => heard('proven now'), 'the message once proven');
   });
 
   it('E67: a join under another name than the one typed signs the browser out and says so', async () => {

@@ -1,11 +1,14 @@
 import {
   ClientEvent,
+  type ClientEventMap,
   type ExceptionPayload,
   type IdentityKey,
   type KeyPackagePayload,
   ServerEvent,
   type PrivateMessagePayload,
+  type TreeHeadPayload,
   fromBase64,
+  sameUsername,
   toBase64,
 } from '@app/shared';
 import {
@@ -13,15 +16,20 @@ import {
   type E2eeDevice,
   decodeE2eeContent,
   e2eePayload,
+  encodeE2eeContent,
   tsMlsEngine,
 } from '@app/shared/e2ee';
 
 import type { ChatClient } from './chat-client';
 
 /** How a test client sends what its end-to-end side needs. */
-type Send = (
-  event: typeof ClientEvent.KeyPackagesPublish,
-  payload: { packages: string[]; lastResort?: string },
+type Send = <
+  E extends
+    | typeof ClientEvent.KeyPackagesPublish
+    | typeof ClientEvent.PrivateMessageSend,
+>(
+  event: E,
+  payload: ClientEventMap[E],
 ) => Promise<void>;
 
 /**
@@ -83,6 +91,25 @@ export class E2eePeer {
     });
     this.queue = revealed.catch(() => undefined);
     return revealed.catch(() => undefined);
+  }
+
+  /**
+   * Answers `to` in the conversation their browser founded with us, carrying `head` as the
+   * key-log head this peer's browser would have accepted (a test picks it: E65).
+   */
+  async reply(to: string, text: string, head?: TreeHeadPayload): Promise<void> {
+    const found = [...this.conversations.entries()].find(([, conversation]) =>
+      sameUsername(conversation.peer.name, to),
+    );
+    if (!found) throw new Error(`no conversation with ${to} yet`);
+    const [id, conversation] = found;
+    const sealed = await conversation.seal(encodeE2eeContent({ text, head }));
+    await this.send(ClientEvent.PrivateMessageSend, {
+      clientId: crypto.randomUUID(),
+      to,
+      text: '',
+      e2ee: e2eePayload('message', fromBase64(id), sealed),
+    });
   }
 
   /** Fresh single-use packages; at a join a fresh last-resort one too (kept otherwise). */

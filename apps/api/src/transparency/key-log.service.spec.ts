@@ -1,4 +1,5 @@
 import {
+  KeyLogFreshness,
   consistencyProof,
   fromBase64,
   inclusionProof,
@@ -59,6 +60,27 @@ async function hashesDuring(work: () => Promise<unknown>): Promise<number> {
 }
 
 describe('KeyLogService', () => {
+  it('E65: signs the same head again once it is an hour old, so a quiet log still has a fresh one', async () => {
+    jest.useFakeTimers({ now: Date.parse('2026-12-08T10:00:00.000Z') });
+    try {
+      const { repository } = fakeRepository([row(0), row(1)]);
+      const log = new KeyLogService(repository, signer);
+      await log.onModuleInit();
+      const first = await log.latestHead();
+      jest.setSystemTime(Date.parse('2026-12-08T10:59:00.000Z'));
+      expect(await log.latestHead()).toBe(first);
+      jest.setSystemTime(Date.parse('2026-12-08T11:00:00.000Z'));
+      const again = await log.latestHead();
+      expect(again).toMatchObject({ size: 2, rootHash: first.rootHash });
+      expect(again.timestamp).toBe('2026-12-08T11:00:00.000Z');
+      expect(Date.parse(again.timestamp) - Date.parse(first.timestamp)).toBe(
+        KeyLogFreshness.resignAfterMs,
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('L70: at 10,000 leaves a proof and a consistency proof cost O(log n) hashes (not a walk over the log)', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => row(i));
     const { repository } = fakeRepository(rows);

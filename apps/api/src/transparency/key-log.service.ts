@@ -4,6 +4,7 @@ import {
   type ConsistencyProofPayload,
   ErrorCode,
   type InclusionProofPayload,
+  KeyLogFreshness,
   LOG_ENTRIES_PAGE,
   type LogEntriesPayload,
   MerkleTree,
@@ -53,10 +54,18 @@ export class KeyLogService implements OnModuleInit {
     return this.leaves.append(nameKey, toBase64(bindingLeaf(binding)));
   }
 
-  /** The latest tree head, signed (a new signature only when the tree grew). */
+  /**
+   * The latest tree head, signed: a new signature when the tree grew, and when the latest is an
+   * hour old (browsers refuse one older than a day, E65: a quiet log still has a fresh head).
+   */
   async latestHead(): Promise<TreeHeadPayload> {
     const size = await this.catchUp();
-    if (this.head?.size === size) return this.head;
+    if (
+      this.head?.size === size &&
+      Date.now() - Date.parse(this.head.timestamp) <
+        KeyLogFreshness.resignAfterMs
+    )
+      return this.head;
     const unsigned = {
       size,
       rootHash: hex(await this.tree.root(size)),
@@ -66,7 +75,7 @@ export class KeyLogService implements OnModuleInit {
     const head = { ...unsigned, signature: signature.toString('base64') };
     await this.leaves.recordHead(head);
     // another request may have signed a larger head meanwhile: that one stays the latest
-    if ((this.head?.size ?? -1) < size) this.head = head;
+    if ((this.head?.size ?? -1) <= size) this.head = head;
     return head;
   }
 

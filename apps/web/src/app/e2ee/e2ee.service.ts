@@ -8,6 +8,7 @@ import {
   ServerEvent,
   type PrivateMessagePayload,
   type SendPrivateMessagePayload,
+  type TreeHeadPayload,
   fromBase64,
   sameUsername,
   toBase64,
@@ -99,6 +100,11 @@ export class E2eeService {
   >();
   /** My reactions sent, by client id: shown once the server relayed them. */
   private readonly reactionsSent = new Map<string, E2eeReaction>();
+  /**
+   * Contacts whose key log could not be shown to be one history with ours (E65), with the head
+   * their browser sent: nothing goes to them until the server proves it.
+   */
+  private readonly unproven = new Map<string, TreeHeadPayload>();
   /** One incoming message at a time: a Welcome is joined before what follows it is opened. */
   private incoming: Promise<unknown> = Promise.resolve();
   private sealing: Promise<unknown> = Promise.resolve();
@@ -258,7 +264,7 @@ export class E2eeService {
           const content = decodeE2eeContent(opened);
           if (!content) throw new E2eeError('bad_message');
           // the sender's view of the key log must be one history with ours (E57)
-          if (content.head) void this.keyLog.gossip(content.head);
+          if (content.head) void this.compareHeads(message.from, content.head);
           return { message: { ...message, text: content.text } };
         } catch {
           onFailure(message.from);
@@ -292,7 +298,7 @@ export class E2eeService {
         await conversation.open(fromBase64(e2ee.mls)),
       );
       await this.keep(me, conversation);
-      if (content?.head) void this.keyLog.gossip(content.head);
+      if (content?.head) void this.compareHeads(offer.from, content.head);
       return content?.file;
     });
     const settled = revealed.catch(() => undefined);
@@ -333,7 +339,28 @@ export class E2eeService {
     void this.publish(me); // one of our key packages is used up
   }
 
+  /**
+   * A contact's head against ours (E65): unproven (no consistency proof, whatever the reason)
+   * or forked, sending to them stops, and the user has been told by the key-log check.
+   */
+  private async compareHeads(
+    from: string,
+    head: TreeHeadPayload,
+  ): Promise<boolean> {
+    const contact = from.toLowerCase();
+    const proven = await this.keyLog.gossip(head);
+    if (proven) this.unproven.delete(contact);
+    else this.unproven.set(contact, head);
+    return proven;
+  }
+
   private async outgoing(to: string, me: string): Promise<Outgoing> {
+    // a contact whose key log was not proven one with ours gets nothing until it is (E65)
+    const doubted = this.unproven.get(to.toLowerCase());
+    if (doubted && !(await this.compareHeads(to, doubted)))
+      throw new E2eeUnavailableError(
+        `The server has not proven that ${to}'s browser and yours see the same key log: it may be showing you different keys. Nothing was sent; it is checked again at each message.`,
+      );
     const known = this.current.get(to.toLowerCase());
     if (known) return known;
     const device = await this.deviceFor(me);

@@ -1,7 +1,12 @@
 import { toBase64 } from '../crypto/bytes';
 import type { TreeHeadPayload } from '../protocol/payloads/transparency.payload';
 import { type Binding, bindingLeaf, treeHeadBytes } from './key-log';
-import { KeyLogError, type KeyLogSource, KeyLogWitness } from './log-witness';
+import {
+  KeyLogError,
+  KeyLogFreshness,
+  type KeyLogSource,
+  KeyLogWitness,
+} from './log-witness';
 import { consistencyProof, inclusionProof, leafHash, treeHash } from './merkle';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -10,6 +15,10 @@ const PSS = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
 /** A log server in memory: real trees, real proofs, heads signed with a real RSA-PSS key. */
 class MemoryLog implements KeyLogSource {
   readonly leaves: Uint8Array[] = [];
+  /** When its heads say they were signed (default: now). */
+  signedAt?: string;
+  /** Set: consistency requests fail as the server makes them fail (E65). */
+  withhold?: Error;
 
   constructor(private readonly signingKey: CryptoKey) {}
 
@@ -27,7 +36,7 @@ class MemoryLog implements KeyLogSource {
     const unsigned = {
       size,
       rootHash: hex(await treeHash(await this.hashes(size))),
-      timestamp: '2026-12-01T10:00:00.000Z',
+      timestamp: this.signedAt ?? new Date().toISOString(),
     };
     const signature = await crypto.subtle.sign(
       { name: 'RSA-PSS', saltLength: 32 },
@@ -52,6 +61,7 @@ class MemoryLog implements KeyLogSource {
   }
 
   async consistency(from: number, to: number) {
+    if (this.withhold) throw this.withhold;
     const path = await consistencyProof(from, await this.hashes(to));
     return { from, to, path: path.map(hex) };
   }
@@ -89,6 +99,63 @@ describe('KeyLogWitness (the client side of key transparency)', () => {
     // an older head of the same history is no contradiction; the newer stays kept
     await witness.accept(await log.headAt(4));
     expect(witness.head?.size).toBe(5);
+  });
+
+  it('E65: refuses a latest head older than a day (a server holding the browser at an old view), and an unsigned one as unsigned', async () => {
+    const now = Date.parse('2026-12-08T12:00:00.000Z');
+    const witness = new KeyLogWitness(
+      log,
+      keys.publicKey,
+      undefined,
+      () => now,
+    );
+    log.signedAt = new Date(
+      now - KeyLogFreshness.maxHeadAgeMs - 1000,
+    ).toISOString();
+    await expect(witness.refresh()).rejects.toMatchObject({
+      problem: 'stale',
+    });
+    expect(witness.head).toBeUndefined();
+    // an old head forged with a fresh-looking signature is still caught by its signature
+    const old = await log.head();
+    const forged = { ...old, signature: (await log.headAt(2)).signature };
+    const lying = new KeyLogWitness(
+      {
+        ...log,
+        head: async () => forged,
+        proof: log.proof.bind(log),
+        consistency: log.consistency.bind(log),
+      },
+      keys.publicKey,
+      undefined,
+      () => now,
+    );
+    await expect(lying.refresh()).rejects.toMatchObject({
+      problem: 'unsigned',
+    });
+    // re-signed within the day: accepted
+    log.signedAt = new Date(now - KeyLogFreshness.resignAfterMs).toISOString();
+    expect((await witness.refresh()).size).toBe(3);
+    // a contact's gossiped head may be older: freshness is asked of the server's answer only
+    log.signedAt = '2026-11-01T00:00:00.000Z';
+    log.append('dave', 'a2V5LWQ=');
+    expect((await witness.accept(await log.head())).size).toBe(4);
+  });
+
+  it('E65: two heads the server does not prove consistent (404, timeout, any error) fail closed, both kept as evidence', async () => {
+    const kept = await log.head();
+    const witness = new KeyLogWitness(log, keys.publicKey, kept);
+    log.append('dave', 'a2V5LWQ=');
+    const gossiped = await log.head();
+    log.withhold = new Error('404 Not Found');
+    const error = await witness.accept(gossiped).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeyLogError);
+    expect(error).toMatchObject({ problem: 'unproven' });
+    expect((error as KeyLogError).evidence.map((h) => h.size)).toEqual([3, 4]);
+    expect(witness.head).toEqual(kept);
+    // once the server answers, the same head is accepted
+    log.withhold = undefined;
+    expect((await witness.accept(gossiped)).size).toBe(4);
   });
 
   it('fails closed on a head the server key did not sign', async () => {

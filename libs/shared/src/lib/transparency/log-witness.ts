@@ -21,11 +21,31 @@ export interface KeyLogSource {
 }
 
 /**
+ * How fresh the log's latest head must be (E65): the server signs its head again once it is an
+ * hour old, even when nothing was added, so a browser refuses one older than a day. Otherwise a
+ * server could keep a browser at an old head for ever (frozen at a fork point) and gossip could
+ * never catch it.
+ */
+export const KeyLogFreshness = {
+  /** A latest head older than this is refused. */
+  maxHeadAgeMs: 24 * 60 * 60_000,
+  /** The server signs a new head once its latest is this old. */
+  resignAfterMs: 60 * 60_000,
+} as const;
+
+/**
  * `unsigned`: a head the server key did not sign; `forked`: a head that does not extend the kept
  * one (another history, a rollback, a dropped binding); `bad_proof`: a binding not proven in
- * the head, or a leaf about another name.
+ * the head, or a leaf about another name; `stale`: a latest head older than
+ * `KeyLogFreshness.maxHeadAgeMs` (E65); `unproven`: two heads whose consistency the server did
+ * not prove (no answer, an error, a timeout): they may be a fork, so they fail closed (E65).
  */
-export type KeyLogProblem = 'unsigned' | 'forked' | 'bad_proof';
+export type KeyLogProblem =
+  | 'unsigned'
+  | 'forked'
+  | 'bad_proof'
+  | 'stale'
+  | 'unproven';
 
 export class KeyLogError extends Error {
   constructor(
@@ -55,6 +75,7 @@ export class KeyLogWitness {
     private readonly serverKey: CryptoKey,
     /** The last head this client accepted (kept across sessions by the caller). */
     private kept?: TreeHeadPayload,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get head(): TreeHeadPayload | undefined {
@@ -63,7 +84,19 @@ export class KeyLogWitness {
 
   /** Fetches the latest head and accepts it only if signed and consistent with the kept one. */
   async refresh(): Promise<TreeHeadPayload> {
-    return this.accept(await this.source.head());
+    const latest = await this.source.head();
+    // the server's latest head is never older than a day (it re-signs hourly): an older one is
+    // a server holding this browser at an old view (E65); a gossiped head may well be older
+    const signedAt = Date.parse(latest.timestamp);
+    if (
+      !Number.isFinite(signedAt) ||
+      this.now() - signedAt > KeyLogFreshness.maxHeadAgeMs
+    ) {
+      if (!(await treeHeadSignedBy(latest, this.serverKey)))
+        throw new KeyLogError('unsigned', [latest]);
+      throw new KeyLogError('stale', [latest]);
+    }
+    return this.accept(latest);
   }
 
   /**
@@ -81,7 +114,13 @@ export class KeyLogWitness {
     if (older.size === newer.size)
       consistent = older.rootHash === newer.rootHash;
     else {
-      const proof = await this.source.consistency(older.size, newer.size);
+      let proof: ConsistencyProofPayload;
+      try {
+        proof = await this.source.consistency(older.size, newer.size);
+      } catch {
+        // no proof is no proof, whatever the reason (404, timeout, a refusal): fail closed
+        throw new KeyLogError('unproven', [kept, offered]);
+      }
       consistent =
         proof.from === older.size &&
         proof.to === newer.size &&

@@ -27,6 +27,10 @@ const PROBLEMS: Record<KeyLogError['problem'], string> = {
     'The server showed this browser a key log that contradicts the one it showed before. Both signed heads were kept as evidence; keys were not trusted.',
   bad_proof:
     'The server could not prove a key in its key log. That key was not trusted.',
+  stale:
+    'The server answered with a key-log head more than a day old: it may be holding this browser at an old view of the keys. Keys were not trusted.',
+  unproven:
+    "The server did not prove that a contact's view of the key log and yours are one history: it may be showing you different keys. Both signed heads were kept; nothing is sent to that contact until it is proven.",
 };
 
 /**

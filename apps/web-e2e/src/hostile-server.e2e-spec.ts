@@ -126,6 +126,38 @@ describe('a hostile server, and what the browser refuses of it', () => {
     await kit.until(() => heard('proven now'), 'the message once proven');
   });
 
+  it("E66 (own name, in part): while the log does not prove my name is bound to my browser's key, I am warned and no private message leaves; once it does, they go", async () => {
+    const yara = await open();
+    // whoever answers yara's browser withholds the proof of her own binding, and only that
+    const ownProof = /\/api\/transparency\/proof\?name=yara(&|$)/;
+    await yara.context.route(ownProof, (route) =>
+      route.fulfill({ status: 404, body: '{"code":"not_found"}' }),
+    );
+    await login(yara, 'yara');
+    await yara.page
+      .getByTestId('notice')
+      .filter({ hasText: 'could not confirm that "yara"' })
+      .waitFor();
+    const zed = await ChatClient.login(server.url, 'zed', { e2ee: true });
+    clients.push(zed);
+    const heard = (text: string) =>
+      zed
+        .all(ServerEvent.PrivateMessageCreated)
+        .some((m) => m.from === 'yara' && m.text === text);
+    await yara.page.getByTestId('user-item').filter({ hasText: 'zed' }).click();
+    await sendMessage(yara, 'not yet');
+    await yara.page
+      .getByTestId('notice')
+      .filter({ hasText: 'does not confirm that "yara"' })
+      .waitFor();
+    await yara.page.waitForTimeout(500);
+    expect(heard('not yet')).toBe(false);
+
+    await yara.context.unroute(ownProof);
+    await sendMessage(yara, 'confirmed now');
+    await zed.until(() => heard('confirmed now'), 'the confirmed message');
+  });
+
   it('E67: a join under another name than the one typed signs the browser out and says so', async () => {
     const una = await open();
     await login(una, 'una');

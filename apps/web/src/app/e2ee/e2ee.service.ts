@@ -355,6 +355,11 @@ export class E2eeService {
   }
 
   private async outgoing(to: string, me: string): Promise<Outgoing> {
+    // my own name must be bound to this browser's key in the log first (E66, in part)
+    if (!(await this.keyLog.ownNameHolds(me)))
+      throw new E2eeUnavailableError(
+        `The key log does not confirm that "${me}" is bound to this browser's key: someone else's key may be answering for you. Nothing was sent.`,
+      );
     // a contact whose key log was not proven one with ours gets nothing until it is (E65)
     const doubted = this.unproven.get(to.toLowerCase());
     if (doubted && !(await this.compareHeads(to, doubted)))

@@ -12,7 +12,7 @@ describe('SessionStore', () => {
   let socket: FakeSocketService;
   let store: SessionStore;
   const notify = { error: jest.fn(), info: jest.fn() };
-  const keyLog = { checkOwnName: jest.fn(async () => undefined) };
+  const keyLog = { watchOwnName: jest.fn(), forgetOwnName: jest.fn() };
 
   const joinAs = (username: string, resumed = false) =>
     socket.emit(ServerEvent.SessionJoined, {
@@ -27,7 +27,7 @@ describe('SessionStore', () => {
 
   beforeEach(() => {
     notify.error.mockReset();
-    keyLog.checkOwnName.mockClear();
+    keyLog.watchOwnName.mockClear();
     TestBed.configureTestingModule({
       providers: [
         provideRouter([{ path: '**', children: [] }]),
@@ -49,7 +49,7 @@ describe('SessionStore', () => {
     expect(store.username()).toBeUndefined();
     expect(store.loggedIn()).toBe(false);
     expect(confirmed).toEqual([]);
-    expect(keyLog.checkOwnName).not.toHaveBeenCalled();
+    expect(keyLog.watchOwnName).not.toHaveBeenCalled();
     expect(socket.sent(ClientEvent.SessionLogout)).toHaveLength(1);
     expect(notify.error).toHaveBeenCalledWith(
       expect.stringContaining('not under the name you chose'),
@@ -62,7 +62,7 @@ describe('SessionStore', () => {
     await store.login('alice');
     joinAs('Alice');
     expect(store.username()).toBe('Alice');
-    expect(keyLog.checkOwnName).toHaveBeenCalledWith('Alice');
+    expect(keyLog.watchOwnName).toHaveBeenCalledWith('Alice');
     joinAs('alice', true);
     joinAs('mallory', true);
     expect(confirmed).toEqual(['Alice', 'alice']);

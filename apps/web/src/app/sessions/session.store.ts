@@ -55,8 +55,9 @@ export class SessionStore {
         this.joined.set(true);
         this.pending.set(false);
         this.confirmed.next(joined.username);
-        // the log must still bind our name to this browser's key (E57)
-        if (!joined.resumed) void this.keyLog.checkOwnName(joined.username);
+        // the log must still bind our name to this browser's key (E57), checked at every join
+        // and every 10 minutes (E66)
+        this.keyLog.watchOwnName(joined.username);
         if (back) this.notify.info(`Reconnected as ${joined.username}.`);
         else void this.router.navigateByUrl('/chat');
       });
@@ -126,6 +127,7 @@ export class SessionStore {
   private forget(): void {
     const wasLoggedIn = this.loggedIn();
     this.keeper.forget();
+    this.keyLog.forgetOwnName();
     this.joined.set(false);
     this.username.set(undefined);
     if (wasLoggedIn) void this.router.navigateByUrl('/');

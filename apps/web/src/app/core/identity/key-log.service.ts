@@ -19,6 +19,8 @@ import { Vault } from './vault';
 
 const KEPT_HEAD = 'key-log:head';
 const EVIDENCE = 'key-log:evidence';
+/** How often our own name is checked again while signed in (issue 25: at least every 10 min). */
+const OWN_NAME_CHECK_MS = 10 * 60_000;
 
 const PROBLEMS: Record<KeyLogError['problem'], string> = {
   unsigned:
@@ -45,6 +47,8 @@ export class KeyLogService {
   private readonly socket = inject(SocketService);
   private readonly identity = inject(IdentityStore);
   private readonly notify = inject(NotifyService);
+  private own?: { name: string; holds: Promise<boolean> };
+  private ownTimer?: ReturnType<typeof setInterval>;
   /** One check at a time: each accepted head is the next one's starting point. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -61,13 +65,51 @@ export class KeyLogService {
     return this.checked((witness) => witness.lookup(name));
   }
 
-  /** At each login: is our own name still bound to this browser's key? */
+  /**
+   * Watches our own name (E66, in part): checked now (each login and resume), every 10 minutes
+   * while signed in, and again before a private send after a failed check.
+   */
+  watchOwnName(name: string): void {
+    clearInterval(this.ownTimer);
+    this.own = { name, holds: this.checkOwnName(name) };
+    this.ownTimer = setInterval(() => {
+      if (this.own?.name === name)
+        this.own = { name, holds: this.checkOwnName(name) };
+    }, OWN_NAME_CHECK_MS);
+  }
+
+  /** Stops watching (signed out). */
+  forgetOwnName(): void {
+    clearInterval(this.ownTimer);
+    this.own = undefined;
+  }
+
+  /**
+   * Whether the log binds `name` to this browser's key: private messages wait for it, and a
+   * failed check is made again before they are refused (the server may have answered since).
+   */
+  async ownNameHolds(name: string): Promise<boolean> {
+    if (this.own?.name !== name)
+      this.own = { name, holds: this.checkOwnName(name) };
+    if (await this.own.holds) return true;
+    this.own = { name, holds: this.checkOwnName(name) };
+    return this.own.holds;
+  }
+
+  /** Is our own name still bound to this browser's key? */
   async checkOwnName(name: string): Promise<boolean> {
+    // not connected: nothing to check against yet (and nothing to send)
+    if (!this.socket.serverKey()) return false;
     const [binding, mine] = await Promise.all([
       this.keyOf(name),
       this.identity.key(),
     ]);
-    if (!binding) return false;
+    if (!binding) {
+      this.notify.error(
+        `The key log could not confirm that "${name}" is bound to this browser's identity key. Private messages wait until it does.`,
+      );
+      return false;
+    }
     const own = binding.kind === 'bind' && binding.key === toBase64(mine.spki);
     if (!own)
       this.notify.error(

@@ -18,6 +18,8 @@ export class FakeSocketService {
   readonly send = jest.fn<Promise<boolean>, [string, unknown]>(
     async () => true,
   );
+  /** No handshake here: no server key, so nothing is checked against the key log. */
+  readonly serverKey = jest.fn((): CryptoKey | undefined => undefined);
 
   on<E extends SealedServerEvent>(event: E) {
     return this.events.pipe(

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import type { Browser } from 'playwright-core';
 import { ServerEvent, type TreeHeadPayload } from '@app/shared';
 import { ChatClient } from '@app/testing';
@@ -110,6 +112,24 @@ describe('a hostile server, and what the browser refuses of it', () => {
         .waitFor(),
     ]);
     expect(asked).toBeGreaterThan(0);
+    // both signed heads can be saved as a file, for anyone holding the server's public key
+    const [download] = await Promise.all([
+      wren.page.waitForEvent('download'),
+      wren.page.getByTestId('key-log-evidence').click(),
+    ]);
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+      format: string;
+      version: number;
+      pairs: TreeHeadPayload[][];
+    };
+    expect(saved).toMatchObject({
+      format: 'fuv-kt-gossip-evidence',
+      version: 1,
+    });
+    expect(saved.pairs.at(-1)?.map((h) => h.size)).toEqual([
+      head.size - 1,
+      head.size,
+    ]);
 
     // wren answers: refused in the browser, nothing reaches kit
     await sendMessage(wren, 'are you there?');

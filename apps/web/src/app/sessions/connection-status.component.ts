@@ -1,10 +1,12 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  type OnInit,
   computed,
   inject,
 } from '@angular/core';
 
+import { KeyLogService } from '../core/identity/key-log.service';
 import { SocketService } from '../core/realtime/socket.service';
 
 const LABELS = {
@@ -37,6 +39,16 @@ const LABELS = {
           Key {{ fp }}
         </span>
       }
+      @if (keyLog.evidenceCount() > 0) {
+        <button
+          type="button"
+          class="evidence"
+          data-testid="key-log-evidence"
+          (click)="saveEvidence()"
+        >
+          Save key-log evidence ({{ keyLog.evidenceCount() }})
+        </button>
+      }
     </div>
   `,
   styles: `
@@ -65,9 +77,33 @@ const LABELS = {
       font-family: ui-monospace, monospace;
       word-break: break-all;
     }
+    .evidence {
+      font: inherit;
+      color: light-dark(#991b1b, #fca5a5);
+      background: none;
+      border: 1px solid currentColor;
+      border-radius: 4px;
+      padding: 2px 6px;
+      cursor: pointer;
+    }
   `,
 })
-export class ConnectionStatusComponent {
+export class ConnectionStatusComponent implements OnInit {
   readonly socket = inject(SocketService);
+  readonly keyLog = inject(KeyLogService);
   readonly label = computed(() => LABELS[this.socket.status()]);
+
+  ngOnInit(): void {
+    void this.keyLog.countEvidence();
+  }
+
+  /** Downloads the kept fork evidence (two signed heads a pair) as a JSON file (E65). */
+  async saveEvidence(): Promise<void> {
+    const url = URL.createObjectURL(await this.keyLog.evidenceFile());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = 'fuv-key-log-evidence.json';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
 }

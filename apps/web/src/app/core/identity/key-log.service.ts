@@ -1,5 +1,5 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
-import { Injectable, inject } from '@angular/core';
+import { Injectable, inject, signal } from '@angular/core';
 import {
   type ConsistencyProofPayload,
   type InclusionProofPayload,
@@ -138,6 +138,31 @@ export class KeyLogService {
     return this.vault.get<TreeHeadPayload[][]>(EVIDENCE).then((e) => e ?? []);
   }
 
+  /** Pairs of heads kept as evidence (loaded by `countEvidence`, kept current after). */
+  readonly evidenceCount = signal(0);
+
+  async countEvidence(): Promise<void> {
+    this.evidenceCount.set((await this.evidence()).length);
+  }
+
+  /**
+   * The kept evidence as a file the user can hand to anyone (E65): each pair is two heads the
+   * server signed that it did not prove one history; anyone with the server's public key can
+   * check the signatures (`npm run kt:verify` checks heads against the log).
+   */
+  async evidenceFile(): Promise<Blob> {
+    const file = {
+      format: 'fuv-kt-gossip-evidence',
+      version: 1,
+      savedAt: new Date().toISOString(),
+      serverFingerprint: this.socket.fingerprint() ?? null,
+      pairs: await this.evidence(),
+    };
+    return new Blob([JSON.stringify(file, null, 2)], {
+      type: 'application/json',
+    });
+  }
+
   private checked<T>(
     check: (witness: KeyLogWitness) => Promise<T>,
   ): Promise<T | undefined> {
@@ -150,11 +175,11 @@ export class KeyLogService {
         return await check(witness);
       } catch (error) {
         if (!(error instanceof KeyLogError)) throw error;
-        if (error.evidence.length > 1)
-          await this.vault.put(EVIDENCE, [
-            ...(await this.evidence()),
-            error.evidence,
-          ]);
+        if (error.evidence.length > 1) {
+          const kept = [...(await this.evidence()), error.evidence];
+          await this.vault.put(EVIDENCE, kept);
+          this.evidenceCount.set(kept.length);
+        }
         this.notify.error(PROBLEMS[error.problem]);
         return undefined;
       } finally {

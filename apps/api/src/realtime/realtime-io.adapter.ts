@@ -60,7 +60,8 @@ export class RealtimeIoAdapter extends IoAdapter {
         );
       },
     );
-    const server = super.createIOServer(port, {
+    // Nest 12 types this as the full ServerOptions; socket.io's Server takes any part of them
+    const ours: Partial<ServerOptions> = {
       ...options,
       maxHttpBufferSize: Limits.maxFrameBytes,
       connectTimeout: HttpLimits.connectTimeoutMs,
@@ -80,7 +81,8 @@ export class RealtimeIoAdapter extends IoAdapter {
         const allowed = this.originAllowed(req);
         callback(allowed ? null : 'origin not allowed', allowed);
       },
-    }) as Server;
+    };
+    const server = super.createIOServer(port, ours as ServerOptions);
     server.engine.on('connection', (conn: EngineConnection) =>
       this.countSession(conn),
     );

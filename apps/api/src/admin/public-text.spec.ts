@@ -6,7 +6,7 @@ const sha256 = (text: string) =>
   createHash('sha256').update(text).digest('hex');
 
 describe('public message words in the admin log (L76)', () => {
-  const row = {
+  const row: { id: number; type: string; detail: Record<string, unknown> } = {
     id: 7,
     type: 'message_public',
     detail: { id: 3, bytes: 5, sha256: sha256('hello') },

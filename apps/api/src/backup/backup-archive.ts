@@ -43,6 +43,21 @@ export class BackupError extends Error {
   override name = 'BackupError';
 }
 
+/** Runs a backup CLI: a refusal prints its reason, anything else what failed; both exit 1. */
+export function runCli(
+  what: 'Backup' | 'Restore',
+  main: () => Promise<void>,
+): void {
+  main().catch((error: unknown) => {
+    console.error(
+      error instanceof BackupError
+        ? error.message
+        : `${what} failed: ${(error as Error).message}`,
+    );
+    process.exit(1);
+  });
+}
+
 function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   return pipeline(createReadStream(path), hash).then(() => hash.digest('hex'));

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 import { loadConfig } from '../config/app-config.service';
-import { BackupError, createBackup } from './backup-archive';
+import { BackupError, createBackup, runCli } from './backup-archive';
 
 /** `npm run backup -- FILE`: the database (SQLite) and the keys folder, while the server runs. */
 async function main(): Promise<void> {
@@ -17,11 +17,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    error instanceof BackupError
-      ? error.message
-      : `Backup failed: ${(error as Error).message}`,
-  );
-  process.exit(1);
-});
+runCli('Backup', main);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 import { loadConfig } from '../config/app-config.service';
-import { BackupError, restoreBackup } from './backup-archive';
+import { BackupError, restoreBackup, runCli } from './backup-archive';
 
 /** `npm run restore -- FILE`: into an empty data and keys folder (never over existing ones). */
 async function main(): Promise<void> {
@@ -14,11 +14,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    error instanceof BackupError
-      ? error.message
-      : `Restore failed: ${(error as Error).message}`,
-  );
-  process.exit(1);
-});
+runCli('Restore', main);

@@ -4,10 +4,11 @@ import {
   readdir,
   rm,
   stat,
-  statfs,
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import { freeBytesAt } from '../common/free-disk';
 
 /**
  * Where file chunks wait between upload and download. Instances of a cluster share one (a
@@ -50,9 +51,8 @@ export class LocalFileStore extends FileStore {
     await writeFile(join(folder, `${index}.chunk`), bytes, { mode: 0o600 });
   }
 
-  async freeBytes(): Promise<number> {
-    const fs = await statfs(this.dir);
-    return fs.bavail * fs.bsize;
+  freeBytes(): Promise<number> {
+    return freeBytesAt(this.dir);
   }
 
   async read(id: string, index: number): Promise<Uint8Array> {

@@ -1,8 +1,8 @@
-import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { ErrorCode } from '@app/shared';
 
+import { freeBytesAt } from '../common/free-disk';
 import type {
   DatabaseConfig,
   MessageQuota,
@@ -86,12 +86,7 @@ export class MessageStorageQuota {
   constructor(
     private readonly quota: MessageQuota,
     private readonly database: DatabaseConfig,
-    private readonly freeBytes: (dir: string) => Promise<number> = async (
-      dir,
-    ) => {
-      const fs = await statfs(dir);
-      return fs.bavail * fs.bsize;
-    },
+    private readonly freeBytes: (dir: string) => Promise<number> = freeBytesAt,
   ) {
     this.perUser = new DailyAllowance(quota.userBytesPerDay);
     this.perAddress = new DailyAllowance(quota.addressBytesPerDay);

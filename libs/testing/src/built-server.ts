@@ -74,6 +74,9 @@ export async function startBuiltServer(
         DATABASE_MIN_FREE_MB: '0',
         // every test client comes from 127.0.0.1: a kick would keep them all out (A51 has its own test)
         KICK_BAN_SECONDS: '0',
+        // …and each of a suite's browsers checks the key log at every login, send and message:
+        // one address would be limited mid-suite (L70 has its own test)
+        RATE_KEY_LOG_PER_MINUTE: '100000',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
